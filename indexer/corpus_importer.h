@@ -1,0 +1,86 @@
+// Bulk import: collects records (from JSONL or other readers), checks
+// references and duplicates, writes the good ones, then refits the
+// embedding model (IDF) on the whole stored corpus, re-embeds every
+// profile and need, and writes fresh vector index files.
+//
+// A bad record is rejected with its source, line and reason; it costs
+// nothing else. Not thread-safe.
+#ifndef HELIXMATCH_INDEXER_CORPUS_IMPORTER_H_
+#define HELIXMATCH_INDEXER_CORPUS_IMPORTER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "helixmatch/v1/records.pb.h"
+#include "indexer/corpus.h"
+#include "indexer/record_store.h"
+#include "indexer/word_vectors.h"
+
+namespace helixmatch {
+
+struct RejectedRecord {
+  std::string source;  // file name
+  int64_t line = 0;    // 1-based; 0 when not from a line
+  std::string id;      // may be empty when the record did not parse
+  std::string reason;
+};
+
+struct ImportReport {
+  int64_t accepted = 0;
+  std::map<std::string, int64_t> accepted_by_kind;
+  std::vector<RejectedRecord> rejected;
+  int64_t embedded_documents = 0;
+  int64_t documents_without_known_words = 0;
+  std::string model_identity;
+  std::string capability_index;  // VectorIndex::Describe()
+  std::string need_index;
+};
+
+class CorpusImporter {
+ public:
+  // `store` and `data_dir` must outlive the importer.
+  CorpusImporter(RecordStore* store, const DataDir* data_dir,
+                 std::shared_ptr<const WordVectors> word_vectors);
+
+  // Queues a parsed, validated record read at source:line.
+  void Add(absl::string_view source, int64_t line, v1::Record record);
+  // Records a line that failed to parse or validate.
+  void Reject(absl::string_view source, int64_t line, absl::string_view id,
+              absl::string_view reason);
+
+  // Reads a JSONL file and queues/rejects its lines. NOT_FOUND when the file
+  // cannot be opened (nothing queued).
+  absl::Status AddJsonlFile(const std::string& path);
+
+  // Writes what was queued (see above). An error here is a store or
+  // model failure, not a bad record; records already written stay.
+  absl::StatusOr<ImportReport> Commit();
+
+ private:
+  struct Pending {
+    std::string source;
+    int64_t line;
+    v1::Record record;
+  };
+  absl::StatusOr<bool> OrganizationExists(const std::string& id);
+  absl::Status RefitAndReembed(ImportReport* report);
+  absl::Status WriteIndexes(int dimension, ImportReport* report);
+
+  RecordStore* store_;
+  const DataDir* data_dir_;
+  std::shared_ptr<const WordVectors> word_vectors_;
+  std::vector<Pending> pending_;
+  std::vector<RejectedRecord> rejected_;
+  std::unordered_map<std::string, bool> organization_exists_;
+};
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_INDEXER_CORPUS_IMPORTER_H_

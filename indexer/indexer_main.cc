@@ -1,0 +1,115 @@
+// helixmatch-indexer: imports records into a data folder.
+//
+//   helixmatch-indexer import --db DIR [--word-vectors FILE] FILE.jsonl...
+//
+// Exit status: 0 every record accepted; 3 some records rejected (the good
+// ones are kept); 1 the import failed (store, model or file errors).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "indexer/corpus_importer.h"
+#include "indexer/default_paths.h"
+#include "indexer/record_store.h"
+#include "indexer/word_vectors.h"
+
+namespace helixmatch {
+namespace {
+
+int RunImport(const std::string& db, const std::string& vectors_path,
+              const std::vector<std::string>& files, size_t max_errors) {
+  const auto start = std::chrono::steady_clock::now();
+  auto vectors = WordVectors::Load(vectors_path);
+  if (!vectors.ok()) {
+    std::fprintf(stderr, "helixmatch-indexer: %s\n",
+                 std::string(vectors.status().message()).c_str());
+    return 1;
+  }
+  DataDir dir{db};
+  std::error_code error;
+  std::filesystem::create_directories(dir.root, error);
+  RecordStoreOptions options;
+  options.sync_writes = false;  // bulk load; Commit flushes at the end
+  auto store = RecordStore::Open(dir.StorePath(), options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "helixmatch-indexer: %s\n",
+                 std::string(store.status().message()).c_str());
+    return 1;
+  }
+  CorpusImporter importer(store->get(), &dir, *vectors);
+  for (const std::string& file : files) {
+    if (auto s = importer.AddJsonlFile(file); !s.ok()) {
+      std::fprintf(stderr, "helixmatch-indexer: %s\n",
+                   std::string(s.message()).c_str());
+      return 1;
+    }
+  }
+  auto report = importer.Commit();
+  if (!report.ok()) {
+    std::fprintf(stderr, "helixmatch-indexer: import failed: %s\n",
+                 std::string(report.status().message()).c_str());
+    return 1;
+  }
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+  for (size_t i = 0; i < report->rejected.size() && i < max_errors; ++i) {
+    const auto& r = report->rejected[i];
+    std::fprintf(stderr, "rejected %s:%lld%s%s: %s\n", r.source.c_str(),
+                 static_cast<long long>(r.line), r.id.empty() ? "" : " id=",
+                 r.id.c_str(), r.reason.c_str());
+  }
+  if (report->rejected.size() > max_errors) {
+    std::fprintf(stderr, "... and %zu more rejected records\n",
+                 report->rejected.size() - max_errors);
+  }
+  std::printf("accepted %lld records (", static_cast<long long>(report->accepted));
+  bool first = true;
+  for (const auto& [kind, count] : report->accepted_by_kind) {
+    std::printf("%s%s %lld", first ? "" : ", ", kind.c_str(),
+                static_cast<long long>(count));
+    first = false;
+  }
+  std::printf("), rejected %zu\n", report->rejected.size());
+  std::printf("embedded %lld documents (%lld without known words) with %s\n",
+              static_cast<long long>(report->embedded_documents),
+              static_cast<long long>(report->documents_without_known_words),
+              report->model_identity.c_str());
+  std::printf("capability index: %s\nneed index: %s\n",
+              report->capability_index.c_str(), report->need_index.c_str());
+  std::printf("import took %.2f s\n", seconds);
+  return report->rejected.empty() ? 0 : 3;
+}
+
+}  // namespace
+}  // namespace helixmatch
+
+int main(int argc, char** argv) {
+  CLI::App app{"helixmatch-indexer: imports records into a helixmatch data "
+               "folder"};
+  app.require_subcommand(1);
+  std::string db;
+  std::string vectors = helixmatch::DefaultWordVectorsPath();
+  std::vector<std::string> files;
+  size_t max_errors = 50;
+  auto* import = app.add_subcommand(
+      "import", "Import JSONL files (one helixmatch.v1.Record per line); "
+                "refits the embedding model and rewrites the vector indexes");
+  import->add_option("--db", db, "Data folder (created if missing)")
+      ->required();
+  import->add_option("--word-vectors", vectors,
+                     "GloVe file from scripts/fetch-word-vectors.sh")
+      ->capture_default_str();
+  import->add_option("--max-errors", max_errors,
+                     "Rejected records to print")
+      ->capture_default_str();
+  import->add_option("files", files, "JSONL files")->required();
+  CLI11_PARSE(app, argc, argv);
+  if (import->parsed()) {
+    return helixmatch::RunImport(db, vectors, files, max_errors);
+  }
+  return 1;
+}

@@ -1,0 +1,238 @@
+#include "indexer/record_store.h"
+
+#include "absl/strings/string_view.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/filter_policy.h"
+
+namespace helixmatch {
+namespace {
+
+// Column families in FamilyOf order. "default" is required by RocksDB and
+// holds nothing.
+constexpr const char* kFamilyNames[] = {"default", "organizations",
+                                        "capabilities", "needs", "ties",
+                                        "model"};
+constexpr int kModelFamily = 5;
+constexpr absl::string_view kModelKey = "embedding_model";
+
+absl::string_view KindName(int family) {
+  switch (family) {
+    case 1:
+      return "organization";
+    case 2:
+      return "capability";
+    case 3:
+      return "need";
+    case 4:
+      return "tie";
+    default:
+      return "model";
+  }
+}
+
+}  // namespace
+
+int FamilyOf(v1::RecordKind kind) {
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION:
+      return 1;
+    case v1::RECORD_KIND_CAPABILITY:
+      return 2;
+    case v1::RECORD_KIND_NEED:
+      return 3;
+    case v1::RECORD_KIND_TIE:
+      return 4;
+    default:
+      return 0;
+  }
+}
+
+absl::Status FromRocksDb(const rocksdb::Status& status,
+                         absl::string_view context) {
+  if (status.ok()) return absl::OkStatus();
+  const std::string message = absl::StrCat(context, ": ", status.ToString());
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsIOError() || status.IsNoSpace()) {
+    return absl::UnavailableError(message);
+  }
+  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::InternalError(message);
+}
+
+void StoreBatch::PutOrganization(const v1::Organization& org) {
+  ops_.push_back({1, org.id(), org.SerializeAsString()});
+}
+void StoreBatch::PutCapability(const storage::StoredCapability& capability) {
+  ops_.push_back({2, capability.record().id(), capability.SerializeAsString()});
+}
+void StoreBatch::PutNeed(const storage::StoredNeed& need) {
+  ops_.push_back({3, need.record().id(), need.SerializeAsString()});
+}
+void StoreBatch::PutTie(const v1::Tie& tie) {
+  ops_.push_back({4, tie.id(), tie.SerializeAsString()});
+}
+void StoreBatch::PutModel(const storage::EmbeddingModel& model) {
+  ops_.push_back({kModelFamily, std::string(kModelKey),
+                  model.SerializeAsString()});
+}
+void StoreBatch::Delete(v1::RecordKind kind, absl::string_view id) {
+  ops_.push_back({FamilyOf(kind), std::string(id), std::nullopt});
+}
+
+absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
+    const std::string& path, const RecordStoreOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.OptimizeLevelStyleCompaction();
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions family_options(db_options);
+  family_options.table_factory.reset(
+      rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kFamilyNames) {
+    descriptors.emplace_back(name, family_options);
+  }
+  auto store = std::unique_ptr<RecordStore>(new RecordStore());
+  store->path_ = path;
+  store->options_ = options;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status status =
+      rocksdb::DB::Open(db_options, path, descriptors, &store->families_, &raw);
+  store->db_.reset(raw);
+  if (!status.ok()) {
+    return FromRocksDb(status, absl::StrCat("opening store '", path, "'"));
+  }
+  return store;
+}
+
+RecordStore::~RecordStore() {
+  if (db_ == nullptr) return;
+  for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
+  db_->Close();
+}
+
+absl::Status RecordStore::Write(StoreBatch& batch) {
+  rocksdb::WriteBatch write_batch;
+  for (const auto& op : batch.ops_) {
+    rocksdb::Status s =
+        op.value ? write_batch.Put(families_[op.family], op.key, *op.value)
+                 : write_batch.Delete(families_[op.family], op.key);
+    if (!s.ok()) return FromRocksDb(s, "building write batch");
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  return FromRocksDb(db_->Write(write_options, &write_batch),
+                     absl::StrCat("writing ", batch.ops_.size(),
+                                  " changes to '", path_, "'"));
+}
+
+absl::StatusOr<std::string> RecordStore::GetRaw(int family,
+                                                absl::string_view key,
+                                                absl::string_view what) const {
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[family],
+                                     rocksdb::Slice(key.data(), key.size()),
+                                     &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat(what, " '", key, "' not found"));
+  }
+  if (!s.ok()) return FromRocksDb(s, absl::StrCat("reading ", what, " ", key));
+  return value;
+}
+
+namespace {
+template <typename Message>
+absl::StatusOr<Message> Parse(absl::StatusOr<std::string> bytes,
+                              absl::string_view what, absl::string_view id) {
+  if (!bytes.ok()) return bytes.status();
+  Message message;
+  if (!message.ParseFromString(*bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", what, " '", id, "' does not parse"));
+  }
+  return message;
+}
+}  // namespace
+
+absl::StatusOr<v1::Organization> RecordStore::GetOrganization(
+    absl::string_view id) const {
+  return Parse<v1::Organization>(GetRaw(1, id, "organization"), "organization",
+                                 id);
+}
+absl::StatusOr<storage::StoredCapability> RecordStore::GetCapability(
+    absl::string_view id) const {
+  return Parse<storage::StoredCapability>(GetRaw(2, id, "capability"),
+                                          "capability", id);
+}
+absl::StatusOr<storage::StoredNeed> RecordStore::GetNeed(
+    absl::string_view id) const {
+  return Parse<storage::StoredNeed>(GetRaw(3, id, "need"), "need", id);
+}
+absl::StatusOr<v1::Tie> RecordStore::GetTie(absl::string_view id) const {
+  return Parse<v1::Tie>(GetRaw(4, id, "tie"), "tie", id);
+}
+
+absl::StatusOr<bool> RecordStore::Exists(v1::RecordKind kind,
+                                         absl::string_view id) const {
+  const int family = FamilyOf(kind);
+  if (family == 0) return absl::InvalidArgumentError("kind: is required");
+  std::string value;
+  const rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), families_[family],
+               rocksdb::Slice(id.data(), id.size()), &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) {
+    return FromRocksDb(s, absl::StrCat("reading ", KindName(family), " ", id));
+  }
+  return true;
+}
+
+absl::StatusOr<std::optional<storage::EmbeddingModel>> RecordStore::GetModel()
+    const {
+  auto bytes = GetRaw(kModelFamily, kModelKey, "model");
+  if (absl::IsNotFound(bytes.status())) return std::nullopt;
+  auto model =
+      Parse<storage::EmbeddingModel>(std::move(bytes), "model", kModelKey);
+  if (!model.ok()) return model.status();
+  return *model;
+}
+
+absl::Status RecordStore::ForEach(
+    v1::RecordKind kind,
+    const std::function<absl::Status(absl::string_view, absl::string_view)>& fn)
+    const {
+  const int family = FamilyOf(kind);
+  if (family == 0) return absl::InvalidArgumentError("kind: is required");
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[family]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    const rocksdb::Slice value = it->value();
+    if (auto s = fn({key.data(), key.size()}, {value.data(), value.size()});
+        !s.ok()) {
+      return s;
+    }
+  }
+  return FromRocksDb(it->status(),
+                     absl::StrCat("scanning ", KindName(family), "s"));
+}
+
+uint64_t RecordStore::LatestSequence() const {
+  return db_->GetLatestSequenceNumber();
+}
+
+absl::Status RecordStore::Flush() {
+  rocksdb::FlushOptions flush_options;
+  flush_options.wait = true;
+  return FromRocksDb(db_->Flush(flush_options, families_),
+                     absl::StrCat("flushing '", path_, "'"));
+}
+
+}  // namespace helixmatch

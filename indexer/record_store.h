@@ -1,0 +1,117 @@
+// The source of truth: organizations, capability profiles and needs (with
+// their vectors), ties and the embedding model, in RocksDB, one column
+// family per record kind.
+//
+// Thread-safe: RocksDB serializes writes; reads may run concurrently.
+#ifndef HELIXMATCH_INDEXER_RECORD_STORE_H_
+#define HELIXMATCH_INDEXER_RECORD_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "helixmatch/storage/stored.pb.h"
+#include "helixmatch/v1/records.pb.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace helixmatch {
+
+struct RecordStoreOptions {
+  // When true (the default) a Write returns only after the batch is on
+  // disk (fsync): an acknowledged write survives a machine crash. When
+  // false it survives a process crash only; bulk imports use false and
+  // call Flush at the end.
+  bool sync_writes = true;
+  bool create_if_missing = true;
+};
+
+// A set of changes applied atomically by RecordStore::Write.
+class StoreBatch {
+ public:
+  void PutOrganization(const v1::Organization& org);
+  void PutCapability(const storage::StoredCapability& capability);
+  void PutNeed(const storage::StoredNeed& need);
+  void PutTie(const v1::Tie& tie);
+  void PutModel(const storage::EmbeddingModel& model);
+  void Delete(v1::RecordKind kind, absl::string_view id);
+  size_t size() const { return ops_.size(); }
+
+ private:
+  friend class RecordStore;
+  struct Op {
+    int family;  // index into RecordStore::families_
+    std::string key;
+    std::optional<std::string> value;  // nullopt: delete
+  };
+  std::vector<Op> ops_;
+};
+
+class RecordStore {
+ public:
+  // Opens (or creates) the store at `path`. Errors name the path and carry
+  // RocksDB's message.
+  static absl::StatusOr<std::unique_ptr<RecordStore>> Open(
+      const std::string& path, const RecordStoreOptions& options = {});
+  ~RecordStore();
+
+  RecordStore(const RecordStore&) = delete;
+  RecordStore& operator=(const RecordStore&) = delete;
+
+  absl::Status Write(StoreBatch& batch);
+
+  // NOT_FOUND names the kind and the id.
+  absl::StatusOr<v1::Organization> GetOrganization(absl::string_view id) const;
+  absl::StatusOr<storage::StoredCapability> GetCapability(
+      absl::string_view id) const;
+  absl::StatusOr<storage::StoredNeed> GetNeed(absl::string_view id) const;
+  absl::StatusOr<v1::Tie> GetTie(absl::string_view id) const;
+  // Whether a record exists, without parsing it.
+  absl::StatusOr<bool> Exists(v1::RecordKind kind, absl::string_view id) const;
+
+  // nullopt when no model was stored yet.
+  absl::StatusOr<std::optional<storage::EmbeddingModel>> GetModel() const;
+
+  // Calls fn(id, serialized value) for every record of `kind`, in id
+  // order; stops at and returns the first error fn returns.
+  absl::Status ForEach(
+      v1::RecordKind kind,
+      const std::function<absl::Status(absl::string_view, absl::string_view)>&
+          fn) const;
+
+  // RocksDB's sequence number of the last write.
+  uint64_t LatestSequence() const;
+
+  // Writes memtables to disk (after unsynced bulk writes).
+  absl::Status Flush();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  RecordStore() = default;
+  absl::StatusOr<std::string> GetRaw(int family, absl::string_view key,
+                                     absl::string_view what) const;
+
+  std::string path_;
+  RecordStoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;  // owned; see dtor
+};
+
+// Index of the column family of a record kind in RecordStore; the model
+// family comes after the record kinds.
+int FamilyOf(v1::RecordKind kind);
+
+// RocksDB status -> absl status, prefixed with `context`.
+absl::Status FromRocksDb(const rocksdb::Status& status,
+                         absl::string_view context);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_INDEXER_RECORD_STORE_H_

@@ -1,0 +1,133 @@
+#include "indexer/word_vectors.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "indexer/checksum.h"
+
+namespace helixmatch {
+namespace {
+
+constexpr std::string_view kMagic = "HXWVEC01";
+constexpr int kMaxDimension = 4096;
+
+template <typename T>
+bool ReadLittleEndian(std::string_view bytes, size_t* pos, T* out) {
+  if (*pos + sizeof(T) > bytes.size()) return false;
+  std::memcpy(out, bytes.data() + *pos, sizeof(T));
+  *pos += sizeof(T);
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
+    const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(
+        "word vectors: cannot open '", path,
+        "' (run scripts/fetch-word-vectors.sh to create it)"));
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  const auto corrupt = [&](absl::string_view what) {
+    return absl::DataLossError(
+        absl::StrCat("word vectors '", path, "': ", what));
+  };
+  if (bytes.size() < 16 || std::string_view(bytes).substr(0, 8) != kMagic) {
+    return corrupt("not a helixmatch word vector file (bad magic)");
+  }
+  size_t pos = 8;
+  uint32_t dimension = 0, count = 0;
+  ReadLittleEndian(bytes, &pos, &dimension);
+  ReadLittleEndian(bytes, &pos, &count);
+  if (dimension == 0 || dimension > kMaxDimension) {
+    return corrupt(absl::StrCat("dimension ", dimension, " outside 1..",
+                                kMaxDimension));
+  }
+  auto table = std::shared_ptr<WordVectors>(new WordVectors());
+  table->dimension_ = static_cast<int>(dimension);
+  table->words_.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint16_t length = 0;
+    if (!ReadLittleEndian(bytes, &pos, &length) ||
+        pos + length > bytes.size()) {
+      return corrupt(absl::StrCat("truncated in word ", i, " of ", count));
+    }
+    table->words_.emplace_back(bytes.data() + pos, length);
+    pos += length;
+  }
+  pos = (pos + 3) & ~size_t{3};
+  const size_t matrix_bytes = size_t{count} * dimension * sizeof(float);
+  if (bytes.size() != pos + matrix_bytes) {
+    return corrupt(absl::StrCat("size ", bytes.size(), " bytes, expected ",
+                                pos + matrix_bytes, " for ", count,
+                                " words of dimension ", dimension));
+  }
+  table->matrix_.resize(size_t{count} * dimension);
+  std::memcpy(table->matrix_.data(), bytes.data() + pos, matrix_bytes);
+  for (size_t i = 0; i < table->matrix_.size(); ++i) {
+    if (!std::isfinite(table->matrix_[i])) {
+      return corrupt(absl::StrCat("non-finite value in the vector of '",
+                                  table->words_[i / dimension], "'"));
+    }
+  }
+  table->identity_ = absl::StrFormat("%ux%u:crc32c=%08x", count, dimension,
+                                     Crc32c(bytes));
+  table->IndexWords();
+  return std::shared_ptr<const WordVectors>(std::move(table));
+}
+
+absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::FromRows(
+    int dimension, const std::vector<std::string>& words,
+    const std::vector<std::vector<float>>& rows) {
+  if (dimension <= 0 || dimension > kMaxDimension) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dimension ", dimension, " outside 1..", kMaxDimension));
+  }
+  if (words.size() != rows.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        words.size(), " words but ", rows.size(), " vectors"));
+  }
+  auto table = std::shared_ptr<WordVectors>(new WordVectors());
+  table->dimension_ = dimension;
+  table->words_ = words;
+  uint32_t crc = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (static_cast<int>(rows[i].size()) != dimension) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("vector of '", words[i], "' has ", rows[i].size(),
+                       " components, expected ", dimension));
+    }
+    table->matrix_.insert(table->matrix_.end(), rows[i].begin(),
+                          rows[i].end());
+    crc = Crc32c(crc, words[i].data(), words[i].size());
+    crc = Crc32c(crc, rows[i].data(), rows[i].size() * sizeof(float));
+  }
+  table->identity_ =
+      absl::StrFormat("%zux%d:crc32c=%08x", words.size(), dimension, crc);
+  table->IndexWords();
+  return std::shared_ptr<const WordVectors>(std::move(table));
+}
+
+void WordVectors::IndexWords() {
+  row_of_.reserve(words_.size());
+  for (uint32_t i = 0; i < words_.size(); ++i) {
+    row_of_.emplace(words_[i], i);  // first (most frequent) wins
+  }
+}
+
+std::span<const float> WordVectors::Find(std::string_view word) const {
+  const auto it = row_of_.find(word);
+  if (it == row_of_.end()) return {};
+  return {matrix_.data() + size_t{it->second} * dimension_,
+          static_cast<size_t>(dimension_)};
+}
+
+}  // namespace helixmatch
