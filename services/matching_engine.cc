@@ -1,0 +1,1249 @@
+#include "services/matching_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "indexer/record_validation.h"
+#include "indexer/text_analyzer.h"
+#include "services/barrier_model.h"
+#include "services/engagement_ladder.h"
+#include "spdlog/spdlog.h"
+
+namespace helixmatch {
+
+struct MatchingEngine::Prepared {
+  v1::Record record;
+  std::vector<float> vector;  // capabilities and needs
+  bool created = true;
+};
+
+// A resolved Recommend query.
+struct MatchingEngine::Query {
+  v1::Direction direction;
+  const ProfileSet* target = nullptr;
+  std::vector<float> vector;
+  std::vector<uint32_t> terms;      // distinct term ids
+  std::vector<double> term_idf;     // BM25 idf per term, over the target
+  double bm25_max = 0;              // score of a doc matching every term
+  uint32_t requester = kNoIndex;    // organization asking
+  const v1::FirmNeed* need = nullptr;                  // query record, if any
+  const v1::CapabilityProfile* capability = nullptr;
+  v1::Filter filter;
+  bool programme_requester = false;
+};
+
+struct MatchingEngine::Candidate {
+  uint32_t slot;
+  double dense = 0;
+  double lexical = 0;
+  double fit = 0;
+  std::vector<std::pair<double, uint32_t>> matched;  // (weight, term)
+};
+
+namespace {
+
+absl::Status Invalid(absl::string_view path, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
+}
+
+bool IsResearchSide(const v1::Organization& org) {
+  return org.kind() == v1::ORGANIZATION_KIND_UNIVERSITY ||
+         org.kind() == v1::ORGANIZATION_KIND_RESEARCH_INSTITUTE;
+}
+
+// Which target profiles a Recommend may return.
+class TargetFilter : public SlotFilter {
+ public:
+  TargetFilter(const Catalog& catalog, const ProfileSet& set,
+               const v1::Filter& filter, uint32_t requester,
+               bool programme_requester)
+      : catalog_(catalog),
+        set_(set),
+        filter_(filter),
+        requester_(requester),
+        programme_requester_(programme_requester) {}
+
+  bool IsAllowed(int64_t slot) const override {
+    if (slot < 0 || slot >= static_cast<int64_t>(set_.entries().size())) {
+      return false;
+    }
+    const ProfileEntry& e = set_.entry(static_cast<uint32_t>(slot));
+    if (!e.live || e.organization == requester_) return false;
+    if (e.need) {
+      const auto v = e.need->visibility();
+      if (v == v1::VISIBILITY_PRIVATE) return false;
+      if (v == v1::VISIBILITY_PROGRAMME_ONLY && !programme_requester_) {
+        return false;
+      }
+    }
+    const v1::Organization& org = *catalog_.organization(e.organization).record;
+    if (!filter_.kinds().empty() &&
+        std::find(filter_.kinds().begin(), filter_.kinds().end(),
+                  org.kind()) == filter_.kinds().end()) {
+      return false;
+    }
+    if (!filter_.countries().empty() &&
+        std::find(filter_.countries().begin(), filter_.countries().end(),
+                  org.country()) == filter_.countries().end()) {
+      return false;
+    }
+    if (!filter_.regions().empty() &&
+        std::find(filter_.regions().begin(), filter_.regions().end(),
+                  org.region()) == filter_.regions().end()) {
+      return false;
+    }
+    if (!filter_.sectors().empty() &&
+        std::none_of(org.sectors().begin(), org.sectors().end(),
+                     [&](const std::string& s) {
+                       return std::find(filter_.sectors().begin(),
+                                        filter_.sectors().end(),
+                                        s) != filter_.sectors().end();
+                     })) {
+      return false;
+    }
+    if (filter_.trl() != 0 &&
+        !(e.trl_min() <= filter_.trl() && filter_.trl() <= e.trl_max())) {
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  const Catalog& catalog_;
+  const ProfileSet& set_;
+  const v1::Filter& filter_;
+  uint32_t requester_;
+  bool programme_requester_;
+};
+
+absl::Status ValidateFilter(const v1::Filter& f) {
+  const auto too_many = [](absl::string_view path, int n) {
+    return Invalid(path, absl::StrCat("has ", n, " values, the limit is ",
+                                      kMaxFilterValues));
+  };
+  if (f.kinds_size() > kMaxFilterValues) {
+    return too_many("filter.kinds", f.kinds_size());
+  }
+  for (int i = 0; i < f.kinds_size(); ++i) {
+    if (!v1::OrganizationKind_IsValid(f.kinds(i)) || f.kinds(i) == 0) {
+      return Invalid(absl::StrCat("filter.kinds[", i, "]"),
+                     absl::StrCat("unknown organization kind ", f.kinds(i)));
+    }
+  }
+  if (f.countries_size() > kMaxFilterValues) {
+    return too_many("filter.countries", f.countries_size());
+  }
+  for (int i = 0; i < f.countries_size(); ++i) {
+    const auto& c = f.countries(i);
+    if (c.size() != 2 || !absl::ascii_isupper(c[0]) ||
+        !absl::ascii_isupper(c[1])) {
+      return Invalid(absl::StrCat("filter.countries[", i, "]"),
+                     "is not an ISO 3166 alpha-2 code (two upper-case "
+                     "letters)");
+    }
+  }
+  if (f.regions_size() > kMaxFilterValues) {
+    return too_many("filter.regions", f.regions_size());
+  }
+  if (f.sectors_size() > kMaxFilterValues) {
+    return too_many("filter.sectors", f.sectors_size());
+  }
+  if (f.trl() < 0 || f.trl() > 9) {
+    return Invalid("filter.trl", absl::StrCat(f.trl(), " is outside 0..9"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- opening
+
+absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
+    const EngineOptions& options) {
+  auto engine = std::unique_ptr<MatchingEngine>(new MatchingEngine());
+  engine->options_ = options;
+  engine->dir_ = DataDir{options.data_dir};
+  std::error_code error;
+  std::filesystem::create_directories(engine->dir_.IndexFolder(), error);
+  if (error) {
+    return absl::UnavailableError(absl::StrCat(
+        "creating '", engine->dir_.IndexFolder(), "': ", error.message()));
+  }
+  if (options.word_vectors) {
+    engine->word_vectors_ = options.word_vectors;
+  } else {
+    auto vectors = WordVectors::Load(options.word_vectors_path);
+    if (!vectors.ok()) return vectors.status();
+    engine->word_vectors_ = std::move(*vectors);
+  }
+  auto store = RecordStore::Open(engine->dir_.StorePath());
+  if (!store.ok()) return store.status();
+  engine->store_ = std::move(*store);
+
+  auto model = engine->store_->GetModel();
+  if (!model.ok()) return model.status();
+  if (model->has_value()) {
+    auto embedder =
+        GloveIdfEmbedder::FromModel(engine->word_vectors_, **model);
+    if (!embedder.ok()) return embedder.status();
+    engine->embedder_ = std::move(*embedder);
+  } else {
+    // An empty store: start with an IDF fitted on nothing (every word
+    // weighs the same) until the first import refits it.
+    auto embedder = std::make_unique<GloveIdfEmbedder>(
+        engine->word_vectors_, IdfTable::Fit({}));
+    StoreBatch batch;
+    batch.PutModel(embedder->ToModel());
+    if (auto s = engine->store_->Write(batch); !s.ok()) return s;
+    engine->embedder_ = std::move(embedder);
+  }
+  engine->model_identity_ = engine->embedder_->Identity();
+  if (auto s = engine->LoadCatalog(); !s.ok()) return s;
+  return engine;
+}
+
+MatchingEngine::~MatchingEngine() {
+  if (store_ != nullptr && catalog_ != nullptr) {
+    if (auto s = SaveIndexes(); !s.ok()) {
+      spdlog::warn("saving vector indexes on shutdown failed: {}",
+                   std::string(s.message()));
+    }
+  }
+}
+
+absl::Status MatchingEngine::LoadCatalog() {
+  const auto start = std::chrono::steady_clock::now();
+  const int dimension = embedder_->Dimension();
+  auto cap_index = VectorIndex::Create(dimension, 0, options_.index);
+  auto need_index = VectorIndex::Create(dimension, 0, options_.index);
+  if (!cap_index.ok()) return cap_index.status();
+  if (!need_index.ok()) return need_index.status();
+  catalog_ =
+      std::make_unique<Catalog>(std::move(*cap_index), std::move(*need_index));
+  auto status = store_->ForEach(
+      v1::RECORD_KIND_ORGANIZATION,
+      [&](absl::string_view id, absl::string_view value) -> absl::Status {
+        v1::Organization org;
+        if (!org.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          return absl::DataLossError(
+              absl::StrCat("stored organization '", id, "' does not parse"));
+        }
+        catalog_->PutOrganization(std::move(org));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  for (auto kind : {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
+    if (auto s = LoadProfiles(kind); !s.ok()) return s;
+  }
+  status = store_->ForEach(
+      v1::RECORD_KIND_TIE,
+      [&](absl::string_view id, absl::string_view value) -> absl::Status {
+        v1::Tie tie;
+        if (!tie.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          return absl::DataLossError(
+              absl::StrCat("stored tie '", id, "' does not parse"));
+        }
+        catalog_->PutTie(std::move(tie));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  spdlog::info(
+      "catalog loaded in {:.3f} s: {} organizations, {} capabilities ({}), "
+      "{} needs ({}), {} ties; model {}",
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count(),
+      catalog_->live_organizations(), catalog_->capabilities().live(),
+      catalog_->capabilities().index().Describe(), catalog_->needs().live(),
+      catalog_->needs().index().Describe(), catalog_->live_ties(),
+      model_identity_);
+  return absl::OkStatus();
+}
+
+absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
+  const bool needs = kind == v1::RECORD_KIND_NEED;
+  const char* name = needs ? "need" : "capability";
+  const int dimension = embedder_->Dimension();
+  std::unordered_map<std::string, storage::StoredCapability> capabilities;
+  std::unordered_map<std::string, storage::StoredNeed> need_records;
+  auto status = store_->ForEach(
+      kind, [&](absl::string_view id, absl::string_view value) -> absl::Status {
+        bool ok;
+        if (needs) {
+          ok = need_records[std::string(id)].ParseFromArray(
+              value.data(), static_cast<int>(value.size()));
+        } else {
+          ok = capabilities[std::string(id)].ParseFromArray(
+              value.data(), static_cast<int>(value.size()));
+        }
+        if (!ok) {
+          return absl::DataLossError(
+              absl::StrCat("stored ", name, " '", id, "' does not parse"));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  const size_t stored = needs ? need_records.size() : capabilities.size();
+
+  // Use the saved index when it reflects exactly the current store.
+  VectorIndexFileInfo info;
+  const std::string path = dir_.IndexPath(kind);
+  auto loaded = VectorIndex::Load(path, dimension, &info, options_.index);
+  std::string rebuild_reason;
+  if (!loaded.ok()) {
+    rebuild_reason = std::string(loaded.status().message());
+  } else if (info.store_sequence != store_->LatestSequence()) {
+    rebuild_reason = absl::StrCat("index file reflects store sequence ",
+                                  info.store_sequence, ", store is at ",
+                                  store_->LatestSequence());
+  } else {
+    size_t live = 0;
+    for (const auto& id : info.slot_ids) {
+      if (id.empty()) continue;
+      if (needs ? !need_records.count(id) : !capabilities.count(id)) {
+        rebuild_reason = absl::StrCat("index file names unknown ", name, " '",
+                                      id, "'");
+        break;
+      }
+      ++live;
+    }
+    if (rebuild_reason.empty() && live != stored) {
+      rebuild_reason = absl::StrCat("index file has ", live, " live ", name,
+                                    " vectors, the store has ", stored);
+    }
+  }
+  std::unique_ptr<VectorIndex> index;
+  std::vector<std::string> slot_ids;
+  if (rebuild_reason.empty()) {
+    index = std::move(*loaded);
+    slot_ids = std::move(info.slot_ids);
+    spdlog::info("{} index loaded from {}", name, path);
+  } else {
+    spdlog::warn("{} index rebuilt from the store: {}", name, rebuild_reason);
+    auto built = BuildVectorIndex(*store_, kind, dimension, options_.index);
+    if (!built.ok()) return built.status();
+    index = std::move(built->index);
+    slot_ids = std::move(built->slot_ids);
+  }
+  catalog_->profiles(kind).ResetIndex(std::move(index));
+  for (const std::string& id : slot_ids) {
+    absl::Status s;
+    if (id.empty()) {
+      s = needs ? catalog_->AdoptNeedSlot(nullptr)
+                : catalog_->AdoptCapabilitySlot(nullptr);
+    } else if (needs) {
+      s = catalog_->AdoptNeedSlot(&need_records.at(id).record());
+    } else {
+      s = catalog_->AdoptCapabilitySlot(&capabilities.at(id).record());
+    }
+    if (!s.ok()) {
+      return absl::DataLossError(absl::StrCat("loading ", name, " '", id,
+                                              "': ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MatchingEngine::SaveIndexes() {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+  for (auto kind : {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
+    const ProfileSet& set = catalog_->profiles(kind);
+    VectorIndexFileInfo info;
+    info.store_sequence = store_->LatestSequence();
+    info.slot_ids = set.SlotIds();
+    if (auto s = set.index().Save(dir_.IndexPath(kind), info); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+int MatchingEngine::CurrentYear() const {
+  if (options_.reference_year > 0) return options_.reference_year;
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900;
+}
+
+// ---------------------------------------------------------------- writes
+
+bool MatchingEngine::RecordExists(const v1::Record& record) const {
+  const std::string& id = RecordId(record);
+  switch (record.kind_case()) {
+    case v1::Record::kOrganization: {
+      const uint32_t i = catalog_->OrganizationIndex(id);
+      return i != kNoIndex && catalog_->organization(i).live;
+    }
+    case v1::Record::kCapability:
+      return catalog_->capabilities().SlotOf(id) != kNoIndex;
+    case v1::Record::kNeed:
+      return catalog_->needs().SlotOf(id) != kNoIndex;
+    case v1::Record::kTie:
+      return catalog_->TieIndex(id) != kNoIndex;
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<MatchingEngine::Prepared> MatchingEngine::Prepare(
+    const v1::Record& record,
+    const std::vector<std::string>& organizations_in_batch) const {
+  if (auto s = ValidateRecord(record); !s.ok()) return s;
+  const auto org_known = [&](const std::string& id) {
+    const uint32_t i = catalog_->OrganizationIndex(id);
+    if (i != kNoIndex && catalog_->organization(i).live) return true;
+    return std::find(organizations_in_batch.begin(),
+                     organizations_in_batch.end(),
+                     id) != organizations_in_batch.end();
+  };
+  const auto missing = [](absl::string_view field, const std::string& id) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": organization '", id, "' not found"));
+  };
+  Prepared p;
+  p.record = record;
+  p.created = !RecordExists(record);
+  std::string text;
+  switch (record.kind_case()) {
+    case v1::Record::kCapability:
+      if (!org_known(record.capability().organization_id())) {
+        return missing("capability.organization_id",
+                       record.capability().organization_id());
+      }
+      text = CapabilityText(record.capability());
+      break;
+    case v1::Record::kNeed:
+      if (!org_known(record.need().organization_id())) {
+        return missing("need.organization_id", record.need().organization_id());
+      }
+      text = NeedText(record.need());
+      break;
+    case v1::Record::kTie:
+      if (!org_known(record.tie().organization_a())) {
+        return missing("tie.organization_a", record.tie().organization_a());
+      }
+      if (!org_known(record.tie().organization_b())) {
+        return missing("tie.organization_b", record.tie().organization_b());
+      }
+      break;
+    default:
+      break;
+  }
+  if (!text.empty()) p.vector = embedder_->Embed(Tokenize(text));
+  return p;
+}
+
+void MatchingEngine::AddToBatch(const Prepared& p, StoreBatch* batch) const {
+  switch (p.record.kind_case()) {
+    case v1::Record::kOrganization:
+      batch->PutOrganization(p.record.organization());
+      break;
+    case v1::Record::kCapability: {
+      storage::StoredCapability stored;
+      *stored.mutable_record() = p.record.capability();
+      stored.set_vector(EncodeVector(p.vector));
+      batch->PutCapability(stored);
+      break;
+    }
+    case v1::Record::kNeed: {
+      storage::StoredNeed stored;
+      *stored.mutable_record() = p.record.need();
+      stored.set_vector(EncodeVector(p.vector));
+      batch->PutNeed(stored);
+      break;
+    }
+    case v1::Record::kTie:
+      batch->PutTie(p.record.tie());
+      break;
+    default:
+      break;
+  }
+}
+
+absl::Status MatchingEngine::Apply(const Prepared& p) {
+  switch (p.record.kind_case()) {
+    case v1::Record::kOrganization:
+      catalog_->PutOrganization(p.record.organization());
+      return absl::OkStatus();
+    case v1::Record::kCapability:
+      return catalog_->PutCapability(p.record.capability(), p.vector);
+    case v1::Record::kNeed:
+      return catalog_->PutNeed(p.record.need(), p.vector);
+    case v1::Record::kTie:
+      catalog_->PutTie(p.record.tie());
+      return absl::OkStatus();
+    default:
+      return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
+    const v1::Record& record) {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  absl::StatusOr<Prepared> p;
+  {
+    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    p = Prepare(record, {});
+  }
+  if (!p.ok()) return p.status();
+  StoreBatch batch;
+  AddToBatch(*p, &batch);
+  if (auto s = store_->Write(batch); !s.ok()) return s;
+  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  if (auto s = Apply(*p); !s.ok()) return s;
+  v1::UpsertResponse response;
+  response.set_created(p->created);
+  return response;
+}
+
+absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
+    const google::protobuf::RepeatedPtrField<v1::Record>& records) {
+  if (records.empty()) return Invalid("records", "is empty");
+  if (records.size() > kMaxBatchRecords) {
+    return Invalid("records", absl::StrCat("has ", records.size(),
+                                           " records, the limit is ",
+                                           kMaxBatchRecords));
+  }
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::vector<Prepared> prepared;
+  {
+    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    std::vector<std::string> batch_orgs;
+    std::unordered_map<std::string, int> seen;
+    for (int i = 0; i < records.size(); ++i) {
+      const auto& r = records[i];
+      const std::string key =
+          absl::StrCat(RecordKindName(r), "/", RecordId(r));
+      if (auto [it, inserted] = seen.emplace(key, i);
+          !inserted && !RecordId(r).empty()) {
+        return Invalid(absl::StrCat("records[", i, "].", RecordKindName(r),
+                                    ".id"),
+                       absl::StrCat("duplicate id '", RecordId(r),
+                                    "', also at records[", it->second, "]"));
+      }
+      if (r.has_organization()) batch_orgs.push_back(r.organization().id());
+    }
+    for (int i = 0; i < records.size(); ++i) {
+      auto p = Prepare(records[i], batch_orgs);
+      if (!p.ok()) {
+        return absl::Status(p.status().code(),
+                            absl::StrCat("records[", i, "].",
+                                         p.status().message()));
+      }
+      prepared.push_back(std::move(*p));
+    }
+  }
+  StoreBatch batch;
+  for (const auto& p : prepared) AddToBatch(p, &batch);
+  if (auto s = store_->Write(batch); !s.ok()) return s;
+  v1::BatchUpsertResponse response;
+  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  // Organizations first: profiles and ties in the batch refer to them.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& p : prepared) {
+      if (p.record.has_organization() != (pass == 0)) continue;
+      if (auto s = Apply(p); !s.ok()) return s;
+      if (p.created) {
+        response.set_created(response.created() + 1);
+      } else {
+        response.set_replaced(response.replaced() + 1);
+      }
+    }
+  }
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
+    const std::vector<v1::Record>& records, int64_t first_position) {
+  std::vector<v1::RecordError> errors;
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::vector<Prepared> prepared;
+  {
+    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    std::vector<std::string> accepted_orgs;
+    std::unordered_map<std::string, int64_t> seen;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const auto& r = records[i];
+      const int64_t position = first_position + static_cast<int64_t>(i);
+      const auto reject = [&](absl::string_view message) {
+        auto& e = errors.emplace_back();
+        e.set_position(position);
+        e.set_id(RecordId(r));
+        e.set_message(std::string(message));
+      };
+      const std::string key =
+          absl::StrCat(RecordKindName(r), "/", RecordId(r));
+      if (auto it = seen.find(key); it != seen.end() && !RecordId(r).empty()) {
+        reject(absl::StrCat(RecordKindName(r), ".id: duplicate id '",
+                            RecordId(r), "', also at position ", it->second));
+        continue;
+      }
+      auto p = Prepare(r, accepted_orgs);
+      if (!p.ok()) {
+        reject(p.status().message());
+        continue;
+      }
+      seen.emplace(key, position);
+      if (r.has_organization()) accepted_orgs.push_back(r.organization().id());
+      prepared.push_back(std::move(*p));
+    }
+  }
+  if (prepared.empty()) return errors;
+  StoreBatch batch;
+  for (const auto& p : prepared) AddToBatch(p, &batch);
+  if (auto s = store_->Write(batch); !s.ok()) return s;
+  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& p : prepared) {
+      if (p.record.has_organization() != (pass == 0)) continue;
+      if (auto s = Apply(p); !s.ok()) return s;
+    }
+  }
+  return errors;
+}
+
+absl::Status MatchingEngine::Delete(v1::RecordKind kind,
+                                    const std::string& id) {
+  if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
+    return Invalid("kind", "is required (organization, capability, need, "
+                           "tie)");
+  }
+  if (auto s = ValidateId(id, "id"); !s.ok()) return s;
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  {
+    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    v1::Record probe;
+    switch (kind) {
+      case v1::RECORD_KIND_ORGANIZATION: {
+        probe.mutable_organization()->set_id(id);
+        if (!RecordExists(probe)) break;
+        const auto& entry =
+            catalog_->organization(catalog_->OrganizationIndex(id));
+        if (!entry.capabilities.empty() || !entry.needs.empty() ||
+            !entry.ties.empty()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "organization '", id, "' still has ", entry.capabilities.size(),
+              " capability profiles, ", entry.needs.size(), " needs and ",
+              entry.ties.size(), " ties; delete those first"));
+        }
+        break;
+      }
+      case v1::RECORD_KIND_CAPABILITY:
+        probe.mutable_capability()->set_id(id);
+        break;
+      case v1::RECORD_KIND_NEED:
+        probe.mutable_need()->set_id(id);
+        break;
+      default:
+        probe.mutable_tie()->set_id(id);
+    }
+    if (!RecordExists(probe)) {
+      return absl::NotFoundError(absl::StrCat(RecordKindName(probe), " '", id,
+                                              "' not found"));
+    }
+  }
+  StoreBatch batch;
+  batch.Delete(kind, id);
+  if (auto s = store_->Write(batch); !s.ok()) return s;
+  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION:
+      return catalog_->RemoveOrganization(id);
+    case v1::RECORD_KIND_CAPABILITY:
+    case v1::RECORD_KIND_NEED:
+      catalog_->RemoveProfile(kind, id);
+      return absl::OkStatus();
+    default:
+      catalog_->RemoveTie(id);
+      return absl::OkStatus();
+  }
+}
+
+// ---------------------------------------------------------------- reads
+
+absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
+                                               const std::string& id) const {
+  if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
+    return Invalid("kind", "is required (organization, capability, need, "
+                           "tie)");
+  }
+  if (auto s = ValidateId(id, "id"); !s.ok()) return s;
+  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  v1::Record record;
+  const auto not_found = [&](absl::string_view what) {
+    return absl::NotFoundError(absl::StrCat(what, " '", id, "' not found"));
+  };
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION: {
+      const uint32_t i = catalog_->OrganizationIndex(id);
+      if (i == kNoIndex || !catalog_->organization(i).live) {
+        return not_found("organization");
+      }
+      *record.mutable_organization() = *catalog_->organization(i).record;
+      break;
+    }
+    case v1::RECORD_KIND_CAPABILITY: {
+      const uint32_t slot = catalog_->capabilities().SlotOf(id);
+      if (slot == kNoIndex) return not_found("capability");
+      *record.mutable_capability() =
+          *catalog_->capabilities().entry(slot).capability;
+      break;
+    }
+    case v1::RECORD_KIND_NEED: {
+      const uint32_t slot = catalog_->needs().SlotOf(id);
+      if (slot == kNoIndex) return not_found("need");
+      *record.mutable_need() = *catalog_->needs().entry(slot).need;
+      break;
+    }
+    default: {
+      const uint32_t i = catalog_->TieIndex(id);
+      if (i == kNoIndex) return not_found("tie");
+      *record.mutable_tie() = *catalog_->ties()[i].record;
+    }
+  }
+  return record;
+}
+
+v1::StatsResponse MatchingEngine::Stats() const {
+  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  v1::StatsResponse stats;
+  stats.set_organizations(catalog_->live_organizations());
+  stats.set_capabilities(catalog_->capabilities().live());
+  stats.set_needs(catalog_->needs().live());
+  stats.set_ties(catalog_->live_ties());
+  stats.set_model(model_identity_);
+  stats.set_capability_index(catalog_->capabilities().index().Describe());
+  stats.set_need_index(catalog_->needs().index().Describe());
+  return stats;
+}
+
+PairHistory MatchingEngine::HistoryBetween(uint32_t a, uint32_t b) const {
+  PairHistory h;
+  if (a == kNoIndex || b == kNoIndex) return h;
+  const auto& ta = catalog_->organization(a).ties;
+  const auto& tb = catalog_->organization(b).ties;
+  const auto& fewer = ta.size() <= tb.size() ? ta : tb;
+  for (uint32_t t : fewer) {
+    const TieEntry& tie = catalog_->ties()[t];
+    if (!tie.live || !((tie.a == a && tie.b == b) || (tie.a == b && tie.b == a)))
+      continue;
+    h.ties.push_back(tie.record.get());
+  }
+  std::sort(h.ties.begin(), h.ties.end(),
+            [](const v1::Tie* x, const v1::Tie* y) {
+              return x->year() != y->year() ? x->year() > y->year()
+                                            : x->id() < y->id();
+            });
+  for (const v1::Tie* t : h.ties) {
+    switch (t->outcome()) {
+      case v1::TIE_OUTCOME_COMPLETED:
+        ++h.completed;
+        break;
+      case v1::TIE_OUTCOME_ONGOING:
+        ++h.ongoing;
+        break;
+      case v1::TIE_OUTCOME_FAILED:
+        ++h.failed;
+        break;
+      default:
+        break;
+    }
+    if (t->origin() == v1::TIE_ORIGIN_PROGRAMME) ++h.programme;
+    if (t->outcome() == v1::TIE_OUTCOME_COMPLETED ||
+        t->outcome() == v1::TIE_OUTCOME_ONGOING) {
+      h.covered_rung = std::max(h.covered_rung, RungOf(t->channel()));
+    }
+    h.latest_year = std::max(h.latest_year, t->year());
+  }
+  return h;
+}
+
+absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(
+    const v1::RecommendRequest& request) const {
+  Query q;
+  q.filter = request.filter();
+  switch (request.query_case()) {
+    case v1::RecommendRequest::kNeedId: {
+      if (request.direction() == v1::DIRECTION_CAPABILITY_TO_NEEDS) {
+        return Invalid("direction",
+                       "need_id queries look for capabilities "
+                       "(DIRECTION_NEED_TO_CAPABILITIES)");
+      }
+      if (auto s = ValidateId(request.need_id(), "need_id"); !s.ok()) return s;
+      const uint32_t slot = catalog_->needs().SlotOf(request.need_id());
+      if (slot == kNoIndex) {
+        return absl::NotFoundError(
+            absl::StrCat("need '", request.need_id(), "' not found"));
+      }
+      const ProfileEntry& e = catalog_->needs().entry(slot);
+      q.direction = v1::DIRECTION_NEED_TO_CAPABILITIES;
+      q.need = e.need.get();
+      q.requester = e.organization;
+      const auto v = catalog_->needs().index().Vector(slot);
+      q.vector.assign(v.begin(), v.end());
+      for (const auto& tc : e.terms) q.terms.push_back(tc.term);
+      break;
+    }
+    case v1::RecommendRequest::kCapabilityId: {
+      if (request.direction() == v1::DIRECTION_NEED_TO_CAPABILITIES) {
+        return Invalid("direction",
+                       "capability_id queries look for needs "
+                       "(DIRECTION_CAPABILITY_TO_NEEDS)");
+      }
+      if (auto s = ValidateId(request.capability_id(), "capability_id");
+          !s.ok()) {
+        return s;
+      }
+      const uint32_t slot =
+          catalog_->capabilities().SlotOf(request.capability_id());
+      if (slot == kNoIndex) {
+        return absl::NotFoundError(absl::StrCat(
+            "capability '", request.capability_id(), "' not found"));
+      }
+      const ProfileEntry& e = catalog_->capabilities().entry(slot);
+      q.direction = v1::DIRECTION_CAPABILITY_TO_NEEDS;
+      q.capability = e.capability.get();
+      q.requester = e.organization;
+      const auto v = catalog_->capabilities().index().Vector(slot);
+      q.vector.assign(v.begin(), v.end());
+      for (const auto& tc : e.terms) q.terms.push_back(tc.term);
+      break;
+    }
+    case v1::RecommendRequest::kText: {
+      if (request.direction() == v1::DIRECTION_UNSPECIFIED ||
+          !v1::Direction_IsValid(request.direction())) {
+        return Invalid("direction",
+                       "is required with a text query "
+                       "(DIRECTION_NEED_TO_CAPABILITIES or "
+                       "DIRECTION_CAPABILITY_TO_NEEDS)");
+      }
+      if (absl::StripAsciiWhitespace(request.text()).empty()) {
+        return Invalid("text", "is empty");
+      }
+      if (request.text().size() > kMaxQueryTextBytes) {
+        return Invalid("text", absl::StrCat("is ", request.text().size(),
+                                            " bytes, the limit is ",
+                                            kMaxQueryTextBytes));
+      }
+      q.direction = request.direction();
+      const auto tokens = Tokenize(request.text());
+      int known = 0;
+      q.vector = embedder_->Embed(tokens, &known);
+      for (const auto& t : tokens) {
+        const uint32_t id = catalog_->terms().Find(t);
+        if (id != kNoIndex) q.terms.push_back(id);
+      }
+      std::sort(q.terms.begin(), q.terms.end());
+      q.terms.erase(std::unique(q.terms.begin(), q.terms.end()),
+                    q.terms.end());
+      if (known == 0 && q.terms.empty()) {
+        return Invalid("text",
+                       "has no word the model or the indexed corpus knows");
+      }
+      break;
+    }
+    default:
+      return Invalid("query", "one of need_id, capability_id, text is "
+                              "required");
+  }
+  if (!request.requester_organization_id().empty()) {
+    if (request.query_case() != v1::RecommendRequest::kText) {
+      // The owner of the query record asks; a different id is a mistake.
+      const auto& owner = catalog_->organization(q.requester).record->id();
+      if (owner != request.requester_organization_id()) {
+        return Invalid("requester_organization_id",
+                       absl::StrCat("'", request.requester_organization_id(),
+                                    "' does not own the queried record (owner "
+                                    "is '",
+                                    owner, "')"));
+      }
+    } else {
+      const uint32_t i =
+          catalog_->OrganizationIndex(request.requester_organization_id());
+      if (i == kNoIndex || !catalog_->organization(i).live) {
+        return absl::NotFoundError(
+            absl::StrCat("requester organization '",
+                         request.requester_organization_id(), "' not found"));
+      }
+      q.requester = i;
+    }
+  }
+  if (q.requester != kNoIndex) {
+    q.programme_requester =
+        catalog_->organization(q.requester).record->kind() ==
+        v1::ORGANIZATION_KIND_GOVERNMENT_PROGRAMME;
+  }
+  q.target = q.direction == v1::DIRECTION_NEED_TO_CAPABILITIES
+                 ? &catalog_->capabilities()
+                 : &catalog_->needs();
+  // BM25 idf over the target set.
+  const double n = static_cast<double>(std::max<int64_t>(1, q.target->live()));
+  const double k1 = options_.weights.bm25_k1;
+  for (uint32_t term : q.terms) {
+    const double df = q.target->DocumentFrequency(term);
+    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    q.term_idf.push_back(idf);
+    q.bm25_max += idf * (k1 + 1);
+  }
+  return q;
+}
+
+std::vector<MatchingEngine::Candidate> MatchingEngine::ScoreSlots(
+    const Query& q, const std::vector<uint32_t>& slots) const {
+  const RankingWeights& w = options_.weights;
+  const double avg = q.target->average_length();
+  std::vector<Candidate> out;
+  out.reserve(slots.size());
+  for (uint32_t slot : slots) {
+    const ProfileEntry& e = q.target->entry(slot);
+    Candidate c;
+    c.slot = slot;
+    c.dense = std::max(0.0f, q.target->index().Score(q.vector, slot));
+    double bm25 = 0;
+    const double norm =
+        w.bm25_k1 * (1 - w.bm25_b + w.bm25_b * e.length / std::max(1.0, avg));
+    // Both term lists are sorted by term id: merge.
+    size_t i = 0, j = 0;
+    while (i < q.terms.size() && j < e.terms.size()) {
+      if (q.terms[i] < e.terms[j].term) {
+        ++i;
+      } else if (e.terms[j].term < q.terms[i]) {
+        ++j;
+      } else {
+        const double tf = e.terms[j].count;
+        const double part = q.term_idf[i] * tf * (w.bm25_k1 + 1) / (tf + norm);
+        bm25 += part;
+        c.matched.emplace_back(part, q.terms[i]);
+        ++i;
+        ++j;
+      }
+    }
+    c.lexical = q.bm25_max > 0 ? std::min(1.0, bm25 / q.bm25_max) : 0.0;
+    c.fit = w.dense * c.dense + w.lexical * c.lexical;
+    std::sort(c.matched.begin(), c.matched.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
+                                               uint32_t organization,
+                                               std::vector<Candidate> profiles,
+                                               double best_fit,
+                                               int profiles_shown,
+                                               bool first_is_pinned) const {
+  const RankingWeights& w = options_.weights;
+  const OrganizationEntry& org = catalog_->organization(organization);
+  std::sort(profiles.begin() + (first_is_pinned ? 1 : 0), profiles.end(),
+            [](const Candidate& a, const Candidate& b) {
+              return a.fit != b.fit ? a.fit > b.fit : a.slot < b.slot;
+            });
+  const Candidate& best = profiles.front();
+  const ProfileEntry& best_entry = q.target->entry(best.slot);
+  v1::Suggestion s;
+  auto* o = s.mutable_organization();
+  *o = *org.record;
+  o->clear_signals();
+
+  int matching = 0;
+  for (const auto& c : profiles) {
+    if (c.fit >= w.depth_match_share * best_fit && c.fit > 0) ++matching;
+  }
+  const bool need_side = q.direction == v1::DIRECTION_CAPABILITY_TO_NEEDS;
+  const int total = static_cast<int>(need_side ? org.needs.size()
+                                               : org.capabilities.size());
+  s.set_matching_profiles(matching);
+  s.set_total_profiles(total);
+
+  // Sides of the pair: the university holds the capability, the firm the
+  // need, whichever of the two is asking.
+  const v1::Organization* requester =
+      q.requester != kNoIndex ? catalog_->organization(q.requester).record.get()
+                              : nullptr;
+  const v1::Organization* university = need_side ? requester : org.record.get();
+  const v1::Organization* firm = need_side ? org.record.get() : requester;
+  const v1::CapabilityProfile* capability =
+      need_side ? q.capability : best_entry.capability.get();
+  const v1::FirmNeed* need = need_side ? best_entry.need.get() : q.need;
+
+  auto* b = s.mutable_breakdown();
+  b->set_dense(best.dense);
+  b->set_lexical(best.lexical);
+  b->set_topical_fit(best.fit);
+  const double depth =
+      std::min(1.0, std::log2(1.0 + matching) /
+                        std::log2(1.0 + std::max(1, w.depth_saturation)));
+  b->set_depth(depth);
+  PairHistory history = HistoryBetween(q.requester, organization);
+  const int year = CurrentYear();
+  const double trust =
+      TrustFeature(history, year, w.trust_half_life_years);
+  if (requester != nullptr) {
+    b->set_trust(trust);
+    b->set_proximity(ProximityFeature(*requester, *org.record));
+  } else {
+    b->add_unknown_features("trust");
+    b->add_unknown_features("proximity");
+  }
+  const v1::Organization* capacity_org = need_side ? firm : university;
+  std::optional<double> capacity;
+  if (capacity_org != nullptr) capacity = CapacityFeature(*capacity_org);
+  if (capacity) {
+    b->set_capacity(*capacity);
+  } else {
+    b->add_unknown_features("capacity");
+  }
+  std::optional<double> alignment;
+  if (need != nullptr && capability != nullptr) {
+    alignment = BenefitAlignmentFeature(*need, *capability);
+  }
+  if (alignment) {
+    b->set_benefit_alignment(*alignment);
+  } else {
+    b->add_unknown_features("benefit_alignment");
+  }
+  s.set_score(best.fit + w.depth * depth + w.trust * b->trust() +
+              w.proximity * b->proximity() + w.capacity * b->capacity() +
+              w.benefit_alignment * b->benefit_alignment());
+
+  // Evidence terms: strongest first over the shown profiles.
+  std::vector<std::pair<double, uint32_t>> terms;
+  for (int i = 0; i < static_cast<int>(profiles.size()) && i < profiles_shown;
+       ++i) {
+    const Candidate& c = profiles[i];
+    const ProfileEntry& e = q.target->entry(c.slot);
+    auto* m = s.add_profiles();
+    m->set_id(e.id);
+    m->set_title(e.title());
+    if (e.capability) {
+      m->set_reference(e.capability->reference());
+      m->set_year(e.capability->year());
+    }
+    m->set_score(c.fit);
+    m->set_dense(c.dense);
+    m->set_lexical(c.lexical);
+    for (const auto& [weight, term] : c.matched) {
+      if (m->matched_terms_size() < 8) {
+        m->add_matched_terms(catalog_->terms().Term(term));
+      }
+      terms.emplace_back(weight, term);
+    }
+  }
+  std::sort(terms.begin(), terms.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::unordered_set<uint32_t> used;
+  for (const auto& [weight, term] : terms) {
+    if (s.evidence_terms_size() >= 10) break;
+    if (used.insert(term).second) {
+      s.add_evidence_terms(catalog_->terms().Term(term));
+    }
+  }
+
+  // Ladder and barriers.
+  LadderInput ladder;
+  ladder.covered_rung = history.covered_rung;
+  if (need != nullptr) {
+    for (int c : need->channels_wanted()) {
+      ladder.wanted.push_back(static_cast<v1::Channel>(c));
+    }
+  }
+  if (capability != nullptr) {
+    for (int c : capability->channels_offered()) {
+      ladder.offered.push_back(static_cast<v1::Channel>(c));
+    }
+  }
+  *s.mutable_ladder() = RecommendLadderStep(ladder);
+
+  BarrierInput in;
+  in.university = university;
+  in.firm = firm;
+  in.capability = capability;
+  in.need = need;
+  in.matching_profiles = need_side ? 0 : matching;
+  in.total_profiles = need_side ? 0 : total;
+  in.reference_year = year;
+  in.recommended_rung = s.ladder().recommended_rung();
+  const uint32_t uni_index =
+      need_side ? q.requester : organization;
+  const uint32_t firm_index = need_side ? organization : q.requester;
+  if (uni_index != kNoIndex && firm_index != kNoIndex) {
+    std::unordered_set<uint32_t> partners_u;
+    for (uint32_t t : catalog_->organization(uni_index).ties) {
+      const auto& tie = catalog_->ties()[t];
+      if (tie.live) partners_u.insert(tie.a == uni_index ? tie.b : tie.a);
+    }
+    int shared = 0, firm_uni = 0;
+    std::unordered_set<uint32_t> partners_f;
+    for (uint32_t t : catalog_->organization(firm_index).ties) {
+      const auto& tie = catalog_->ties()[t];
+      if (!tie.live) continue;
+      const uint32_t other = tie.a == firm_index ? tie.b : tie.a;
+      if (!partners_f.insert(other).second) continue;
+      if (other != uni_index && partners_u.count(other)) ++shared;
+      if (other != kNoIndex &&
+          IsResearchSide(*catalog_->organization(other).record)) {
+        ++firm_uni;
+      }
+    }
+    in.shared_partners = shared;
+    in.firm_university_ties = firm_uni;
+  }
+  if (university != nullptr && !university->region().empty()) {
+    in.regional_firms = catalog_->FirmsInRegion(university->region());
+  }
+  in.history = std::move(history);
+  for (auto& a : AssessBarriers(in)) *s.add_barriers() = std::move(a);
+  for (const v1::Tie* t : in.history.ties) {
+    s.add_trust_evidence(absl::StrCat(
+        t->year(), " ", v1::Channel_Name(t->channel()), " (",
+        v1::TieOutcome_Name(t->outcome()), ")",
+        t->reference().empty() ? "" : ": ", t->reference()));
+  }
+  return s;
+}
+
+absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
+    const v1::RecommendRequest& request) const {
+  if (request.k() < 1 || request.k() > kMaxK) {
+    return Invalid("k", absl::StrCat(request.k(), " is outside 1..", kMaxK));
+  }
+  if (request.profiles_per_organization() < 0 ||
+      request.profiles_per_organization() > kMaxProfilesPerOrganization) {
+    return Invalid("profiles_per_organization",
+                   absl::StrCat(request.profiles_per_organization(),
+                                " is outside 0..",
+                                kMaxProfilesPerOrganization));
+  }
+  if (!v1::Direction_IsValid(request.direction())) {
+    return Invalid("direction",
+                   absl::StrCat("unknown value ", request.direction()));
+  }
+  if (auto s = ValidateFilter(request.filter()); !s.ok()) return s;
+  const int shown = request.profiles_per_organization() == 0
+                        ? 3
+                        : request.profiles_per_organization();
+
+  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  auto query = ResolveQuery(request);
+  if (!query.ok()) return query.status();
+  const Query& q = *query;
+  const ProfileSet& target = *q.target;
+  TargetFilter filter(*catalog_, target, q.filter, q.requester,
+                      q.programme_requester);
+
+  // Candidates from both the dense index and BM25 postings; widen until k
+  // organizations are found or every profile was considered.
+  const int64_t slots = target.index().slots();
+  int64_t n = std::max<int64_t>(200, int64_t{request.k()} * 20);
+  std::vector<Candidate> scored;
+  std::unordered_map<uint32_t, std::vector<Candidate>> by_org;
+  while (true) {
+    std::unordered_set<uint32_t> pool;
+    // The filter always applies: dead slots, the requester's own profiles
+    // and visibility, besides the request's criteria.
+    auto hits = target.index().Search(
+        q.vector, static_cast<int>(std::min(n, slots)), &filter);
+    if (!hits.ok()) return hits.status();
+    for (const auto& h : *hits) pool.insert(static_cast<uint32_t>(h.slot));
+    // Lexical candidates: BM25 over postings of the query's terms.
+    std::unordered_map<uint32_t, double> lexical;
+    for (size_t i = 0; i < q.terms.size(); ++i) {
+      for (const Posting& p : target.Postings(q.terms[i])) {
+        lexical[p.slot] += q.term_idf[i] * p.count / (p.count + 1.0);
+      }
+    }
+    std::vector<std::pair<double, uint32_t>> lex(lexical.size());
+    size_t li = 0;
+    for (const auto& [slot, score] : lexical) lex[li++] = {score, slot};
+    const size_t take = std::min<size_t>(lex.size(), static_cast<size_t>(n));
+    std::partial_sort(lex.begin(), lex.begin() + static_cast<std::ptrdiff_t>(take),
+                      lex.end(), [](const auto& a, const auto& b) {
+                        return a.first != b.first ? a.first > b.first
+                                                  : a.second < b.second;
+                      });
+    for (size_t i = 0; i < take; ++i) {
+      if (filter.IsAllowed(lex[i].second)) pool.insert(lex[i].second);
+    }
+    std::vector<uint32_t> pool_slots(pool.begin(), pool.end());
+    std::sort(pool_slots.begin(), pool_slots.end());
+    scored = ScoreSlots(q, pool_slots);
+    by_org.clear();
+    for (const auto& c : scored) {
+      by_org[target.entry(c.slot).organization].push_back(c);
+    }
+    if (static_cast<int>(by_org.size()) >= request.k() || n >= slots) break;
+    n *= 4;
+  }
+  double best_fit = 0;
+  for (const auto& c : scored) best_fit = std::max(best_fit, c.fit);
+
+  std::vector<v1::Suggestion> suggestions;
+  suggestions.reserve(by_org.size());
+  for (auto& [org, list] : by_org) {
+    suggestions.push_back(
+        BuildSuggestion(q, org, std::move(list), best_fit, shown));
+  }
+  std::sort(suggestions.begin(), suggestions.end(),
+            [](const v1::Suggestion& a, const v1::Suggestion& b) {
+              return a.score() != b.score()
+                         ? a.score() > b.score()
+                         : a.organization().id() < b.organization().id();
+            });
+  v1::RecommendResponse response;
+  response.set_model(model_identity_);
+  response.set_candidates_considered(static_cast<int>(scored.size()));
+  for (int i = 0; i < static_cast<int>(suggestions.size()) && i < request.k();
+       ++i) {
+    *response.add_suggestions() = std::move(suggestions[i]);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
+    const v1::ExplainRequest& request) const {
+  if (auto s = ValidateId(request.need_id(), "need_id"); !s.ok()) return s;
+  if (auto s = ValidateId(request.capability_id(), "capability_id"); !s.ok()) {
+    return s;
+  }
+  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  const uint32_t cap_slot =
+      catalog_->capabilities().SlotOf(request.capability_id());
+  if (cap_slot == kNoIndex) {
+    return absl::NotFoundError(absl::StrCat(
+        "capability '", request.capability_id(), "' not found"));
+  }
+  v1::RecommendRequest as_query;
+  as_query.set_need_id(request.need_id());
+  as_query.set_k(1);
+  auto query = ResolveQuery(as_query);
+  if (!query.ok()) return query.status();
+  const ProfileEntry& cap = catalog_->capabilities().entry(cap_slot);
+  const OrganizationEntry& org = catalog_->organization(cap.organization);
+  // Depth over the capability owner's own profiles, the explained one first.
+  auto scored = ScoreSlots(*query, org.capabilities);
+  double best_fit = 0;
+  for (const auto& c : scored) best_fit = std::max(best_fit, c.fit);
+  auto it = std::find_if(scored.begin(), scored.end(), [&](const auto& c) {
+    return c.slot == cap_slot;
+  });
+  std::iter_swap(scored.begin(), it);
+  v1::ExplainResponse response;
+  *response.mutable_suggestion() =
+      BuildSuggestion(*query, cap.organization, std::move(scored), best_fit, 3,
+                      /*first_is_pinned=*/true);
+  *response.mutable_need() = *query->need;
+  *response.mutable_capability() = *cap.capability;
+  return response;
+}
+
+}  // namespace helixmatch

@@ -1,0 +1,122 @@
+// The engine behind every transport: writes records durably, keeps the
+// in-memory catalog in step, and answers Recommend, Explain and Get.
+// Requests and answers are the proto messages of helixmatch.v1; no gRPC
+// here, so tests call the engine directly.
+//
+// Thread-safe: queries run concurrently under a shared lock; writes are
+// serialized, made durable in RocksDB first and then applied to the
+// catalog under the exclusive lock, so a query never sees a record that
+// is not acknowledged-durable, nor a deleted record after the delete
+// returned.
+#ifndef HELIXMATCH_SERVICES_MATCHING_ENGINE_H_
+#define HELIXMATCH_SERVICES_MATCHING_ENGINE_H_
+
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "helixmatch/v1/matching.pb.h"
+#include "helixmatch/v1/records.pb.h"
+#include "indexer/corpus.h"
+#include "indexer/embedder.h"
+#include "indexer/record_store.h"
+#include "services/catalog.h"
+#include "services/ranking.h"
+
+namespace helixmatch {
+
+// Request limits (documented in matching.proto).
+inline constexpr int kMaxK = 100;
+inline constexpr int kMaxProfilesPerOrganization = 10;
+inline constexpr size_t kMaxQueryTextBytes = 4096;
+inline constexpr int kMaxBatchRecords = 1000;
+inline constexpr int kMaxFilterValues = 64;
+
+struct EngineOptions {
+  std::string data_dir;
+  std::string word_vectors_path;
+  VectorIndexOptions index;
+  RankingWeights weights;
+  // Year trust recency is measured from; 0 = the current calendar year.
+  int reference_year = 0;
+  // Preloaded word vectors (tests share one table); overrides the path.
+  std::shared_ptr<const WordVectors> word_vectors;
+};
+
+class MatchingEngine {
+ public:
+  // Opens the data folder (created if missing), loads the model, the
+  // catalog and the vector indexes (rebuilt from the store when a file is
+  // missing, stale or corrupt; the log says which).
+  static absl::StatusOr<std::unique_ptr<MatchingEngine>> Open(
+      const EngineOptions& options);
+  ~MatchingEngine();
+
+  // Writes (durable when they return OK).
+  absl::StatusOr<v1::UpsertResponse> Upsert(const v1::Record& record);
+  // All or nothing; errors name records[i] and the field.
+  absl::StatusOr<v1::BatchUpsertResponse> BatchUpsert(
+      const google::protobuf::RepeatedPtrField<v1::Record>& records);
+  // Writes each valid record, reports each bad one; `first_position` is the
+  // stream position of records[0].
+  absl::StatusOr<std::vector<v1::RecordError>> IngestChunk(
+      const std::vector<v1::Record>& records, int64_t first_position);
+  absl::Status Delete(v1::RecordKind kind, const std::string& id);
+
+  // Queries.
+  absl::StatusOr<v1::Record> Get(v1::RecordKind kind,
+                                 const std::string& id) const;
+  absl::StatusOr<v1::RecommendResponse> Recommend(
+      const v1::RecommendRequest& request) const;
+  absl::StatusOr<v1::ExplainResponse> Explain(
+      const v1::ExplainRequest& request) const;
+  v1::StatsResponse Stats() const;
+
+  // Writes both vector indexes to their files (also done on destruction).
+  absl::Status SaveIndexes();
+
+  const std::string& model_identity() const { return model_identity_; }
+
+ private:
+  struct Prepared;
+  struct Query;
+  struct Candidate;
+  MatchingEngine() = default;
+
+  absl::Status LoadCatalog();
+  absl::Status LoadProfiles(v1::RecordKind kind);
+  absl::StatusOr<Prepared> Prepare(
+      const v1::Record& record,
+      const std::vector<std::string>& organizations_in_batch) const;
+  void AddToBatch(const Prepared& p, StoreBatch* batch) const;
+  absl::Status Apply(const Prepared& p);
+  bool RecordExists(const v1::Record& record) const;
+
+  absl::StatusOr<Query> ResolveQuery(const v1::RecommendRequest& request) const;
+  std::vector<Candidate> ScoreSlots(const Query& query,
+                                    const std::vector<uint32_t>& slots) const;
+  PairHistory HistoryBetween(uint32_t a, uint32_t b) const;
+  v1::Suggestion BuildSuggestion(const Query& query, uint32_t organization,
+                                 std::vector<Candidate> profiles,
+                                 double best_fit, int profiles_shown,
+                                 bool first_is_pinned = false) const;
+  int CurrentYear() const;
+
+  EngineOptions options_;
+  DataDir dir_;
+  std::unique_ptr<RecordStore> store_;
+  std::shared_ptr<const WordVectors> word_vectors_;
+  std::unique_ptr<Embedder> embedder_;
+  std::string model_identity_;
+
+  std::mutex write_mu_;  // serializes writers (check, write, apply)
+  mutable std::shared_mutex catalog_mu_;
+  std::unique_ptr<Catalog> catalog_;  // guarded by catalog_mu_
+};
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_MATCHING_ENGINE_H_

@@ -1,0 +1,56 @@
+// Ranking features and their weights. Every feature is in [0, 1]; an
+// organization's score is its best profile's topical fit plus the weighted
+// organization-level features. Plain C++, thread-safe.
+#ifndef HELIXMATCH_SERVICES_RANKING_H_
+#define HELIXMATCH_SERVICES_RANKING_H_
+
+#include <optional>
+#include <string>
+
+#include "helixmatch/v1/records.pb.h"
+#include "services/barrier_model.h"
+
+namespace helixmatch {
+
+struct RankingWeights {
+  // Topical fit of one profile = dense * cos + lexical * BM25 share.
+  double dense = 0.5;
+  double lexical = 0.5;
+  // Organization-level features added to the best profile's fit.
+  double depth = 0.10;
+  double trust = 0.15;
+  double proximity = 0.05;
+  double capacity = 0.05;
+  double benefit_alignment = 0.05;
+  // A profile "matches" (counts for depth) when its fit is at least this
+  // share of the best fit among the candidates.
+  double depth_match_share = 0.75;
+  // Profiles counted for full depth.
+  int depth_saturation = 8;
+  // Half-life of a tie's weight in trust, years.
+  double trust_half_life_years = 4.0;
+  // BM25 parameters.
+  double bm25_k1 = 1.2;
+  double bm25_b = 0.75;
+};
+
+// 1 - exp(-sum of tie weights): a completed tie weighs 1, ongoing 0.8,
+// unknown outcome 0.5, failed 0.1, each halved every half-life.
+double TrustFeature(const PairHistory& history, int reference_year,
+                    double half_life_years);
+
+// Same city 1, same region 0.75, same country 0.5, else 0.
+double ProximityFeature(const v1::Organization& a, const v1::Organization& b);
+
+// Research capacity of a university (or absorptive capacity of a firm)
+// from its signals; nullopt when it has none of them.
+std::optional<double> CapacityFeature(const v1::Organization& org);
+
+// Share of the channels the firm wants that the lab offers, blended with
+// the overlap of benefits sought; nullopt when either side lists none.
+std::optional<double> BenefitAlignmentFeature(
+    const v1::FirmNeed& need, const v1::CapabilityProfile& capability);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_RANKING_H_

@@ -1,0 +1,54 @@
+// Shared test fixtures: a temporary folder, small synthetic word vectors
+// (so unit tests need no download), and record builders.
+#ifndef HELIXMATCH_TESTS_TESTING_TEST_CORPUS_H_
+#define HELIXMATCH_TESTS_TESTING_TEST_CORPUS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "helixmatch/v1/records.pb.h"
+#include "indexer/word_vectors.h"
+
+namespace helixmatch::testing {
+
+// A fresh folder under $TMPDIR (or /tmp), removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// 16-dimensional vectors for a few hundred words in topic clusters
+// (mining, oil and gas, agriculture, energy, IT, health); words of one
+// cluster are close, clusters are far apart. Deterministic.
+std::shared_ptr<const WordVectors> SyntheticWordVectors();
+
+// Path of the demo data file, e.g. DemoFile("capabilities.jsonl").
+std::string DemoFile(const std::string& name);
+
+// The GloVe file scripts/fetch-word-vectors.sh writes (default path).
+std::string GloveFile();
+
+v1::Organization MakeOrganization(const std::string& id,
+                                  v1::OrganizationKind kind,
+                                  const std::string& country = "KZ",
+                                  const std::string& city = "Almaty");
+v1::CapabilityProfile MakeCapability(const std::string& id,
+                                     const std::string& organization_id,
+                                     const std::string& title);
+v1::FirmNeed MakeNeed(const std::string& id,
+                      const std::string& organization_id,
+                      const std::string& title);
+v1::Tie MakeTie(const std::string& id, const std::string& a,
+                const std::string& b, int year,
+                v1::TieOutcome outcome = v1::TIE_OUTCOME_COMPLETED,
+                v1::Channel channel = v1::CHANNEL_INTERNSHIP);
+
+}  // namespace helixmatch::testing
+
+#endif  // HELIXMATCH_TESTS_TESTING_TEST_CORPUS_H_
