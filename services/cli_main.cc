@@ -7,9 +7,11 @@
 //   helixmatch explain --need ID --capability ID [--json]
 //   helixmatch get --kind organization|capability|need|tie --id ID
 //   helixmatch stats
+//   helixmatch health [--wait-ms N]   (exit 0 when SERVING)
 //
 // Exit status: 0 on success, 2 for a bad request (the server's message is
 // printed), 1 when the server cannot be reached.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -20,6 +22,7 @@
 
 #include "CLI/CLI.hpp"
 #include "helixmatch/v1/matching.grpc.pb.h"
+#include "services/health_probe.h"
 #include "services/suggestion_text.h"
 
 namespace {
@@ -92,6 +95,10 @@ int main(int argc, char** argv) {
                   "organization, capability, need or tie")->required();
   get->add_option("--id", get_id, "Record id")->required();
   auto* stats = app.add_subcommand("stats", "Record counts and model");
+  int wait_ms = 0;
+  auto* health = app.add_subcommand("health", "Is the server SERVING?");
+  health->add_option("--wait-ms", wait_ms,
+                     "Wait this long for the server to come up");
   CLI11_PARSE(app, argc, argv);
 
   auto channel =
@@ -193,6 +200,17 @@ int main(int argc, char** argv) {
     if (!status.ok()) return Report(status);
     std::printf("%s\n", ToJson(response).c_str());
     return 0;
+  }
+  if (health->parsed()) {
+    auto state = helixmatch::CheckHealth(
+        channel, std::chrono::milliseconds(std::max(wait_ms, timeout_ms)));
+    if (!state.ok()) {
+      std::fprintf(stderr, "helixmatch: %s\n",
+                   std::string(state.status().message()).c_str());
+      return 1;
+    }
+    std::printf("%s\n", state->c_str());
+    return *state == "SERVING" ? 0 : 1;
   }
   if (stats->parsed()) {
     helixmatch::v1::StatsResponse response;

@@ -1,0 +1,26 @@
+// Client side of the standard gRPC health check (grpc.health.v1.Health/
+// Check) without its generated code, which Debian does not ship: the
+// request for the whole server is empty and the answer is one enum field.
+#ifndef HELIXMATCH_SERVICES_HEALTH_PROBE_H_
+#define HELIXMATCH_SERVICES_HEALTH_PROBE_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+
+namespace helixmatch {
+
+// The server's overall status: "SERVING", "NOT_SERVING", "UNKNOWN" or
+// "SERVICE_UNKNOWN". UNAVAILABLE when the server cannot be reached within
+// `timeout`.
+absl::StatusOr<std::string> CheckHealth(
+    const std::shared_ptr<grpc::Channel>& channel,
+    std::chrono::milliseconds timeout);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_HEALTH_PROBE_H_
