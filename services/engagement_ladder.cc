@@ -82,48 +82,44 @@ std::vector<v1::Channel> PreferListed(int rung,
 v1::LadderStep RecommendLadderStep(const LadderInput& input) {
   v1::LadderStep step;
   step.set_covered_rung(input.covered_rung);
-  const int lowest_uncovered = std::min(input.covered_rung + 1, kTopRung);
-  // Among the rungs above what trust covers, prefer the lowest one the
-  // firm asks for (or the lab offers); otherwise the next rung up.
-  int recommended = lowest_uncovered;
-  std::string reason;
-  for (const auto* list : {&input.wanted, &input.offered}) {
-    int best = kTopRung + 1;
-    for (v1::Channel c : *list) {
-      const int rung = RungOf(c);
-      if (rung >= lowest_uncovered && rung < best) best = rung;
-    }
-    if (best <= kTopRung) {
-      // Never jump more than two rungs above covered trust in one step.
-      recommended = std::min(best, lowest_uncovered + 2);
-      reason = list == &input.wanted ? "the lowest wanted rung above "
-                                     : "the lowest offered rung above ";
-      break;
-    }
-  }
-  if (reason.empty()) reason = "the next rung above ";
+  const int recommended = std::min(input.covered_rung + 1, kTopRung);
   step.set_recommended_rung(recommended);
   const auto& preferred = input.wanted.empty() ? input.offered : input.wanted;
   for (v1::Channel c : PreferListed(recommended, preferred)) {
     step.add_recommended_channels(c);
   }
-  const int next = recommended < kTopRung ? recommended + 1 : -1;
+  // The path forward: the lowest rung above the first step that the firm
+  // asks for (or the lab offers), else simply the next rung.
+  int next = recommended < kTopRung ? recommended + 1 : -1;
+  std::string toward = "the next rung";
+  for (const auto* list : {&input.wanted, &input.offered}) {
+    int best = kTopRung + 1;
+    for (v1::Channel c : *list) {
+      const int rung = RungOf(c);
+      if (rung > recommended && rung < best) best = rung;
+    }
+    if (best <= kTopRung) {
+      next = best;
+      toward = list == &input.wanted ? "what the firm asks for"
+                                     : "what the lab offers";
+      break;
+    }
+  }
   step.set_next_rung(next);
   if (next >= 0) {
     for (v1::Channel c : PreferListed(next, preferred)) {
       step.add_next_channels(c);
     }
   }
-  // Breadth raises transaction barriers: from consultancy upward, or any
-  // step that widens the range by more than one rung.
-  step.set_transaction_support(recommended >= 3 ||
-                               recommended - input.covered_rung > 1);
+  // Breadth raises transaction barriers: contracts start at consultancy.
+  step.set_transaction_support(recommended >= 3 || next >= 4);
   step.set_rationale(absl::StrCat(
       input.covered_rung < 0
           ? std::string("no earlier interaction on record")
           : absl::StrCat("earlier ties cover ", RungName(input.covered_rung)),
-      "; start at ", RungName(recommended), " (", reason, "what trust covers)",
-      next >= 0 ? absl::StrCat(", then ", RungName(next)) : std::string(),
+      "; start at ", RungName(recommended),
+      next >= 0 ? absl::StrCat(", then ", RungName(next), " (", toward, ")")
+                : std::string(),
       step.transaction_support()
           ? "; bring the TTO's contract template and agree IP terms early"
           : ""));

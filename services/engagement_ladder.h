@@ -2,9 +2,11 @@
 // L0 meetings ... L6 licensing, spin-offs, joint labs.
 //
 // Rule (Bruneel, D'Este & Salter 2010; Jonbekova et al. 2025): recommend
-// the lowest rung the pair's trust evidence does not already cover, then
-// the next rung as the path forward; when that widens the range of
-// interaction, attach transaction support (TTO, templates, IP terms).
+// the lowest rung the pair's trust evidence does not already cover; the
+// path forward is the lowest rung above it that the firm wants (or the
+// lab offers), else the next rung. From consultancy upward, attach
+// transaction support (TTO, templates, IP terms): breadth raises
+// transaction barriers.
 #ifndef HELIXMATCH_SERVICES_ENGAGEMENT_LADDER_H_
 #define HELIXMATCH_SERVICES_ENGAGEMENT_LADDER_H_
 

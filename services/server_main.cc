@@ -12,6 +12,7 @@
 #include "indexer/default_paths.h"
 #include "services/match_service.h"
 #include "services/matching_engine.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   app.add_option("--reference-year", options.reference_year,
                  "Year trust recency is measured from (0: this year)");
   CLI11_PARSE(app, argc, argv);
+  // Logs go to stderr; stdout stays free for tools.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("helixmatch-server"));
 
   // Block the stop signals in every thread; main waits for them below.
   sigset_t stop_signals;
