@@ -102,6 +102,18 @@ absl::StatusOr<int64_t> VectorIndex::Add(std::span<const float> vectors) {
   }
   const int64_t first = index_->ntotal;
   try {
+    if (kind_ == VectorIndexKind::kFlat &&
+        first + n >= options_.hnsw_threshold) {
+      // Grown past the exact-search size: move every slot, in order, into
+      // a graph index (a one-time cost paid by the writer).
+      auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(
+          dimension_, options_.hnsw_m, faiss::METRIC_INNER_PRODUCT);
+      hnsw->hnsw.efConstruction = options_.hnsw_ef_construction;
+      hnsw->hnsw.efSearch = options_.hnsw_ef_search;
+      if (first > 0) hnsw->add(first, SlotVector(0));
+      index_ = std::move(hnsw);
+      kind_ = VectorIndexKind::kHnsw;
+    }
     index_->add(n, vectors.data());
   } catch (const faiss::FaissException& e) {
     return absl::InternalError(absl::StrCat("vector index add: ", e.what()));

@@ -74,6 +74,7 @@ class VectorIndex {
   ~VectorIndex();
 
   // Appends n vectors (n * dimension floats); returns the first new slot.
+  // A Flat index that reaches hnsw_threshold slots becomes HNSW here.
   absl::StatusOr<int64_t> Add(std::span<const float> vectors);
 
   // Up to k best slots allowed by `filter` (nullptr: all), best first.
@@ -81,6 +82,11 @@ class VectorIndex {
   absl::StatusOr<std::vector<VectorHit>> Search(
       std::span<const float> query, int k,
       const SlotFilter* filter = nullptr) const;
+
+  // The stored vector of a slot (dimension floats).
+  std::span<const float> Vector(int64_t slot) const {
+    return {SlotVector(slot), static_cast<size_t>(dimension_)};
+  }
 
   // Inner product of the query with one slot's vector.
   float Score(std::span<const float> query, int64_t slot) const;
