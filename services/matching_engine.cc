@@ -941,7 +941,8 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
                                                std::vector<Candidate> profiles,
                                                double best_fit,
                                                int profiles_shown,
-                                               bool first_is_pinned) const {
+                                               bool first_is_pinned,
+                                               bool score_only) const {
   const RankingWeights& w = options_.weights;
   const OrganizationEntry& org = catalog_->organization(organization);
   std::sort(profiles.begin() + (first_is_pinned ? 1 : 0), profiles.end(),
@@ -1015,6 +1016,7 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
   s.set_score(best.fit + w.depth * depth + w.trust * b->trust() +
               w.proximity * b->proximity() + w.capacity * b->capacity() +
               w.benefit_alignment * b->benefit_alignment());
+  if (score_only) return s;
 
   // Evidence terms: strongest first over the shown profiles.
   std::vector<std::pair<double, uint32_t>> terms;
@@ -1157,8 +1159,14 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     for (const auto& h : *hits) pool.insert(static_cast<uint32_t>(h.slot));
     // Lexical candidates: BM25 over postings of the query's terms.
     std::unordered_map<uint32_t, double> lexical;
+    // Terms in more than a tenth of the profiles add little but cost a
+    // long postings walk; they still count in every candidate's BM25.
+    const size_t common = std::max<size_t>(
+        1000, static_cast<size_t>(target.live()) / 10);
     for (size_t i = 0; i < q.terms.size(); ++i) {
-      for (const Posting& p : target.Postings(q.terms[i])) {
+      const auto& postings = target.Postings(q.terms[i]);
+      if (postings.size() > common) continue;
+      for (const Posting& p : postings) {
         lexical[p.slot] += q.term_idf[i] * p.count / (p.count + 1.0);
       }
     }
@@ -1187,18 +1195,31 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
   double best_fit = 0;
   for (const auto& c : scored) best_fit = std::max(best_fit, c.fit);
 
-  std::vector<v1::Suggestion> suggestions;
-  suggestions.reserve(by_org.size());
-  for (auto& [org, list] : by_org) {
-    suggestions.push_back(
-        BuildSuggestion(q, org, std::move(list), best_fit, shown));
+  // Score every organization cheaply, then explain only the k best.
+  std::vector<std::pair<double, uint32_t>> ranked;
+  ranked.reserve(by_org.size());
+  for (const auto& [org, list] : by_org) {
+    const v1::Suggestion scored_only =
+        BuildSuggestion(q, org, list, best_fit, shown, false,
+                        /*score_only=*/true);
+    ranked.emplace_back(scored_only.score(), org);
   }
-  std::sort(suggestions.begin(), suggestions.end(),
-            [](const v1::Suggestion& a, const v1::Suggestion& b) {
-              return a.score() != b.score()
-                         ? a.score() > b.score()
-                         : a.organization().id() < b.organization().id();
-            });
+  const auto& organizations = catalog_->organizations();
+  std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first
+               ? a.first > b.first
+               : organizations[a.second].record->id() <
+                     organizations[b.second].record->id();
+  });
+  if (static_cast<int>(ranked.size()) > request.k()) {
+    ranked.resize(static_cast<size_t>(request.k()));
+  }
+  std::vector<v1::Suggestion> suggestions;
+  suggestions.reserve(ranked.size());
+  for (const auto& [score, org] : ranked) {
+    suggestions.push_back(
+        BuildSuggestion(q, org, std::move(by_org[org]), best_fit, shown));
+  }
   v1::RecommendResponse response;
   response.set_model(model_identity_);
   response.set_candidates_considered(static_cast<int>(scored.size()));

@@ -102,7 +102,8 @@ class MatchingEngine {
   v1::Suggestion BuildSuggestion(const Query& query, uint32_t organization,
                                  std::vector<Candidate> profiles,
                                  double best_fit, int profiles_shown,
-                                 bool first_is_pinned = false) const;
+                                 bool first_is_pinned = false,
+                                 bool score_only = false) const;
   int CurrentYear() const;
 
   EngineOptions options_;
