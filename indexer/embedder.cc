@@ -1,11 +1,13 @@
 #include "indexer/embedder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_set>
 
 #include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "indexer/checksum.h"
 
 namespace helixmatch {
 
@@ -31,7 +33,22 @@ IdfTable IdfTable::Fit(const std::vector<std::vector<std::string>>& documents) {
   for (const auto& [term, count] : df) {
     table.idf_.emplace(term, static_cast<float>(std::log1p(n / count)));
   }
+  table.ComputeFingerprint();
   return table;
+}
+
+void IdfTable::ComputeFingerprint() {
+  std::vector<std::pair<std::string_view, float>> sorted(idf_.begin(),
+                                                         idf_.end());
+  std::sort(sorted.begin(), sorted.end());
+  uint32_t crc = 0;
+  for (const auto& [term, idf] : sorted) {
+    crc = Crc32c(crc, term.data(), term.size());
+    crc = Crc32c(crc, "\0", 1);
+    crc = Crc32c(crc, &idf, sizeof(idf));
+  }
+  const float unseen = static_cast<float>(unseen_idf_);
+  fingerprint_ = Crc32c(crc, &unseen, sizeof(unseen));
 }
 
 double IdfTable::Idf(absl::string_view term) const {
@@ -61,6 +78,7 @@ IdfTable IdfTable::FromProto(const storage::EmbeddingModel& model) {
   for (const auto& entry : model.idf()) {
     table.idf_.emplace(entry.term(), entry.idf());
   }
+  table.ComputeFingerprint();
   return table;
 }
 
@@ -97,7 +115,8 @@ storage::EmbeddingModel GloveIdfEmbedder::ToModel() const {
 
 std::string GloveIdfEmbedder::Identity() const {
   return absl::StrCat(kKind, "/", vectors_->identity(), "/idf-docs=",
-                      idf_.documents(), ",terms=", idf_.terms());
+                      idf_.documents(), ",terms=", idf_.terms(), ",crc32c=",
+                      absl::Hex(idf_.fingerprint(), absl::kZeroPad8));
 }
 
 std::vector<float> GloveIdfEmbedder::Embed(

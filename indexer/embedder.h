@@ -46,13 +46,19 @@ class IdfTable {
   double Idf(absl::string_view term) const;
   int64_t documents() const { return documents_; }
   size_t terms() const { return idf_.size(); }
+  // CRC-32C over the sorted (term, idf) entries: tables that weigh any
+  // term differently have different fingerprints.
+  uint32_t fingerprint() const { return fingerprint_; }
 
   void ToProto(storage::EmbeddingModel* model) const;
   static IdfTable FromProto(const storage::EmbeddingModel& model);
 
  private:
   int64_t documents_ = 0;
+  void ComputeFingerprint();
+
   double unseen_idf_ = 1.0;
+  uint32_t fingerprint_ = 0;
   std::unordered_map<std::string, float> idf_;
 };
 

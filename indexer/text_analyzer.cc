@@ -123,6 +123,7 @@ char32_t LowerCodePoint(char32_t c) {
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
   // Latin Extended-A: pairs (even upper, odd lower), except the odd-paired
   // ranges 0x139-0x148 and 0x179-0x17E.
+  if (c == 0x130) return 'i';  // İ: dotted capital I (Turkic, Kazakh Latin)
   if (c >= 0x100 && c <= 0x137) return c | 1;
   if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
     return (c & 1) ? c + 1 : c;
@@ -146,7 +147,10 @@ char32_t LowerCodePoint(char32_t c) {
   if (c == 0x4C0) return 0x4CF;
   if (c >= 0x4C1 && c <= 0x4CE) return (c & 1) ? c + 1 : c;
   // Latin Extended Additional (Vietnamese etc.).
-  if (c >= 0x1E00 && c <= 0x1EFF) return c | 1;
+  if ((c >= 0x1E00 && c <= 0x1E95) || (c >= 0x1EA0 && c <= 0x1EFF)) {
+    return c | 1;
+  }
+  if (c == 0x1E9E) return 0xDF;  // capital sharp s
   // Fullwidth Latin.
   if (c >= 0xFF21 && c <= 0xFF3A) return c + 0x20;
   return c;

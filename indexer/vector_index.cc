@@ -154,7 +154,7 @@ std::vector<VectorHit> VectorIndex::ExactScan(std::span<const float> query,
     const VectorHit hit{slot, Score(query, slot)};
     if (static_cast<int>(top.size()) < k) {
       top.push(hit);
-    } else if (worse(hit, top.top())) {
+    } else if (!worse(hit, top.top())) {
       continue;
     } else {
       top.pop();
@@ -304,7 +304,8 @@ absl::StatusOr<std::unique_ptr<VectorIndex>> VectorIndex::Load(
   }
   VectorIndexFileInfo read_info;
   read_info.store_sequence = header.store_sequence;
-  read_info.slot_ids.reserve(header.slots);
+  // Each id takes at least two bytes: never trust the count for memory.
+  read_info.slot_ids.reserve(std::min<uint64_t>(header.slots, payload.size() / 2));
   size_t pos = 0;
   for (uint64_t i = 0; i < header.slots; ++i) {
     uint16_t length;

@@ -53,6 +53,11 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
   }
   auto table = std::shared_ptr<WordVectors>(new WordVectors());
   table->dimension_ = static_cast<int>(dimension);
+  // Each word takes at least its two length bytes.
+  if (count > (bytes.size() - pos) / 2) {
+    return corrupt(absl::StrCat("truncated: ", count, " words cannot fit in ",
+                                bytes.size(), " bytes"));
+  }
   table->words_.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     uint16_t length = 0;

@@ -62,8 +62,7 @@ TEST(Crc32cTest, IncrementalEqualsOneShot) {
   const uint32_t one_shot = Crc32c(data);
   for (size_t split = 0; split <= data.size(); split += 37) {
     const uint32_t first = Crc32c(0, data.data(), split);
-    EXPECT_EQ(Crc32c(first, data.data() + split, data.size() - split),
-              one_shot)
+    EXPECT_EQ(Crc32c(first, data.data() + split, data.size() - split), one_shot)
         << "split at " << split;
   }
   uint32_t byte_by_byte = 0;

@@ -48,7 +48,8 @@ std::string EncodeWords(const std::vector<std::string>& words) {
 std::string EncodeFile(uint32_t dimension,
                        const std::vector<std::string>& words,
                        const std::vector<std::vector<float>>& rows) {
-  std::string out = EncodeHeader(dimension, static_cast<uint32_t>(words.size()));
+  std::string out =
+      EncodeHeader(dimension, static_cast<uint32_t>(words.size()));
   out += EncodeWords(words);
   while (out.size() % 4 != 0) out.push_back('\0');
   for (const auto& row : rows) {
@@ -93,9 +94,9 @@ TEST_F(WordVectorsFileTest, LoadsAndFindsWords) {
 }
 
 TEST_F(WordVectorsFileTest, FirstOccurrenceOfADuplicateWordWins) {
-  const std::string path = WriteFile(
-      dir_, "dup.hxwv",
-      EncodeFile(2, {"ore", "ore"}, {{1.0f, 2.0f}, {3.0f, 4.0f}}));
+  const std::string path =
+      WriteFile(dir_, "dup.hxwv",
+                EncodeFile(2, {"ore", "ore"}, {{1.0f, 2.0f}, {3.0f, 4.0f}}));
   auto loaded = WordVectors::Load(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_THAT((*loaded)->Find("ore"), ElementsAre(1.0f, 2.0f));
@@ -161,7 +162,8 @@ TEST_F(WordVectorsFileTest, TruncatedWordsAreDataLoss) {
   bytes.resize(bytes.size() - 1);
   ExpectDataLoss(WriteFile(dir_, "words.hxwv", bytes), "truncated");
   // Ends inside a length prefix.
-  std::string half_length = EncodeHeader(3, 2) + EncodeWords({"copper"}) + "\x03";
+  std::string half_length =
+      EncodeHeader(3, 2) + EncodeWords({"copper"}) + "\x03";
   ExpectDataLoss(WriteFile(dir_, "length.hxwv", half_length), "truncated");
 }
 
@@ -169,8 +171,7 @@ TEST_F(WordVectorsFileTest, WrongTotalSizeIsDataLoss) {
   const std::string bytes = EncodeFile(3, words_, rows_);
   ExpectDataLoss(WriteFile(dir_, "long.hxwv", bytes + '\0'), "size");
   ExpectDataLoss(
-      WriteFile(dir_, "short.hxwv", bytes.substr(0, bytes.size() - 1)),
-      "size");
+      WriteFile(dir_, "short.hxwv", bytes.substr(0, bytes.size() - 1)), "size");
   ExpectDataLoss(
       WriteFile(dir_, "row.hxwv", bytes.substr(0, bytes.size() - 12)), "size");
 }
@@ -215,8 +216,7 @@ TEST(WordVectorsFromRowsTest, IdentityDependsOnContents) {
 }
 
 TEST(WordVectorsFromRowsTest, RejectsMismatchedDimensions) {
-  auto table =
-      WordVectors::FromRows(3, {"ore", "oil"}, {{1, 0, 0}, {0, 1}});
+  auto table = WordVectors::FromRows(3, {"ore", "oil"}, {{1, 0, 0}, {0, 1}});
   EXPECT_EQ(table.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(table.status().message(), HasSubstr("oil"));
 }
@@ -236,6 +236,27 @@ TEST(SyntheticWordVectorsTest, HasClusters) {
   EXPECT_FALSE(vectors->Find("copper").empty());
   EXPECT_FALSE(vectors->Find("руда").empty());
   EXPECT_TRUE(vectors->Find("zebra").empty());
+}
+
+}  // namespace
+}  // namespace helixmatch
+
+namespace helixmatch {
+namespace {
+
+// Regression: a huge word count made Load reserve memory before checking
+// the file size (std::bad_alloc).
+TEST(WordVectorsRegressionTest, HugeWordCountIsDataLossNotACrash) {
+  testing::TempDir dir;
+  std::string bytes = "HXWVEC01";
+  AppendLittleEndian<uint32_t>(3, &bytes);
+  AppendLittleEndian<uint32_t>(0xFFFFFFFFu, &bytes);
+  AppendLittleEndian<uint16_t>(1, &bytes);
+  bytes += "a";
+  const std::string path = dir.path() + "/huge.hxwv";
+  std::ofstream(path, std::ios::binary) << bytes;
+  auto loaded = WordVectors::Load(path);
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace
