@@ -1,6 +1,7 @@
 // helixmatch-indexer: imports records into a data folder.
 //
 //   helixmatch-indexer import --db DIR [--word-vectors FILE] FILE.jsonl...
+//   helixmatch-indexer import-cordis --db DIR [--until-year Y] EXPORT_DIR
 //
 // Exit status: 0 every record accepted; 3 some records rejected (the good
 // ones are kept); 1 the import failed (store, model or file errors).
@@ -12,6 +13,7 @@
 
 #include "CLI/CLI.hpp"
 #include "indexer/corpus_importer.h"
+#include "indexer/cordis_importer.h"
 #include "indexer/default_paths.h"
 #include "indexer/record_store.h"
 #include "indexer/word_vectors.h"
@@ -20,7 +22,8 @@ namespace helixmatch {
 namespace {
 
 int RunImport(const std::string& db, const std::string& vectors_path,
-              const std::vector<std::string>& files, size_t max_errors) {
+              const std::vector<std::string>& files, size_t max_errors,
+              const std::string& cordis_dir, int until_year) {
   const auto start = std::chrono::steady_clock::now();
   auto vectors = WordVectors::Load(vectors_path);
   if (!vectors.ok()) {
@@ -45,6 +48,35 @@ int RunImport(const std::string& db, const std::string& vectors_path,
       std::fprintf(stderr, "helixmatch-indexer: %s\n",
                    std::string(s.message()).c_str());
       return 1;
+    }
+  }
+  if (!cordis_dir.empty()) {
+    CordisImportOptions cordis_options;
+    cordis_options.until_year = until_year;
+    auto cordis = QueueCordisExport(cordis_dir, cordis_options, &importer);
+    if (!cordis.ok()) {
+      std::fprintf(stderr, "helixmatch-indexer: %s\n",
+                   std::string(cordis.status().message()).c_str());
+      return 1;
+    }
+    std::printf("CORDIS export %s%s: %lld organizations (%lld without a "
+                "published name), %lld projects, %lld capability profiles, "
+                "%lld ties\n",
+                cordis_dir.c_str(),
+                until_year > 0
+                    ? (" up to " + std::to_string(until_year)).c_str()
+                    : "",
+                static_cast<long long>(cordis->organizations),
+                static_cast<long long>(cordis->organizations_without_name),
+                static_cast<long long>(cordis->projects),
+                static_cast<long long>(cordis->capabilities),
+                static_cast<long long>(cordis->ties));
+    for (const auto& [reason, count] : cordis->skipped) {
+      std::printf("  skipped %lld: %s\n", static_cast<long long>(count),
+                  reason.c_str());
+    }
+    for (const auto& row : cordis->bad_rows) {
+      std::fprintf(stderr, "  %s\n", row.c_str());
     }
   }
   auto report = importer.Commit();
@@ -107,9 +139,31 @@ int main(int argc, char** argv) {
                      "Rejected records to print")
       ->capture_default_str();
   import->add_option("files", files, "JSONL files")->required();
+  std::string cordis_dir;
+  int until_year = 0;
+  auto* cordis = app.add_subcommand(
+      "import-cordis",
+      "Import a CORDIS Horizon 2020 export (organizations.csv, "
+      "participations.csv, projects.csv): organizations, one capability "
+      "profile per project and research participant, co-participation ties");
+  cordis->add_option("--db", db, "Data folder (created if missing)")
+      ->required();
+  cordis->add_option("--word-vectors", vectors, "GloVe file")
+      ->capture_default_str();
+  cordis->add_option("--until-year", until_year,
+                     "Leave out projects starting after this year (0: all)")
+      ->capture_default_str();
+  cordis->add_option("--max-errors", max_errors, "Rejected records to print")
+      ->capture_default_str();
+  cordis->add_option("export_dir", cordis_dir, "Folder of the three CSV files")
+      ->required();
   CLI11_PARSE(app, argc, argv);
   if (import->parsed()) {
-    return helixmatch::RunImport(db, vectors, files, max_errors);
+    return helixmatch::RunImport(db, vectors, files, max_errors, "", 0);
+  }
+  if (cordis->parsed()) {
+    return helixmatch::RunImport(db, vectors, {}, max_errors, cordis_dir,
+                                 until_year);
   }
   return 1;
 }

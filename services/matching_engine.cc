@@ -38,6 +38,7 @@ struct MatchingEngine::Query {
   const v1::CapabilityProfile* capability = nullptr;
   v1::Filter filter;
   bool programme_requester = false;
+  std::unordered_set<uint32_t> partners;  // of the requester, by tie
 };
 
 struct MatchingEngine::Candidate {
@@ -726,6 +727,12 @@ v1::StatsResponse MatchingEngine::Stats() const {
   return stats;
 }
 
+bool MatchingEngine::HasProfiles(const std::string& organization_id) const {
+  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  const uint32_t i = catalog_->OrganizationIndex(organization_id);
+  return i != kNoIndex && !catalog_->organization(i).capabilities.empty();
+}
+
 PairHistory MatchingEngine::HistoryBetween(uint32_t a, uint32_t b) const {
   PairHistory h;
   if (a == kNoIndex || b == kNoIndex) return h;
@@ -878,6 +885,10 @@ absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(
     }
   }
   if (q.requester != kNoIndex) {
+    for (uint32_t t : catalog_->organization(q.requester).ties) {
+      const TieEntry& tie = catalog_->ties()[t];
+      if (tie.live) q.partners.insert(tie.a == q.requester ? tie.b : tie.a);
+    }
     q.programme_requester =
         catalog_->organization(q.requester).record->kind() ==
         v1::ORGANIZATION_KIND_GOVERNMENT_PROGRAMME;
@@ -1013,9 +1024,24 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
   } else {
     b->add_unknown_features("benefit_alignment");
   }
+  b->set_activity(std::min(
+      1.0, std::log1p(total) /
+               std::log1p(std::max(1, w.activity_saturation))));
+  if (w.network > 0 && !q.partners.empty()) {
+    std::unordered_set<uint32_t> shared;
+    for (uint32_t t : org.ties) {
+      const TieEntry& tie = catalog_->ties()[t];
+      const uint32_t other = tie.a == organization ? tie.b : tie.a;
+      if (tie.live && other != q.requester && q.partners.count(other)) {
+        shared.insert(other);
+      }
+    }
+    b->set_network(1.0 - std::exp(-static_cast<double>(shared.size()) / 2));
+  }
   s.set_score(best.fit + w.depth * depth + w.trust * b->trust() +
               w.proximity * b->proximity() + w.capacity * b->capacity() +
-              w.benefit_alignment * b->benefit_alignment());
+              w.benefit_alignment * b->benefit_alignment() +
+              w.activity * b->activity() + w.network * b->network());
   if (score_only) return s;
 
   // Evidence terms: strongest first over the shown profiles.
@@ -1181,6 +1207,19 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
                       });
     for (size_t i = 0; i < take; ++i) {
       if (filter.IsAllowed(lex[i].second)) pool.insert(lex[i].second);
+    }
+    // Earlier partners of the asker are candidates whatever their text:
+    // trust is the strongest single signal of who works together.
+    if (options_.weights.trust > 0) {
+      for (uint32_t partner : q.partners) {
+        const auto& entry = catalog_->organization(partner);
+        const auto& slots_of = target.kind() == v1::RECORD_KIND_NEED
+                                   ? entry.needs
+                                   : entry.capabilities;
+        for (uint32_t slot : slots_of) {
+          if (filter.IsAllowed(slot)) pool.insert(slot);
+        }
+      }
     }
     std::vector<uint32_t> pool_slots(pool.begin(), pool.end());
     std::sort(pool_slots.begin(), pool_slots.end());

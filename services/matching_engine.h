@@ -74,6 +74,8 @@ class MatchingEngine {
   absl::StatusOr<v1::ExplainResponse> Explain(
       const v1::ExplainRequest& request) const;
   v1::StatsResponse Stats() const;
+  // Whether the organization has at least one live capability profile.
+  bool HasProfiles(const std::string& organization_id) const;
 
   // Writes both vector indexes to their files (also done on destruction).
   absl::Status SaveIndexes();

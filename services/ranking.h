@@ -22,6 +22,13 @@ struct RankingWeights {
   double proximity = 0.05;
   double capacity = 0.05;
   double benefit_alignment = 0.05;
+  // log(1 + profiles of the organization) / log(1 + activity_saturation):
+  // how active the organization is overall (a popularity prior).
+  double activity = 0.0;
+  int activity_saturation = 200;
+  // Shared partners of the asker and the candidate (awareness through
+  // partners' partners): 1 - exp(-shared / 2).
+  double network = 0.0;
   // A profile "matches" (counts for depth) when its fit is at least this
   // share of the best fit among the candidates.
   double depth_match_share = 0.75;

@@ -1,0 +1,279 @@
+// Ranking quality on real partnerships (CORDIS Horizon 2020), through the
+// product's own index and Recommend path.
+//
+// Protocol (../shared/data/cordis-h2020/README.md): profiles from projects
+// up to --profiles-until (the index in --db, built by helixmatch-indexer
+// import-cordis --until-year); queries: every project starting in
+// [--queries-from, --queries-until] with a title, at least one HES and one
+// PRC participant; one query per PRC participant (that firm asks, with the
+// project's title and call topic as its need); relevant: the project's HES
+// participants that have a profile; candidates: universities.
+// Prints R@10, nDCG@10 and MRR overall and for firms with and without an
+// earlier university tie; the last line is one JSON object.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "indexer/csv_reader.h"
+#include "indexer/default_paths.h"
+#include "services/matching_engine.h"
+
+namespace {
+
+struct Query {
+  std::string firm;  // "pic:..."
+  std::string text;
+  std::set<std::string> relevant;
+  bool tied = false;
+};
+
+struct Metrics {
+  double recall = 0, ndcg = 0, mrr = 0;
+  int n = 0;
+  void Add(const Metrics& m) {
+    recall += m.recall;
+    ndcg += m.ndcg;
+    mrr += m.mrr;
+    n += m.n;
+  }
+  std::string Json() const {
+    char buf[200];
+    std::snprintf(buf, sizeof(buf),
+                  "{\"queries\": %d, \"recall_at_10\": %.4f, \"ndcg_at_10\": "
+                  "%.4f, \"mrr\": %.4f}",
+                  n, n ? recall / n : 0, n ? ndcg / n : 0, n ? mrr / n : 0);
+    return buf;
+  }
+};
+
+bool ReadCsv(const std::string& path, const std::vector<std::string>& columns,
+             const std::function<void(const std::vector<std::string>&,
+                                      const helixmatch::CsvReader&)>& row) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "eval: cannot open %s\n", path.c_str());
+    return false;
+  }
+  helixmatch::CsvReader csv(in);
+  if (auto s = csv.ReadHeader(columns); !s.ok()) {
+    std::fprintf(stderr, "eval: %s: %s\n", path.c_str(),
+                 std::string(s.message()).c_str());
+    return false;
+  }
+  std::vector<std::string> f;
+  absl::Status error;
+  while (csv.Next(&f, &error)) {
+    if (error.ok()) row(f, csv);
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"CORDIS ranking evaluation through the helixmatch engine"};
+  std::string data_dir, db;
+  int profiles_until = 2018, queries_from = 2019, queries_until = 2019;
+  int threads = 2, limit = 0;
+  helixmatch::EngineOptions options;
+  options.word_vectors_path = helixmatch::DefaultWordVectorsPath();
+  auto& w = options.weights;
+  app.add_option("data_dir", data_dir, "Folder of the three CSV files")
+      ->required();
+  app.add_option("--db", db, "Index built with import-cordis --until-year")
+      ->required();
+  app.add_option("--profiles-until", profiles_until)->capture_default_str();
+  app.add_option("--queries-from", queries_from)->capture_default_str();
+  app.add_option("--queries-until", queries_until)->capture_default_str();
+  app.add_option("--threads", threads)->capture_default_str();
+  app.add_option("--limit", limit, "Evaluate only the first N queries");
+  app.add_option("--word-vectors", options.word_vectors_path);
+  // Ranking weights, for fitting and ablations.
+  app.add_option("--w-dense", w.dense)->capture_default_str();
+  app.add_option("--w-lexical", w.lexical)->capture_default_str();
+  app.add_option("--w-depth", w.depth)->capture_default_str();
+  app.add_option("--w-trust", w.trust)->capture_default_str();
+  app.add_option("--w-proximity", w.proximity)->capture_default_str();
+  app.add_option("--w-capacity", w.capacity)->capture_default_str();
+  app.add_option("--w-benefit", w.benefit_alignment)->capture_default_str();
+  app.add_option("--w-activity", w.activity)->capture_default_str();
+  app.add_option("--w-network", w.network)->capture_default_str();
+  app.add_option("--depth-share", w.depth_match_share)->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  options.data_dir = db;
+  options.reference_year = profiles_until + 1;
+
+  // Organization types and projects.
+  std::unordered_map<std::string, std::string> type_of;
+  if (!ReadCsv(data_dir + "/organizations.csv", {"pic", "type"},
+               [&](const auto& f, const auto& csv) {
+                 type_of[f[csv.Column("pic")]] = f[csv.Column("type")];
+               })) {
+    return 1;
+  }
+  struct Project {
+    int year = 0;
+    std::string text;
+    std::vector<std::string> hes, prc;
+  };
+  std::map<std::string, Project> projects;  // ordered: deterministic
+  if (!ReadCsv(data_dir + "/projects.csv",
+               {"rcn", "start_year", "title", "topic_title"},
+               [&](const auto& f, const auto& csv) {
+                 Project p;
+                 if (!absl::SimpleAtoi(f[csv.Column("start_year")], &p.year))
+                   return;
+                 const auto& title = f[csv.Column("title")];
+                 if (title.empty()) return;
+                 p.text = title + ". " + f[csv.Column("topic_title")];
+                 projects[f[csv.Column("rcn")]] = std::move(p);
+               })) {
+    return 1;
+  }
+  // Earlier university ties of firms: co-participation up to the
+  // profiles year in any project (with or without title).
+  std::unordered_map<std::string, std::vector<std::string>> members;
+  std::unordered_map<std::string, int> year_of;
+  if (!ReadCsv(data_dir + "/projects.csv", {"rcn", "start_year"},
+               [&](const auto& f, const auto& csv) {
+                 int y;
+                 if (absl::SimpleAtoi(f[csv.Column("start_year")], &y))
+                   year_of[f[csv.Column("rcn")]] = y;
+               }) ||
+      !ReadCsv(data_dir + "/participations.csv", {"rcn", "pic"},
+               [&](const auto& f, const auto& csv) {
+                 members[f[csv.Column("rcn")]].push_back(f[csv.Column("pic")]);
+               })) {
+    return 1;
+  }
+  std::unordered_set<std::string> tied_firms;
+  for (const auto& [rcn, list] : members) {
+    const auto y = year_of.find(rcn);
+    if (y == year_of.end() || y->second > profiles_until) continue;
+    bool hes = false;
+    for (const auto& pic : list) hes |= type_of[pic] == "HES";
+    if (!hes) continue;
+    for (const auto& pic : list) {
+      if (type_of[pic] == "PRC") tied_firms.insert(pic);
+    }
+  }
+  for (auto& [rcn, p] : projects) {
+    for (const auto& pic : members[rcn]) {
+      if (type_of[pic] == "HES") p.hes.push_back(pic);
+      if (type_of[pic] == "PRC") p.prc.push_back(pic);
+    }
+  }
+
+  auto engine = helixmatch::MatchingEngine::Open(options);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "eval: %s\n",
+                 std::string(engine.status().message()).c_str());
+    return 1;
+  }
+  // Universities with a profile.
+  std::vector<Query> queries;
+  int no_relevant = 0;
+  for (const auto& [rcn, p] : projects) {
+    if (p.year < queries_from || p.year > queries_until) continue;
+    if (p.hes.empty() || p.prc.empty()) continue;
+    std::set<std::string> relevant;
+    for (const auto& pic : p.hes) {
+      if ((*engine)->HasProfiles("pic:" + pic)) relevant.insert("pic:" + pic);
+    }
+    for (const auto& firm : p.prc) {
+      if (relevant.empty()) {
+        ++no_relevant;
+        continue;
+      }
+      queries.push_back({"pic:" + firm, p.text, relevant,
+                         tied_firms.count(firm) > 0});
+    }
+  }
+  if (limit > 0 && static_cast<int>(queries.size()) > limit) {
+    queries.resize(static_cast<size_t>(limit));
+  }
+
+  std::vector<Metrics> per_query(queries.size());
+  std::atomic<size_t> next{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < queries.size(); i = next++) {
+        const Query& q = queries[i];
+        helixmatch::v1::RecommendRequest request;
+        request.set_text(q.text.substr(0, helixmatch::kMaxQueryTextBytes));
+        request.set_direction(helixmatch::v1::DIRECTION_NEED_TO_CAPABILITIES);
+        request.set_requester_organization_id(q.firm);
+        request.set_k(helixmatch::kMaxK);
+        request.set_profiles_per_organization(1);
+        request.mutable_filter()->add_kinds(
+            helixmatch::v1::ORGANIZATION_KIND_UNIVERSITY);
+        auto response = (*engine)->Recommend(request);
+        Metrics m;
+        m.n = 1;
+        if (!response.ok()) {
+          ++failures;
+          per_query[i] = m;
+          continue;
+        }
+        int hits = 0;
+        double dcg = 0;
+        for (int r = 0; r < response->suggestions_size(); ++r) {
+          if (!q.relevant.count(response->suggestions(r).organization().id()))
+            continue;
+          if (m.mrr == 0) m.mrr = 1.0 / (r + 1);
+          if (r < 10) {
+            ++hits;
+            dcg += 1.0 / std::log2(r + 2.0);
+          }
+        }
+        double idcg = 0;
+        for (int r = 0; r < std::min<int>(10, q.relevant.size()); ++r) {
+          idcg += 1.0 / std::log2(r + 2.0);
+        }
+        m.recall = static_cast<double>(hits) / q.relevant.size();
+        m.ndcg = dcg / idcg;
+        per_query[i] = m;
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+
+  Metrics all, tied, untied;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    all.Add(per_query[i]);
+    (queries[i].tied ? tied : untied).Add(per_query[i]);
+  }
+  const auto row = [](const char* name, const Metrics& m) {
+    std::printf("%-34s %6d  %6.3f  %7.3f  %6.3f\n", name, m.n,
+                m.n ? m.recall / m.n : 0, m.n ? m.ndcg / m.n : 0,
+                m.n ? m.mrr / m.n : 0);
+  };
+  std::printf("profiles until %d, queries %d-%d (%d project-firm pairs "
+              "without a profiled university left out), %d failed\n",
+              profiles_until, queries_from, queries_until, no_relevant,
+              failures.load());
+  std::printf("%-34s %6s  %6s  %7s  %6s\n", "segment", "n", "R@10", "nDCG@10",
+              "MRR");
+  row("all queries", all);
+  row("firms with earlier university ties", tied);
+  row("firms without", untied);
+  std::printf("{\"queries\": %d, \"recall_at_10\": %.4f, \"ndcg_at_10\": %.4f, "
+              "\"mrr\": %.4f, \"with_ties\": %s, \"without_ties\": %s}\n",
+              all.n, all.n ? all.recall / all.n : 0,
+              all.n ? all.ndcg / all.n : 0, all.n ? all.mrr / all.n : 0,
+              tied.Json().c_str(), untied.Json().c_str());
+  return failures.load() == 0 ? 0 : 1;
+}
