@@ -112,8 +112,14 @@ BarrierAssessment Trust(const BarrierInput& in) {
     s = v1::SEVERITY_HIGH;
     summary = "no earlier interaction between the two is on record";
   } else if (h.completed + h.ongoing == 0) {
-    s = v1::SEVERITY_HIGH;
-    summary = absl::StrCat(h.failed, " earlier interaction(s), none completed");
+    // Failed interactions are evidence against trust; interactions of
+    // unknown outcome at least made the partners known to each other.
+    const int unknown = static_cast<int>(h.ties.size()) - h.failed;
+    s = unknown > 0 ? v1::SEVERITY_MEDIUM : v1::SEVERITY_HIGH;
+    summary = absl::StrCat(h.ties.size(),
+                           " earlier interaction(s), none completed (",
+                           h.failed, " failed, ", unknown,
+                           " of unknown outcome)");
   } else if (h.completed + h.ongoing >= 2 && age <= 4) {
     s = v1::SEVERITY_LOW;
     summary = absl::StrCat(h.completed, " completed and ", h.ongoing,
@@ -392,15 +398,17 @@ BarrierAssessment IpContract(const BarrierInput& in) {
                                           : v1::SEVERITY_MEDIUM);
   }
   // Breadth of the planned interaction (Bruneel et al. 2010).
-  const int widen = in.recommended_rung - in.history.covered_rung;
+  // The path aims at the next rung: that is the breadth to plan for.
+  const int planned = std::max(in.recommended_rung, in.next_rung);
+  const int widen = planned - in.history.covered_rung;
   if (in.firm != nullptr) {
     a.Signal("planned_breadth",
-             absl::StrCat("L", in.recommended_rung, ", ", widen,
+             absl::StrCat("up to L", planned, ", ", widen,
                           " rung(s) above earlier ties"),
              kP,
-             in.recommended_rung >= 4 ? v1::SEVERITY_MEDIUM
-             : in.recommended_rung >= 3 || widen > 1 ? v1::SEVERITY_LOW
-                                                     : v1::SEVERITY_NONE);
+             planned >= 4                ? v1::SEVERITY_MEDIUM
+             : planned >= 3 || widen > 1 ? v1::SEVERITY_LOW
+                                         : v1::SEVERITY_NONE);
   }
   return a.Finish("IP terms and the breadth of the planned work",
                   "no signal on IP policy or the planned interaction",

@@ -40,6 +40,7 @@ struct BarrierInput {
   int firm_university_ties = -1;  // firm's ties with any university
   int regional_firms = -1;  // firms in the university's region
   int recommended_rung = 0;
+  int next_rung = -1;  // the path forward; -1 at the top of the ladder
   int reference_year = 2026;
 };
 

@@ -92,6 +92,7 @@ v1::LadderStep RecommendLadderStep(const LadderInput& input) {
   // asks for (or the lab offers), else simply the next rung.
   int next = recommended < kTopRung ? recommended + 1 : -1;
   std::string toward = "the next rung";
+  const std::vector<v1::Channel>* next_source = &preferred;
   for (const auto* list : {&input.wanted, &input.offered}) {
     int best = kTopRung + 1;
     for (v1::Channel c : *list) {
@@ -100,6 +101,7 @@ v1::LadderStep RecommendLadderStep(const LadderInput& input) {
     }
     if (best <= kTopRung) {
       next = best;
+      next_source = list;
       toward = list == &input.wanted ? "what the firm asks for"
                                      : "what the lab offers";
       break;
@@ -107,7 +109,7 @@ v1::LadderStep RecommendLadderStep(const LadderInput& input) {
   }
   step.set_next_rung(next);
   if (next >= 0) {
-    for (v1::Channel c : PreferListed(next, preferred)) {
+    for (v1::Channel c : PreferListed(next, *next_source)) {
       step.add_next_channels(c);
     }
   }

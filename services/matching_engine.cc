@@ -1101,6 +1101,7 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
   in.total_profiles = need_side ? 0 : total;
   in.reference_year = year;
   in.recommended_rung = s.ladder().recommended_rung();
+  in.next_rung = s.ladder().next_rung();
   const uint32_t uni_index =
       need_side ? q.requester : organization;
   const uint32_t firm_index = need_side ? organization : q.requester;

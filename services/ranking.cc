@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace helixmatch {
 
@@ -68,32 +69,27 @@ std::optional<double> CapacityFeature(const v1::Organization& org) {
 
 std::optional<double> BenefitAlignmentFeature(
     const v1::FirmNeed& need, const v1::CapabilityProfile& capability) {
+  // Lists may repeat a value; compare them as sets.
+  const auto as_set = [](const auto& list) {
+    return std::set<int>(list.begin(), list.end());
+  };
+  const auto overlap = [](const std::set<int>& a, const std::set<int>& b) {
+    int hit = 0;
+    for (int x : a) hit += static_cast<int>(b.count(x));
+    return hit;
+  };
   std::optional<double> channels, benefits;
-  if (!need.channels_wanted().empty() &&
-      !capability.channels_offered().empty()) {
-    int hit = 0;
-    for (int c : need.channels_wanted()) {
-      if (std::find(capability.channels_offered().begin(),
-                    capability.channels_offered().end(),
-                    c) != capability.channels_offered().end()) {
-        ++hit;
-      }
-    }
-    channels = static_cast<double>(hit) / need.channels_wanted_size();
+  const auto wanted = as_set(need.channels_wanted());
+  const auto offered = as_set(capability.channels_offered());
+  if (!wanted.empty() && !offered.empty()) {
+    channels = static_cast<double>(overlap(wanted, offered)) / wanted.size();
   }
-  if (!need.benefits_sought().empty() &&
-      !capability.benefits_sought().empty()) {
-    int hit = 0;
-    for (int b : need.benefits_sought()) {
-      if (std::find(capability.benefits_sought().begin(),
-                    capability.benefits_sought().end(),
-                    b) != capability.benefits_sought().end()) {
-        ++hit;
-      }
-    }
-    const int total = need.benefits_sought_size() +
-                      capability.benefits_sought_size() - hit;
-    benefits = static_cast<double>(hit) / std::max(1, total);
+  const auto sought = as_set(need.benefits_sought());
+  const auto lab_sought = as_set(capability.benefits_sought());
+  if (!sought.empty() && !lab_sought.empty()) {
+    const int hit = overlap(sought, lab_sought);
+    const int total = static_cast<int>(sought.size() + lab_sought.size()) - hit;
+    benefits = static_cast<double>(hit) / total;
   }
   if (channels && benefits) return 0.6 * *channels + 0.4 * *benefits;
   if (channels) return channels;

@@ -25,24 +25,15 @@ std::vector<v1::Channel> Channels(
 
 TEST(RungOfTest, EveryChannelSitsOnItsDocumentedRung) {
   const std::vector<std::pair<v1::Channel, int>> expected = {
-      {v1::CHANNEL_UNSPECIFIED, -1},
-      {v1::CHANNEL_MEETINGS, 0},
-      {v1::CHANNEL_ADVISORY_BOARD, 0},
-      {v1::CHANNEL_EVENTS, 0},
-      {v1::CHANNEL_INTERNSHIP, 1},
-      {v1::CHANNEL_CAPSTONE, 1},
-      {v1::CHANNEL_GUEST_LECTURE, 1},
-      {v1::CHANNEL_JOINT_CURRICULUM, 2},
-      {v1::CHANNEL_STAFF_TRAINING, 2},
-      {v1::CHANNEL_CONSULTANCY, 3},
-      {v1::CHANNEL_TESTING, 3},
-      {v1::CHANNEL_EQUIPMENT_ACCESS, 3},
-      {v1::CHANNEL_CONTRACT_RESEARCH, 4},
-      {v1::CHANNEL_JOINT_RESEARCH, 5},
-      {v1::CHANNEL_JOINT_BID, 5},
-      {v1::CHANNEL_COSUPERVISED_PHD, 5},
-      {v1::CHANNEL_LICENSING, 6},
-      {v1::CHANNEL_SPIN_OFF, 6},
+      {v1::CHANNEL_UNSPECIFIED, -1},      {v1::CHANNEL_MEETINGS, 0},
+      {v1::CHANNEL_ADVISORY_BOARD, 0},    {v1::CHANNEL_EVENTS, 0},
+      {v1::CHANNEL_INTERNSHIP, 1},        {v1::CHANNEL_CAPSTONE, 1},
+      {v1::CHANNEL_GUEST_LECTURE, 1},     {v1::CHANNEL_JOINT_CURRICULUM, 2},
+      {v1::CHANNEL_STAFF_TRAINING, 2},    {v1::CHANNEL_CONSULTANCY, 3},
+      {v1::CHANNEL_TESTING, 3},           {v1::CHANNEL_EQUIPMENT_ACCESS, 3},
+      {v1::CHANNEL_CONTRACT_RESEARCH, 4}, {v1::CHANNEL_JOINT_RESEARCH, 5},
+      {v1::CHANNEL_JOINT_BID, 5},         {v1::CHANNEL_COSUPERVISED_PHD, 5},
+      {v1::CHANNEL_LICENSING, 6},         {v1::CHANNEL_SPIN_OFF, 6},
       {v1::CHANNEL_JOINT_LAB, 6},
   };
   ASSERT_EQ(expected.size(), static_cast<size_t>(v1::Channel_MAX + 1));
@@ -56,10 +47,10 @@ TEST(RungOfTest, UnknownEnumValueHasNoRung) {
 }
 
 TEST(ChannelsOfRungTest, ListsTheChannelsOfEachRung) {
-  EXPECT_THAT(ChannelsOfRung(0),
-              UnorderedElementsAre(v1::CHANNEL_MEETINGS,
-                                   v1::CHANNEL_ADVISORY_BOARD,
-                                   v1::CHANNEL_EVENTS));
+  EXPECT_THAT(
+      ChannelsOfRung(0),
+      UnorderedElementsAre(v1::CHANNEL_MEETINGS, v1::CHANNEL_ADVISORY_BOARD,
+                           v1::CHANNEL_EVENTS));
   EXPECT_THAT(ChannelsOfRung(1),
               UnorderedElementsAre(v1::CHANNEL_INTERNSHIP, v1::CHANNEL_CAPSTONE,
                                    v1::CHANNEL_GUEST_LECTURE));
@@ -70,10 +61,10 @@ TEST(ChannelsOfRungTest, ListsTheChannelsOfEachRung) {
               UnorderedElementsAre(v1::CHANNEL_CONSULTANCY, v1::CHANNEL_TESTING,
                                    v1::CHANNEL_EQUIPMENT_ACCESS));
   EXPECT_THAT(ChannelsOfRung(4), ElementsAre(v1::CHANNEL_CONTRACT_RESEARCH));
-  EXPECT_THAT(ChannelsOfRung(5),
-              UnorderedElementsAre(v1::CHANNEL_JOINT_RESEARCH,
-                                   v1::CHANNEL_JOINT_BID,
-                                   v1::CHANNEL_COSUPERVISED_PHD));
+  EXPECT_THAT(
+      ChannelsOfRung(5),
+      UnorderedElementsAre(v1::CHANNEL_JOINT_RESEARCH, v1::CHANNEL_JOINT_BID,
+                           v1::CHANNEL_COSUPERVISED_PHD));
   EXPECT_THAT(ChannelsOfRung(6),
               UnorderedElementsAre(v1::CHANNEL_LICENSING, v1::CHANNEL_SPIN_OFF,
                                    v1::CHANNEL_JOINT_LAB));
@@ -107,10 +98,10 @@ TEST(RecommendLadderStepTest, NoTiesNothingWantedStartsAtTheBottom) {
   EXPECT_EQ(step.covered_rung(), -1);
   EXPECT_EQ(step.recommended_rung(), 0);
   EXPECT_EQ(step.next_rung(), 1);
-  EXPECT_THAT(Channels(step.recommended_channels()),
-              UnorderedElementsAre(v1::CHANNEL_MEETINGS,
-                                   v1::CHANNEL_ADVISORY_BOARD,
-                                   v1::CHANNEL_EVENTS));
+  EXPECT_THAT(
+      Channels(step.recommended_channels()),
+      UnorderedElementsAre(v1::CHANNEL_MEETINGS, v1::CHANNEL_ADVISORY_BOARD,
+                           v1::CHANNEL_EVENTS));
   EXPECT_THAT(Channels(step.next_channels()),
               UnorderedElementsAre(v1::CHANNEL_INTERNSHIP, v1::CHANNEL_CAPSTONE,
                                    v1::CHANNEL_GUEST_LECTURE));
@@ -128,32 +119,40 @@ TEST(RecommendLadderStepTest, CoveredRungIsNotRecommendedAgain) {
   EXPECT_EQ(step.next_rung(), 3);
   EXPECT_FALSE(step.transaction_support());
   EXPECT_THAT(step.rationale(), HasSubstr("earlier ties cover L1"));
+  EXPECT_THAT(step.rationale(), HasSubstr("start at L2"));
 }
 
-TEST(RecommendLadderStepTest, WantedHighRungIsCappedTwoAboveLowestUncovered) {
+TEST(RecommendLadderStepTest, WantedHighRungDoesNotSkipTheLowestUncovered) {
   LadderInput input;
   input.covered_rung = -1;
   input.wanted = {v1::CHANNEL_CONTRACT_RESEARCH};
   const v1::LadderStep step = RecommendLadderStep(input);
-  EXPECT_EQ(step.recommended_rung(), 2);
-  EXPECT_EQ(step.next_rung(), 3);
+  EXPECT_EQ(step.recommended_rung(), 0);
+  EXPECT_LE(step.recommended_rung(), 1);
+  EXPECT_THAT(
+      Channels(step.recommended_channels()),
+      UnorderedElementsAre(v1::CHANNEL_MEETINGS, v1::CHANNEL_ADVISORY_BOARD,
+                           v1::CHANNEL_EVENTS));
+  EXPECT_EQ(step.next_rung(), 4);
+  EXPECT_THAT(Channels(step.next_channels()),
+              ElementsAre(v1::CHANNEL_CONTRACT_RESEARCH));
   EXPECT_TRUE(step.transaction_support());
-  EXPECT_THAT(Channels(step.recommended_channels()),
-              UnorderedElementsAre(v1::CHANNEL_JOINT_CURRICULUM,
-                                   v1::CHANNEL_STAFF_TRAINING));
+  EXPECT_THAT(step.rationale(), HasSubstr("what the firm asks for"));
 }
 
-TEST(RecommendLadderStepTest, WantedRungWithinReachIsTaken) {
+TEST(RecommendLadderStepTest, PathForwardIsTheLowestWantedRungAbove) {
   LadderInput input;
   input.covered_rung = 2;
-  input.wanted = {v1::CHANNEL_CONTRACT_RESEARCH, v1::CHANNEL_LICENSING};
+  input.wanted = {v1::CHANNEL_LICENSING, v1::CHANNEL_CONTRACT_RESEARCH,
+                  v1::CHANNEL_TESTING};
   const v1::LadderStep step = RecommendLadderStep(input);
-  EXPECT_EQ(step.recommended_rung(), 4);
+  EXPECT_EQ(step.recommended_rung(), 3);
   EXPECT_THAT(Channels(step.recommended_channels()),
+              ElementsAre(v1::CHANNEL_TESTING));
+  EXPECT_EQ(step.next_rung(), 4);
+  EXPECT_THAT(Channels(step.next_channels()),
               ElementsAre(v1::CHANNEL_CONTRACT_RESEARCH));
-  EXPECT_EQ(step.next_rung(), 5);
   EXPECT_TRUE(step.transaction_support());
-  EXPECT_THAT(step.rationale(), HasSubstr("lowest wanted rung"));
 }
 
 TEST(RecommendLadderStepTest, WantedChannelsBelowCoverageAreIgnored) {
@@ -164,52 +163,63 @@ TEST(RecommendLadderStepTest, WantedChannelsBelowCoverageAreIgnored) {
   EXPECT_EQ(step.recommended_rung(), 4);
   EXPECT_THAT(Channels(step.recommended_channels()),
               ElementsAre(v1::CHANNEL_CONTRACT_RESEARCH));
-  EXPECT_THAT(step.rationale(), HasSubstr("the next rung above"));
+  EXPECT_EQ(step.next_rung(), 5);
+  EXPECT_THAT(step.rationale(), HasSubstr("the next rung"));
 }
 
 TEST(RecommendLadderStepTest, WantedTakesPrecedenceOverOffered) {
   LadderInput input;
   input.wanted = {v1::CHANNEL_GUEST_LECTURE};
-  input.offered = {v1::CHANNEL_MEETINGS};
+  input.offered = {v1::CHANNEL_MEETINGS, v1::CHANNEL_CAPSTONE,
+                   v1::CHANNEL_STAFF_TRAINING};
   const v1::LadderStep step = RecommendLadderStep(input);
-  EXPECT_EQ(step.recommended_rung(), 1);
-  EXPECT_THAT(Channels(step.recommended_channels()),
+  EXPECT_EQ(step.recommended_rung(), 0);
+  EXPECT_EQ(step.next_rung(), 1);
+  EXPECT_THAT(Channels(step.next_channels()),
               ElementsAre(v1::CHANNEL_GUEST_LECTURE));
+  EXPECT_THAT(step.rationale(), HasSubstr("what the firm asks for"));
 }
 
 TEST(RecommendLadderStepTest, OfferedUsedWhenNothingIsWanted) {
   LadderInput input;
-  input.offered = {v1::CHANNEL_CAPSTONE, v1::CHANNEL_JOINT_LAB};
+  input.covered_rung = 0;
+  input.offered = {v1::CHANNEL_CAPSTONE, v1::CHANNEL_JOINT_LAB,
+                   v1::CHANNEL_CONSULTANCY};
   const v1::LadderStep step = RecommendLadderStep(input);
   EXPECT_EQ(step.recommended_rung(), 1);
   EXPECT_THAT(Channels(step.recommended_channels()),
               ElementsAre(v1::CHANNEL_CAPSTONE));
-  EXPECT_THAT(step.rationale(), HasSubstr("lowest offered rung"));
+  EXPECT_EQ(step.next_rung(), 3);
+  EXPECT_THAT(Channels(step.next_channels()),
+              ElementsAre(v1::CHANNEL_CONSULTANCY));
+  EXPECT_FALSE(step.transaction_support());
+  EXPECT_THAT(step.rationale(), HasSubstr("what the lab offers"));
 }
 
-TEST(RecommendLadderStepTest, OfferedRungIsCappedToo) {
+TEST(RecommendLadderStepTest, OfferedIgnoredWhenWantedReachesHigher) {
   LadderInput input;
-  input.offered = {v1::CHANNEL_TESTING};
-  EXPECT_EQ(RecommendLadderStep(input).recommended_rung(), 2);
   input.covered_rung = 1;
+  input.wanted = {v1::CHANNEL_JOINT_BID};
+  input.offered = {v1::CHANNEL_TESTING};
   const v1::LadderStep step = RecommendLadderStep(input);
-  EXPECT_EQ(step.recommended_rung(), 3);
-  EXPECT_THAT(Channels(step.recommended_channels()),
-              ElementsAre(v1::CHANNEL_TESTING));
+  EXPECT_EQ(step.recommended_rung(), 2);
+  EXPECT_EQ(step.next_rung(), 5);
+  EXPECT_TRUE(step.transaction_support());
 }
 
 TEST(RecommendLadderStepTest, RecommendedChannelsAreDeduplicated) {
   LadderInput input;
+  input.covered_rung = 0;
   input.wanted = {v1::CHANNEL_INTERNSHIP, v1::CHANNEL_INTERNSHIP,
-                  v1::CHANNEL_CAPSTONE, v1::CHANNEL_TESTING};
+                  v1::CHANNEL_CAPSTONE, v1::CHANNEL_TESTING,
+                  v1::CHANNEL_TESTING};
   const v1::LadderStep step = RecommendLadderStep(input);
   EXPECT_EQ(step.recommended_rung(), 1);
   EXPECT_THAT(Channels(step.recommended_channels()),
               ElementsAre(v1::CHANNEL_INTERNSHIP, v1::CHANNEL_CAPSTONE));
-  EXPECT_EQ(step.next_rung(), 2);
-  EXPECT_THAT(Channels(step.next_channels()),
-              UnorderedElementsAre(v1::CHANNEL_JOINT_CURRICULUM,
-                                   v1::CHANNEL_STAFF_TRAINING));
+  EXPECT_EQ(step.next_rung(), 3);
+  EXPECT_THAT(Channels(step.next_channels()), ElementsAre(v1::CHANNEL_TESTING));
+  EXPECT_FALSE(step.transaction_support());
 }
 
 TEST(RecommendLadderStepTest, TransactionSupportFromRungThreeUpward) {
@@ -237,29 +247,60 @@ TEST(RecommendLadderStepTest, TopRungHasNoNextStep) {
     EXPECT_EQ(step.recommended_rung(), kTopRung);
     EXPECT_EQ(step.next_rung(), -1);
     EXPECT_THAT(step.next_channels(), IsEmpty());
-    EXPECT_THAT(Channels(step.recommended_channels()),
-                UnorderedElementsAre(v1::CHANNEL_LICENSING,
-                                     v1::CHANNEL_SPIN_OFF,
-                                     v1::CHANNEL_JOINT_LAB));
+    EXPECT_THAT(
+        Channels(step.recommended_channels()),
+        UnorderedElementsAre(v1::CHANNEL_LICENSING, v1::CHANNEL_SPIN_OFF,
+                             v1::CHANNEL_JOINT_LAB));
     EXPECT_FALSE(step.rationale().empty());
     EXPECT_THAT(step.rationale(), ::testing::Not(HasSubstr(", then")));
   }
 }
 
-TEST(RecommendLadderStepTest, NeverRecommendsACoveredOrOutOfRangeRung) {
+TEST(RecommendLadderStepTest, AlwaysRecommendsTheLowestUncoveredRung) {
   for (int covered = -1; covered <= kTopRung; ++covered) {
     for (int c = v1::CHANNEL_MEETINGS; c <= v1::Channel_MAX; ++c) {
-      LadderInput input;
-      input.covered_rung = covered;
-      input.wanted = {static_cast<v1::Channel>(c)};
-      const v1::LadderStep step = RecommendLadderStep(input);
-      const int lowest = std::min(covered + 1, kTopRung);
-      EXPECT_GE(step.recommended_rung(), lowest);
-      EXPECT_LE(step.recommended_rung(), std::min(lowest + 2, kTopRung));
-      EXPECT_FALSE(step.recommended_channels().empty());
-      EXPECT_FALSE(step.rationale().empty());
+      for (bool as_wanted : {true, false}) {
+        LadderInput input;
+        input.covered_rung = covered;
+        (as_wanted ? input.wanted : input.offered)
+            .push_back(static_cast<v1::Channel>(c));
+        const v1::LadderStep step = RecommendLadderStep(input);
+        const int lowest = std::min(covered + 1, kTopRung);
+        EXPECT_EQ(step.recommended_rung(), lowest);
+        if (lowest == kTopRung) {
+          EXPECT_EQ(step.next_rung(), -1);
+        } else {
+          EXPECT_GT(step.next_rung(), lowest);
+          const int rung = RungOf(static_cast<v1::Channel>(c));
+          EXPECT_EQ(step.next_rung(), rung > lowest ? rung : lowest + 1);
+        }
+        EXPECT_EQ(step.transaction_support(),
+                  step.recommended_rung() >= 3 || step.next_rung() >= 4);
+        EXPECT_FALSE(step.recommended_channels().empty());
+        EXPECT_FALSE(step.rationale().empty());
+      }
     }
   }
+}
+
+}  // namespace
+}  // namespace helixmatch
+
+namespace helixmatch {
+namespace {
+
+// Regression: the next channels came from the wanted list even when the
+// next rung came from what the lab offers.
+TEST(RecommendLadderStepRegressionTest, NextChannelsComeFromTheSourceList) {
+  LadderInput input;
+  input.covered_rung = 0;
+  input.wanted = {v1::CHANNEL_INTERNSHIP};
+  input.offered = {v1::CHANNEL_INTERNSHIP, v1::CHANNEL_TESTING};
+  const auto step = RecommendLadderStep(input);
+  EXPECT_EQ(step.recommended_rung(), 1);
+  EXPECT_EQ(step.next_rung(), 3);
+  ASSERT_EQ(step.next_channels_size(), 1);
+  EXPECT_EQ(step.next_channels(0), v1::CHANNEL_TESTING);
 }
 
 }  // namespace

@@ -23,8 +23,8 @@ constexpr double kHalfLife = 4.0;
 class Ties {
  public:
   void Add(int year, v1::TieOutcome outcome = v1::TIE_OUTCOME_COMPLETED) {
-    ties_.push_back(MakeTie("t" + std::to_string(ties_.size()), "u", "f",
-                            year, outcome));
+    ties_.push_back(
+        MakeTie("t" + std::to_string(ties_.size()), "u", "f", year, outcome));
   }
   PairHistory History() const {
     PairHistory h;
@@ -317,6 +317,24 @@ TEST_F(BenefitAlignmentTest, RepeatedWantedChannelStaysWithinUnitInterval) {
   ASSERT_TRUE(a.has_value());
   EXPECT_LE(*a, 1.0);
   EXPECT_GE(*a, 0.0);
+}
+
+}  // namespace
+}  // namespace helixmatch
+
+namespace helixmatch {
+namespace {
+
+// Regression: repeated values pushed the feature above 1.
+TEST(BenefitAlignmentRegressionTest, RepeatedValuesCountOnce) {
+  auto need = testing::MakeNeed("n", "f", "t");
+  auto cap = testing::MakeCapability("c", "u", "t");
+  need.add_benefits_sought(v1::BENEFIT_RESEARCH);
+  need.add_benefits_sought(v1::BENEFIT_RESEARCH);
+  cap.add_benefits_sought(v1::BENEFIT_RESEARCH);
+  EXPECT_DOUBLE_EQ(*BenefitAlignmentFeature(need, cap), 1.0);
+  cap.add_benefits_sought(v1::BENEFIT_FUNDING);
+  EXPECT_DOUBLE_EQ(*BenefitAlignmentFeature(need, cap), 0.5);
 }
 
 }  // namespace
