@@ -354,7 +354,7 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
 
 absl::Status MatchingEngine::SaveIndexes() {
   std::lock_guard<std::mutex> write_lock(write_mu_);
-  std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+  auto read_lock = ReadLock();
   for (auto kind : {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
     const ProfileSet& set = catalog_->profiles(kind);
     VectorIndexFileInfo info;
@@ -373,6 +373,21 @@ int MatchingEngine::CurrentYear() const {
   std::tm tm{};
   gmtime_r(&now, &tm);
   return tm.tm_year + 1900;
+}
+
+// ---------------------------------------------------------------- locks
+
+// glibc's shared_mutex lets readers overtake a waiting writer, so a steady
+// stream of queries could stall writes indefinitely. Both sides pass the
+// gate; a writer holds it while it waits, so new readers queue behind it.
+std::shared_lock<std::shared_mutex> MatchingEngine::ReadLock() const {
+  std::lock_guard<std::mutex> gate(gate_mu_);
+  return std::shared_lock<std::shared_mutex>(catalog_mu_);
+}
+
+std::unique_lock<std::shared_mutex> MatchingEngine::WriteLock() const {
+  std::lock_guard<std::mutex> gate(gate_mu_);
+  return std::unique_lock<std::shared_mutex>(catalog_mu_);
 }
 
 // ---------------------------------------------------------------- writes
@@ -492,14 +507,14 @@ absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
   std::lock_guard<std::mutex> write_lock(write_mu_);
   absl::StatusOr<Prepared> p;
   {
-    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    auto read_lock = ReadLock();
     p = Prepare(record, {});
   }
   if (!p.ok()) return p.status();
   StoreBatch batch;
   AddToBatch(*p, &batch);
   if (auto s = store_->Write(batch); !s.ok()) return s;
-  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = WriteLock();
   if (auto s = Apply(*p); !s.ok()) return s;
   v1::UpsertResponse response;
   response.set_created(p->created);
@@ -517,7 +532,7 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
   std::lock_guard<std::mutex> write_lock(write_mu_);
   std::vector<Prepared> prepared;
   {
-    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    auto read_lock = ReadLock();
     std::vector<std::string> batch_orgs;
     std::unordered_map<std::string, int> seen;
     for (int i = 0; i < records.size(); ++i) {
@@ -547,7 +562,7 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
   for (const auto& p : prepared) AddToBatch(p, &batch);
   if (auto s = store_->Write(batch); !s.ok()) return s;
   v1::BatchUpsertResponse response;
-  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = WriteLock();
   // Organizations first: profiles and ties in the batch refer to them.
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& p : prepared) {
@@ -569,7 +584,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
   std::lock_guard<std::mutex> write_lock(write_mu_);
   std::vector<Prepared> prepared;
   {
-    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    auto read_lock = ReadLock();
     std::vector<std::string> accepted_orgs;
     std::unordered_map<std::string, int64_t> seen;
     for (size_t i = 0; i < records.size(); ++i) {
@@ -602,7 +617,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
   StoreBatch batch;
   for (const auto& p : prepared) AddToBatch(p, &batch);
   if (auto s = store_->Write(batch); !s.ok()) return s;
-  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = WriteLock();
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& p : prepared) {
       if (p.record.has_organization() != (pass == 0)) continue;
@@ -621,7 +636,7 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
   if (auto s = ValidateId(id, "id"); !s.ok()) return s;
   std::lock_guard<std::mutex> write_lock(write_mu_);
   {
-    std::shared_lock<std::shared_mutex> read_lock(catalog_mu_);
+    auto read_lock = ReadLock();
     v1::Record probe;
     switch (kind) {
       case v1::RECORD_KIND_ORGANIZATION: {
@@ -655,7 +670,7 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
   StoreBatch batch;
   batch.Delete(kind, id);
   if (auto s = store_->Write(batch); !s.ok()) return s;
-  std::unique_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = WriteLock();
   switch (kind) {
     case v1::RECORD_KIND_ORGANIZATION:
       return catalog_->RemoveOrganization(id);
@@ -678,7 +693,7 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
                            "tie)");
   }
   if (auto s = ValidateId(id, "id"); !s.ok()) return s;
-  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = ReadLock();
   v1::Record record;
   const auto not_found = [&](absl::string_view what) {
     return absl::NotFoundError(absl::StrCat(what, " '", id, "' not found"));
@@ -715,7 +730,7 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
 }
 
 v1::StatsResponse MatchingEngine::Stats() const {
-  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = ReadLock();
   v1::StatsResponse stats;
   stats.set_organizations(catalog_->live_organizations());
   stats.set_capabilities(catalog_->capabilities().live());
@@ -728,7 +743,7 @@ v1::StatsResponse MatchingEngine::Stats() const {
 }
 
 bool MatchingEngine::HasProfiles(const std::string& organization_id) const {
-  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = ReadLock();
   const uint32_t i = catalog_->OrganizationIndex(organization_id);
   return i != kNoIndex && !catalog_->organization(i).capabilities.empty();
 }
@@ -1162,7 +1177,7 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
                         ? 3
                         : request.profiles_per_organization();
 
-  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = ReadLock();
   auto query = ResolveQuery(request);
   if (!query.ok()) return query.status();
   const Query& q = *query;
@@ -1276,7 +1291,7 @@ absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
   if (auto s = ValidateId(request.capability_id(), "capability_id"); !s.ok()) {
     return s;
   }
-  std::shared_lock<std::shared_mutex> lock(catalog_mu_);
+  auto lock = ReadLock();
   const uint32_t cap_slot =
       catalog_->capabilities().SlotOf(request.capability_id());
   if (cap_slot == kNoIndex) {
