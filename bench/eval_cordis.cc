@@ -218,6 +218,7 @@ int main(int argc, char** argv) {
         request.set_requester_organization_id(q.firm);
         request.set_k(helixmatch::kMaxK);
         request.set_profiles_per_organization(1);
+        request.set_omit_explanations(true);
         request.mutable_filter()->add_kinds(
             helixmatch::v1::ORGANIZATION_KIND_UNIVERSITY);
         auto response = (*engine)->Recommend(request);

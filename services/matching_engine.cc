@@ -1272,8 +1272,9 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
   std::vector<v1::Suggestion> suggestions;
   suggestions.reserve(ranked.size());
   for (const auto& [score, org] : ranked) {
-    suggestions.push_back(
-        BuildSuggestion(q, org, std::move(by_org[org]), best_fit, shown));
+    suggestions.push_back(BuildSuggestion(q, org, std::move(by_org[org]),
+                                          best_fit, shown, false,
+                                          request.omit_explanations()));
   }
   v1::RecommendResponse response;
   response.set_model(model_identity_);

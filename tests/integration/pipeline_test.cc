@@ -189,6 +189,23 @@ TEST_F(PipelineTest, MiningNeedRanksTheFlotationLabFirst) {
   }
 }
 
+TEST_F(PipelineTest, OmittingExplanationsKeepsTheRanking) {
+  v1::RecommendRequest request;
+  request.set_need_id("need:demo-flotation");
+  request.set_k(8);
+  v1::RecommendResponse full, lean;
+  ASSERT_TRUE(Recommend(request, &full).ok());
+  request.set_omit_explanations(true);
+  ASSERT_TRUE(Recommend(request, &lean).ok());
+  ASSERT_EQ(full.suggestions_size(), lean.suggestions_size());
+  for (int i = 0; i < full.suggestions_size(); ++i) {
+    EXPECT_EQ(full.suggestions(i).organization().id(),
+              lean.suggestions(i).organization().id());
+    EXPECT_DOUBLE_EQ(full.suggestions(i).score(), lean.suggestions(i).score());
+    EXPECT_EQ(lean.suggestions(i).barriers_size(), 0);
+  }
+}
+
 TEST_F(PipelineTest, FreeTextQueryFindsMiningCapabilities) {
   v1::RecommendRequest request;
   request.set_text("copper ore flotation and reagent dosing at a concentrator");
