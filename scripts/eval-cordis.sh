@@ -65,6 +65,7 @@ declare -a names=(
   "earlier ties, then popularity"
   "BM25 share of the best project"
   "GloVe cosine of the best project"
+  "hand-set weights (before fitting)"
   "helixmatch default"
 )
 declare -a configs=(
@@ -73,6 +74,7 @@ declare -a configs=(
   "$off --w-trust 1 --w-activity 0.01"
   "$off --w-lexical 1"
   "$off --w-dense 1"
+  "--w-lexical 0.5 --w-depth 0.1 --w-trust 0.15 --w-proximity 0.05 --w-activity 0 --w-network 0"
   ""
 )
 for feature in lexical dense depth trust proximity activity network; do

@@ -22,6 +22,7 @@ db=$(mktemp -d -t helixmatch-fit-XXXXXX)
 trap 'rm -rf "$db"' EXIT
 "$build_dir/indexer/helixmatch-indexer" import-cordis --db "$db" --until-year 2017 "$data_dir" >&2
 
+# Starting point: the hand-set weights used before the first fit.
 declare -A w=([dense]=0.5 [lexical]=0.5 [depth]=0.1 [trust]=0.15 [proximity]=0.05
               [capacity]=0.05 [activity]=0.0 [network]=0.0)
 score() {

@@ -206,7 +206,8 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
     if (auto s = engine->store_->Write(batch); !s.ok()) return s;
     engine->embedder_ = std::move(embedder);
   }
-  engine->model_identity_ = engine->embedder_->Identity();
+  engine->model_identity_ = absl::StrCat(engine->embedder_->Identity(),
+                                         "; ranking ", kRankingWeightsVersion);
   if (auto s = engine->LoadCatalog(); !s.ok()) return s;
   return engine;
 }
