@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "services/engagement_ladder.h"
 
 namespace helixmatch {
 namespace {
@@ -518,6 +519,38 @@ BarrierAssessment WeakDemand(const BarrierInput& in) {
 }
 
 }  // namespace
+
+PairHistory SummarizeTies(std::vector<const v1::Tie*> ties) {
+  PairHistory h;
+  h.ties = std::move(ties);
+  std::sort(h.ties.begin(), h.ties.end(),
+            [](const v1::Tie* x, const v1::Tie* y) {
+              return x->year() != y->year() ? x->year() > y->year()
+                                            : x->id() < y->id();
+            });
+  for (const v1::Tie* t : h.ties) {
+    switch (t->outcome()) {
+      case v1::TIE_OUTCOME_COMPLETED:
+        ++h.completed;
+        break;
+      case v1::TIE_OUTCOME_ONGOING:
+        ++h.ongoing;
+        break;
+      case v1::TIE_OUTCOME_FAILED:
+        ++h.failed;
+        break;
+      default:
+        break;
+    }
+    if (t->origin() == v1::TIE_ORIGIN_PROGRAMME) ++h.programme;
+    if (t->outcome() == v1::TIE_OUTCOME_COMPLETED ||
+        t->outcome() == v1::TIE_OUTCOME_ONGOING) {
+      h.covered_rung = std::max(h.covered_rung, RungOf(t->channel()));
+    }
+    h.latest_year = std::max(h.latest_year, t->year());
+  }
+  return h;
+}
 
 std::vector<v1::BarrierAssessment> AssessBarriers(const BarrierInput& input) {
   return {Trust(input),        Unawareness(input), ResearchCapacity(input),

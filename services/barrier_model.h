@@ -28,6 +28,9 @@ struct PairHistory {
   int latest_year = 0;
 };
 
+// Orders the ties of one pair newest first and counts them.
+PairHistory SummarizeTies(std::vector<const v1::Tie*> ties);
+
 struct BarrierInput {
   const v1::Organization* university = nullptr;  // capability side
   const v1::Organization* firm = nullptr;  // need side; null: unknown asker

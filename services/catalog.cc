@@ -186,13 +186,13 @@ void Catalog::PutOrganization(v1::Organization org) {
   ++live_organizations_;
 }
 
-absl::Status Catalog::RemoveOrganization(absl::string_view id) {
+absl::Status Catalog::CheckOrganizationRemovable(absl::string_view id) const {
   const uint32_t index = OrganizationIndex(id);
   if (index == kNoIndex || !organizations_[index].live) {
     return absl::NotFoundError(absl::StrCat("organization '", id,
                                             "' not found"));
   }
-  auto& entry = organizations_[index];
+  const auto& entry = organizations_[index];
   if (!entry.capabilities.empty() || !entry.needs.empty() ||
       !entry.ties.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -200,6 +200,12 @@ absl::Status Catalog::RemoveOrganization(absl::string_view id) {
         " capability profiles, ", entry.needs.size(), " needs and ",
         entry.ties.size(), " ties; delete those first"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::RemoveOrganization(absl::string_view id) {
+  if (auto s = CheckOrganizationRemovable(id); !s.ok()) return s;
+  auto& entry = organizations_[OrganizationIndex(id)];
   CountFirm(*entry.record, -1);
   entry.live = false;
   --live_organizations_;
@@ -219,6 +225,12 @@ void Catalog::AttachProfile(v1::RecordKind kind, uint32_t slot) {
   auto& org = organizations_[e.organization];
   (kind == v1::RECORD_KIND_NEED ? org.needs : org.capabilities)
       .push_back(slot);
+}
+
+absl::StatusOr<ProfileEntry> Catalog::DeadEntry() {
+  ProfileEntry entry;
+  entry.live = false;
+  return entry;
 }
 
 absl::StatusOr<ProfileEntry> Catalog::MakeCapabilityEntry(
@@ -273,41 +285,28 @@ absl::Status Catalog::PutNeed(v1::FirmNeed need,
   return absl::OkStatus();
 }
 
-absl::Status Catalog::AdoptCapabilitySlot(
-    const v1::CapabilityProfile* profile) {
-  ProfileEntry entry;
-  if (profile != nullptr) {
-    auto made = MakeCapabilityEntry(*profile);
-    if (!made.ok()) return made.status();
-    entry = std::move(*made);
-  } else {
-    entry.live = false;
-  }
-  const bool live = entry.live;
-  if (auto s = capabilities_.Adopt(std::move(entry)); !s.ok()) return s;
+absl::Status Catalog::AdoptSlot(v1::RecordKind kind,
+                                absl::StatusOr<ProfileEntry> made) {
+  if (!made.ok()) return made.status();
+  const bool live = made->live;
+  ProfileSet& set = profiles(kind);
+  if (auto s = set.Adopt(std::move(*made)); !s.ok()) return s;
   if (live) {
-    AttachProfile(v1::RECORD_KIND_CAPABILITY,
-                  static_cast<uint32_t>(capabilities_.entries().size() - 1));
+    AttachProfile(kind, static_cast<uint32_t>(set.entries().size() - 1));
   }
   return absl::OkStatus();
 }
 
+absl::Status Catalog::AdoptCapabilitySlot(
+    const v1::CapabilityProfile* profile) {
+  return AdoptSlot(v1::RECORD_KIND_CAPABILITY,
+                   profile != nullptr ? MakeCapabilityEntry(*profile)
+                                      : DeadEntry());
+}
+
 absl::Status Catalog::AdoptNeedSlot(const v1::FirmNeed* need) {
-  ProfileEntry entry;
-  if (need != nullptr) {
-    auto made = MakeNeedEntry(*need);
-    if (!made.ok()) return made.status();
-    entry = std::move(*made);
-  } else {
-    entry.live = false;
-  }
-  const bool live = entry.live;
-  if (auto s = needs_.Adopt(std::move(entry)); !s.ok()) return s;
-  if (live) {
-    AttachProfile(v1::RECORD_KIND_NEED,
-                  static_cast<uint32_t>(needs_.entries().size() - 1));
-  }
-  return absl::OkStatus();
+  return AdoptSlot(v1::RECORD_KIND_NEED,
+                   need != nullptr ? MakeNeedEntry(*need) : DeadEntry());
 }
 
 bool Catalog::RemoveProfile(v1::RecordKind kind, absl::string_view id) {

@@ -158,7 +158,9 @@ class Catalog {
 
   // Mutations. References must exist (checked by the caller).
   void PutOrganization(v1::Organization org);
-  // FAILED_PRECONDITION when profiles, needs or ties still refer to it.
+  // NOT_FOUND for an unknown id; FAILED_PRECONDITION when profiles, needs
+  // or ties still refer to the organization.
+  absl::Status CheckOrganizationRemovable(absl::string_view id) const;
   absl::Status RemoveOrganization(absl::string_view id);
   absl::Status PutCapability(v1::CapabilityProfile profile,
                              std::span<const float> vector);
@@ -178,6 +180,9 @@ class Catalog {
   absl::StatusOr<ProfileEntry> MakeCapabilityEntry(
       v1::CapabilityProfile profile);
   absl::StatusOr<ProfileEntry> MakeNeedEntry(v1::FirmNeed need);
+  static absl::StatusOr<ProfileEntry> DeadEntry();
+  absl::Status AdoptSlot(v1::RecordKind kind,
+                         absl::StatusOr<ProfileEntry> made);
   void DetachProfile(v1::RecordKind kind, uint32_t slot);
   void AttachProfile(v1::RecordKind kind, uint32_t slot);
 

@@ -640,20 +640,12 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
     auto read_lock = ReadLock();
     v1::Record probe;
     switch (kind) {
-      case v1::RECORD_KIND_ORGANIZATION: {
-        probe.mutable_organization()->set_id(id);
-        if (!RecordExists(probe)) break;
-        const auto& entry =
-            catalog_->organization(catalog_->OrganizationIndex(id));
-        if (!entry.capabilities.empty() || !entry.needs.empty() ||
-            !entry.ties.empty()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "organization '", id, "' still has ", entry.capabilities.size(),
-              " capability profiles, ", entry.needs.size(), " needs and ",
-              entry.ties.size(), " ties; delete those first"));
+      case v1::RECORD_KIND_ORGANIZATION:
+        if (auto s = catalog_->CheckOrganizationRemovable(id); !s.ok()) {
+          return s;
         }
+        probe.mutable_organization()->set_id(id);
         break;
-      }
       case v1::RECORD_KIND_CAPABILITY:
         probe.mutable_capability()->set_id(id);
         break;
@@ -761,33 +753,7 @@ PairHistory MatchingEngine::HistoryBetween(uint32_t a, uint32_t b) const {
       continue;
     h.ties.push_back(tie.record.get());
   }
-  std::sort(h.ties.begin(), h.ties.end(),
-            [](const v1::Tie* x, const v1::Tie* y) {
-              return x->year() != y->year() ? x->year() > y->year()
-                                            : x->id() < y->id();
-            });
-  for (const v1::Tie* t : h.ties) {
-    switch (t->outcome()) {
-      case v1::TIE_OUTCOME_COMPLETED:
-        ++h.completed;
-        break;
-      case v1::TIE_OUTCOME_ONGOING:
-        ++h.ongoing;
-        break;
-      case v1::TIE_OUTCOME_FAILED:
-        ++h.failed;
-        break;
-      default:
-        break;
-    }
-    if (t->origin() == v1::TIE_ORIGIN_PROGRAMME) ++h.programme;
-    if (t->outcome() == v1::TIE_OUTCOME_COMPLETED ||
-        t->outcome() == v1::TIE_OUTCOME_ONGOING) {
-      h.covered_rung = std::max(h.covered_rung, RungOf(t->channel()));
-    }
-    h.latest_year = std::max(h.latest_year, t->year());
-  }
-  return h;
+  return SummarizeTies(std::move(h.ties));
 }
 
 absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(

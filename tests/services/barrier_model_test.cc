@@ -49,26 +49,10 @@ class BarrierModelTest : public ::testing::Test {
     ties_.push_back(std::move(t));
   }
 
-  // The history as MatchingEngine::HistoryBetween builds it.
   PairHistory History() const {
-    PairHistory h;
-    for (const auto& t : ties_) h.ties.push_back(&t);
-    std::sort(h.ties.begin(), h.ties.end(),
-              [](const v1::Tie* a, const v1::Tie* b) {
-                return a->year() > b->year();
-              });
-    for (const v1::Tie* t : h.ties) {
-      if (t->outcome() == v1::TIE_OUTCOME_COMPLETED) ++h.completed;
-      if (t->outcome() == v1::TIE_OUTCOME_ONGOING) ++h.ongoing;
-      if (t->outcome() == v1::TIE_OUTCOME_FAILED) ++h.failed;
-      if (t->origin() == v1::TIE_ORIGIN_PROGRAMME) ++h.programme;
-      if (t->outcome() == v1::TIE_OUTCOME_COMPLETED ||
-          t->outcome() == v1::TIE_OUTCOME_ONGOING) {
-        h.covered_rung = std::max(h.covered_rung, RungOf(t->channel()));
-      }
-      h.latest_year = std::max(h.latest_year, t->year());
-    }
-    return h;
+    std::vector<const v1::Tie*> ties;
+    for (const auto& t : ties_) ties.push_back(&t);
+    return SummarizeTies(std::move(ties));
   }
 
   BarrierInput Input() const {
