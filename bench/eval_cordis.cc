@@ -9,7 +9,8 @@
 // project's title and call topic as its need); relevant: the project's HES
 // participants that have a profile; candidates: universities.
 // Prints R@10, nDCG@10 and MRR overall and for firms with and without an
-// earlier university tie; the last line is one JSON object.
+// earlier university tie (MRR over the top 25); the last line is one JSON
+// object.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -30,6 +31,10 @@
 #include "services/matching_engine.h"
 
 namespace {
+
+// Suggestions asked per query: R@10 and nDCG@10 need 10; MRR counts a
+// first relevant university up to this rank (1/26 and below count 0).
+constexpr int kMrrDepth = 25;
 
 struct Query {
   std::string firm;  // "pic:..."
@@ -110,6 +115,10 @@ int main(int argc, char** argv) {
   app.add_option("--w-activity", w.activity)->capture_default_str();
   app.add_option("--w-network", w.network)->capture_default_str();
   app.add_option("--depth-share", w.depth_match_share)->capture_default_str();
+  // A later flag overrides an earlier one (baselines build on "all off").
+  for (auto* option : app.get_options()) {
+    option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
   CLI11_PARSE(app, argc, argv);
   options.data_dir = db;
   options.reference_year = profiles_until + 1;
@@ -216,7 +225,7 @@ int main(int argc, char** argv) {
         request.set_text(q.text.substr(0, helixmatch::kMaxQueryTextBytes));
         request.set_direction(helixmatch::v1::DIRECTION_NEED_TO_CAPABILITIES);
         request.set_requester_organization_id(q.firm);
-        request.set_k(helixmatch::kMaxK);
+        request.set_k(kMrrDepth);
         request.set_profiles_per_organization(1);
         request.set_omit_explanations(true);
         request.mutable_filter()->add_kinds(
