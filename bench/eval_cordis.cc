@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -102,7 +103,8 @@ int main(int argc, char** argv) {
   app.add_option("--queries-from", queries_from)->capture_default_str();
   app.add_option("--queries-until", queries_until)->capture_default_str();
   app.add_option("--threads", threads)->capture_default_str();
-  app.add_option("--limit", limit, "Evaluate only the first N queries");
+  app.add_option("--limit", limit,
+                 "Evaluate a fixed random sample of N queries");
   app.add_option("--word-vectors", options.word_vectors_path);
   // Ranking weights, for fitting and ablations.
   app.add_option("--w-dense", w.dense)->capture_default_str();
@@ -210,6 +212,9 @@ int main(int argc, char** argv) {
     }
   }
   if (limit > 0 && static_cast<int>(queries.size()) > limit) {
+    // A fixed-seed sample across the whole year, not its first projects.
+    std::mt19937 rng(2019);
+    std::shuffle(queries.begin(), queries.end(), rng);
     queries.resize(static_cast<size_t>(limit));
   }
 

@@ -37,7 +37,7 @@ echo "start: nDCG@10 $best" >&2
 for ((round = 1; round <= rounds; round++)); do
   for k in lexical depth trust proximity activity network; do
     base=${w[$k]}
-    for factor in 0 0.5 2 4; do
+    for factor in 0 0.5 2; do
       candidate=$(awk -v b="$base" -v f="$factor" 'BEGIN { v = b * f; if (b == 0) v = 0.05 * f; printf "%.4f", v }')
       w[$k]=$candidate
       s=$(score)
