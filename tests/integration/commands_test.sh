@@ -40,6 +40,15 @@ check "indexer bad word vectors" 1 "word vectors" -- "$indexer" import --db "$wo
 check "indexer demo" 0 "accepted 236 records" -- "$indexer" import --db "$work/db" \
   "$demo/organizations.jsonl" "$demo/capabilities.jsonl" "$demo/needs.jsonl" "$demo/ties.jsonl"
 
+check "indexer cordis missing folder" 1 "cannot open '.*/no-export/organizations.csv'" -- "$indexer" import-cordis --db "$work/c-db" "$work/no-export"
+mkdir -p "$work/export"
+printf 'pic,type,country,name\n1,HES,DE,Uni\n2,PRC,DE,Firm\n' >"$work/export/organizations.csv"
+printf 'rcn,start_year,end_year,acronym,title,topic_title\n9,2016,2017,ACR,Copper flotation,Mining\n' >"$work/export/projects.csv"
+printf 'rcn,role\n9,coordinator\n' >"$work/export/participations.csv"
+check "indexer cordis missing column" 1 "participations.csv: header: required column 'pic'" -- "$indexer" import-cordis --db "$work/c-db" "$work/export"
+printf 'rcn,pic,role\n9,1,coordinator\n9,2,participant\n' >"$work/export/participations.csv"
+check "indexer cordis" 0 "1 capability profiles, 1 ties" -- "$indexer" import-cordis --db "$work/c-db" --until-year 2018 "$work/export"
+
 # helixmatch-server
 check "server without --db" 106 "db" -- "$server"
 check "server unusable listen address" 1 "cannot listen" -- "$server" --db "$work/db" --listen "256.1.1.1:99999"
