@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <omp.h>
+
 #include "CLI/CLI.hpp"
 #include "indexer/corpus_importer.h"
 #include "indexer/cordis_importer.h"
@@ -120,6 +122,10 @@ int RunImport(const std::string& db, const std::string& vectors_path,
 }  // namespace helixmatch
 
 int main(int argc, char** argv) {
+  // FAISS builds HNSW graphs in parallel in an order that varies from run
+  // to run; one thread makes the index, and every answer from it, the same
+  // for the same input.
+  omp_set_num_threads(1);
   CLI::App app{"helixmatch-indexer: imports records into a helixmatch data "
                "folder"};
   app.require_subcommand(1);

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include <omp.h>
+
 #include "CLI/CLI.hpp"
 #include "indexer/default_paths.h"
 #include "services/match_service.h"
@@ -34,6 +36,9 @@ int main(int argc, char** argv) {
   app.add_option("--reference-year", options.reference_year,
                  "Year trust recency is measured from (0: this year)");
   CLI11_PARSE(app, argc, argv);
+  // Parallelise across requests, not inside one (and keep in-place index
+  // upgrades deterministic).
+  omp_set_num_threads(1);
   // Logs go to stderr; stdout stays free for tools.
   spdlog::set_default_logger(spdlog::stderr_color_mt("helixmatch-server"));
 
