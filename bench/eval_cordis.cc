@@ -207,8 +207,8 @@ int main(int argc, char** argv) {
         ++no_relevant;
         continue;
       }
-      queries.push_back({"pic:" + firm, p.text, relevant,
-                         tied_firms.count(firm) > 0});
+      queries.push_back(
+          {"pic:" + firm, p.text, relevant, tied_firms.count(firm) > 0});
     }
   }
   if (limit > 0 && static_cast<int>(queries.size()) > limit) {
@@ -276,19 +276,20 @@ int main(int argc, char** argv) {
                 m.n ? m.recall / m.n : 0, m.n ? m.ndcg / m.n : 0,
                 m.n ? m.mrr / m.n : 0);
   };
-  std::printf("profiles until %d, queries %d-%d (%d project-firm pairs "
-              "without a profiled university left out), %d failed\n",
-              profiles_until, queries_from, queries_until, no_relevant,
-              failures.load());
+  std::printf(
+      "profiles until %d, queries %d-%d (%d project-firm pairs "
+      "without a profiled university left out), %d failed\n",
+      profiles_until, queries_from, queries_until, no_relevant,
+      failures.load());
   std::printf("%-34s %6s  %6s  %7s  %6s\n", "segment", "n", "R@10", "nDCG@10",
               "MRR");
   row("all queries", all);
   row("firms with earlier university ties", tied);
   row("firms without", untied);
-  std::printf("{\"queries\": %d, \"recall_at_10\": %.4f, \"ndcg_at_10\": %.4f, "
-              "\"mrr\": %.4f, \"with_ties\": %s, \"without_ties\": %s}\n",
-              all.n, all.n ? all.recall / all.n : 0,
-              all.n ? all.ndcg / all.n : 0, all.n ? all.mrr / all.n : 0,
-              tied.Json().c_str(), untied.Json().c_str());
+  std::printf(
+      "{\"queries\": %d, \"recall_at_10\": %.4f, \"ndcg_at_10\": %.4f, "
+      "\"mrr\": %.4f, \"with_ties\": %s, \"without_ties\": %s}\n",
+      all.n, all.n ? all.recall / all.n : 0, all.n ? all.ndcg / all.n : 0,
+      all.n ? all.mrr / all.n : 0, tied.Json().c_str(), untied.Json().c_str());
   return failures.load() == 0 ? 0 : 1;
 }

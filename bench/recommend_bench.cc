@@ -20,18 +20,25 @@
 namespace {
 
 const char* kWords[] = {
-    "mining", "ore", "flotation", "copper", "concentrator", "tailings",
-    "geomechanics", "rock", "smelter", "metallurgy", "leaching", "gold",
-    "oil", "gas", "pipeline", "corrosion", "reservoir", "drilling", "well",
-    "refinery", "wheat", "drought", "irrigation", "livestock", "soil",
-    "breeding", "grain", "solar", "wind", "grid", "battery", "power",
-    "turbine", "storage", "software", "learning", "data", "cybersecurity",
-    "cloud", "network", "analytics", "predictive", "maintenance", "sensor",
-    "health", "tuberculosis", "diagnostics", "clinic", "patient", "drug",
-    "vaccine", "students", "internship", "training", "curriculum", "water",
-    "cement", "steel", "coal", "methane", "catalyst", "polymer", "coating",
-    "vibration", "monitoring", "control", "optimisation", "modelling",
-    "simulation", "testing", "materials", "welding", "robotics", "vision"};
+    "mining",       "ore",           "flotation",    "copper",
+    "concentrator", "tailings",      "geomechanics", "rock",
+    "smelter",      "metallurgy",    "leaching",     "gold",
+    "oil",          "gas",           "pipeline",     "corrosion",
+    "reservoir",    "drilling",      "well",         "refinery",
+    "wheat",        "drought",       "irrigation",   "livestock",
+    "soil",         "breeding",      "grain",        "solar",
+    "wind",         "grid",          "battery",      "power",
+    "turbine",      "storage",       "software",     "learning",
+    "data",         "cybersecurity", "cloud",        "network",
+    "analytics",    "predictive",    "maintenance",  "sensor",
+    "health",       "tuberculosis",  "diagnostics",  "clinic",
+    "patient",      "drug",          "vaccine",      "students",
+    "internship",   "training",      "curriculum",   "water",
+    "cement",       "steel",         "coal",         "methane",
+    "catalyst",     "polymer",       "coating",      "vibration",
+    "monitoring",   "control",       "optimisation", "modelling",
+    "simulation",   "testing",       "materials",    "welding",
+    "robotics",     "vision"};
 
 std::string RandomText(std::mt19937& rng, int words) {
   std::uniform_int_distribution<size_t> pick(0, std::size(kWords) - 1);
@@ -63,7 +70,8 @@ int main(int argc, char** argv) {
   options.reference_year = 2025;
   auto engine = helixmatch::MatchingEngine::Open(options);
   if (!engine.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(engine.status().message()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 std::string(engine.status().message()).c_str());
     return 1;
   }
   std::mt19937 rng(7);
@@ -94,7 +102,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < profiles; ++i) {
     auto* cap = batch.Add()->mutable_capability();
     cap->set_id("cap:" + std::to_string(i));
-    cap->set_organization_id("org:" + std::to_string((i % (organizations / 2)) * 2));
+    cap->set_organization_id("org:" +
+                             std::to_string((i % (organizations / 2)) * 2));
     cap->set_title(RandomText(rng, 8));
     cap->set_description(RandomText(rng, 12));
     if (batch.size() == 1000) flush();
@@ -104,7 +113,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < needs; ++i) {
     auto* need = batch.Add()->mutable_need();
     need->set_id("need:" + std::to_string(i));
-    need->set_organization_id("org:" + std::to_string((i % (organizations / 2)) * 2 + 1));
+    need->set_organization_id(
+        "org:" + std::to_string((i % (organizations / 2)) * 2 + 1));
     need->set_title(RandomText(rng, 8));
     need->set_description(RandomText(rng, 12));
     if (batch.size() == 1000) flush();
@@ -124,12 +134,13 @@ int main(int argc, char** argv) {
   const double load_s =
       std::chrono::duration<double>(Clock::now() - t0).count();
   const auto stats = (*engine)->Stats();
-  std::printf("loaded %lld capabilities, %lld needs, %lld organizations in "
-              "%.1f s via BatchUpsert (synced batches of 1000)\nindex: %s\n",
-              static_cast<long long>(stats.capabilities()),
-              static_cast<long long>(stats.needs()),
-              static_cast<long long>(stats.organizations()), load_s,
-              stats.capability_index().c_str());
+  std::printf(
+      "loaded %lld capabilities, %lld needs, %lld organizations in "
+      "%.1f s via BatchUpsert (synced batches of 1000)\nindex: %s\n",
+      static_cast<long long>(stats.capabilities()),
+      static_cast<long long>(stats.needs()),
+      static_cast<long long>(stats.organizations()), load_s,
+      stats.capability_index().c_str());
 
   std::vector<double> ms;
   std::uniform_int_distribution<int> pick(0, needs - 1);
@@ -147,10 +158,11 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("Recommend need->capabilities, k=10, %d queries, one thread: "
-              "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms\n",
-              queries, ms[ms.size() / 2], ms[ms.size() * 9 / 10],
-              ms[ms.size() * 99 / 100]);
+  std::printf(
+      "Recommend need->capabilities, k=10, %d queries, one thread: "
+      "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms\n",
+      queries, ms[ms.size() / 2], ms[ms.size() * 9 / 10],
+      ms[ms.size() * 99 / 100]);
   engine->reset();
   std::filesystem::remove_all(dir);
   return 0;

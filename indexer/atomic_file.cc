@@ -8,8 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace helixmatch {
 namespace {

@@ -33,7 +33,8 @@ absl::Status OpenCsv(const std::string& path, std::ifstream* in,
                      CsvReader** reader, std::unique_ptr<CsvReader>* owner,
                      const std::vector<std::string>& columns) {
   in->open(path);
-  if (!*in) return absl::NotFoundError(absl::StrCat("cannot open '", path, "'"));
+  if (!*in)
+    return absl::NotFoundError(absl::StrCat("cannot open '", path, "'"));
   *owner = std::make_unique<CsvReader>(*in);
   *reader = owner->get();
   if (auto s = (*reader)->ReadHeader(columns); !s.ok()) {
@@ -128,8 +129,7 @@ absl::StatusOr<CordisReport> QueueCordisExport(
     }
     const int rcn = csv->Column("rcn"), start = csv->Column("start_year"),
               end = csv->Column("end_year"), acronym = csv->Column("acronym"),
-              title = csv->Column("title"),
-              topic = csv->Column("topic_title");
+              title = csv->Column("title"), topic = csv->Column("topic_title");
     while (csv->Next(&f, &row_error)) {
       if (!row_error.ok()) {
         bad_row(path, csv->line(), row_error.message());
@@ -192,8 +192,9 @@ absl::StatusOr<CordisReport> QueueCordisExport(
       if (!org->second.research()) continue;
       const Project& p = project->second;
       if (p.title.empty()) {
-        ++report.skipped["research participation in a project without title "
-                         "(unmapped)"];
+        ++report.skipped
+              ["research participation in a project without title "
+               "(unmapped)"];
         continue;
       }
       v1::Record record;
@@ -203,9 +204,9 @@ absl::StatusOr<CordisReport> QueueCordisExport(
       cap->set_title(p.title.substr(0, kMaxTitleBytes));
       cap->set_description(p.topic_title.substr(0, kMaxDescriptionBytes));
       cap->set_year(p.start_year);
-      cap->set_reference(absl::StrCat(
-          "project ", p.acronym.empty() ? f[rcn] : p.acronym, " (",
-          p.start_year, ")"));
+      cap->set_reference(absl::StrCat("project ",
+                                      p.acronym.empty() ? f[rcn] : p.acronym,
+                                      " (", p.start_year, ")"));
       if (auto s = ValidateRecord(record); !s.ok()) {
         importer->Reject(path, csv->line(), cap->id(), s.message());
         ++report.skipped["invalid capability"];
@@ -235,8 +236,8 @@ absl::StatusOr<CordisReport> QueueCordisExport(
       for (size_t j = i + 1; j < list.size(); ++j) {
         const Org& a = orgs.at(list[i]);
         const Org& b = orgs.at(list[j]);
-        const bool firm_research = (a.type == 'P' && b.research()) ||
-                                   (b.type == 'P' && a.research());
+        const bool firm_research =
+            (a.type == 'P' && b.research()) || (b.type == 'P' && a.research());
         if (!firm_research && !(a.research() && b.research())) continue;
         v1::Record record;
         auto* tie = record.mutable_tie();
@@ -247,11 +248,9 @@ absl::StatusOr<CordisReport> QueueCordisExport(
         tie->set_year(p.start_year);
         tie->set_outcome(finished ? v1::TIE_OUTCOME_COMPLETED
                                   : v1::TIE_OUTCOME_ONGOING);
-        tie->set_reference(
-            absl::StrCat("project ", p.acronym.empty() ? rcn : p.acronym, " (",
-                         p.start_year, ")",
-                         p.title.empty() ? "" : ": ",
-                         p.title.substr(0, 200)));
+        tie->set_reference(absl::StrCat(
+            "project ", p.acronym.empty() ? rcn : p.acronym, " (", p.start_year,
+            ")", p.title.empty() ? "" : ": ", p.title.substr(0, 200)));
         importer->Add("participations.csv", 0, std::move(record));
         ++report.ties;
       }

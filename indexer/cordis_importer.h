@@ -34,7 +34,7 @@ struct CordisImportOptions {
 struct CordisReport {
   int64_t organizations = 0;
   int64_t organizations_without_name = 0;
-  int64_t projects = 0;          // within the years
+  int64_t projects = 0;  // within the years
   int64_t capabilities = 0;
   int64_t ties = 0;
   // Skipped, by reason ("project after --until-year", "project without

@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 
 namespace helixmatch {
 
@@ -54,7 +54,8 @@ absl::StatusOr<BuiltVectorIndex> BuildVectorIndex(
         std::string vector_bytes;
         if (needs) {
           storage::StoredNeed need;
-          if (!need.ParseFromArray(value.data(), static_cast<int>(value.size())))
+          if (!need.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size())))
             return absl::DataLossError(
                 absl::StrCat("stored need '", id, "' does not parse"));
           vector_bytes = need.vector();

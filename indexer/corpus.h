@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
 #include "indexer/record_store.h"
 #include "indexer/vector_index.h"

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <set>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "indexer/embedder.h"
 #include "indexer/jsonl_reader.h"
 #include "indexer/record_validation.h"
@@ -75,15 +75,13 @@ absl::StatusOr<ImportReport> CorpusImporter::Commit() {
   std::unordered_map<std::string, std::string> first_seen;
   std::vector<const Pending*> unique;
   for (const Pending& p : pending_) {
-    const std::string key =
-        KeyOf(RecordKindName(p.record), RecordId(p.record));
+    const std::string key = KeyOf(RecordKindName(p.record), RecordId(p.record));
     const std::string where = absl::StrCat(p.source, ":", p.line);
     auto [it, inserted] = first_seen.emplace(key, where);
     if (!inserted) {
       Reject(p.source, p.line, RecordId(p.record),
              absl::StrCat(RecordKindName(p.record), ".id: duplicate id '",
-                          RecordId(p.record), "', first seen at ",
-                          it->second));
+                          RecordId(p.record), "', first seen at ", it->second));
       continue;
     }
     unique.push_back(&p);

@@ -16,8 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
 #include "indexer/corpus.h"
 #include "indexer/record_store.h"

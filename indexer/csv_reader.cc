@@ -11,7 +11,7 @@ bool CsvReader::ReadRecord(std::vector<std::string>* fields,
   row_line_ = line_;
   std::string field;
   size_t bytes = 0;
-  bool quoted = false;     // inside quotes
+  bool quoted = false;      // inside quotes
   bool was_quoted = false;  // the current field started with a quote
   bool any = false;
   bool too_long = false;
@@ -85,9 +85,8 @@ bool CsvReader::Next(std::vector<std::string>* fields, absl::Status* error) {
     if (!error->ok()) return true;
     if (fields->size() == 1 && (*fields)[0].empty()) continue;  // blank line
     if (fields->size() != header_.size()) {
-      *error = absl::InvalidArgumentError(
-          absl::StrCat("has ", fields->size(), " fields, the header has ",
-                       header_.size()));
+      *error = absl::InvalidArgumentError(absl::StrCat(
+          "has ", fields->size(), " fields, the header has ", header_.size()));
     }
     return true;
   }

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "indexer/checksum.h"
 
 namespace helixmatch {
@@ -90,9 +90,9 @@ absl::StatusOr<std::unique_ptr<GloveIdfEmbedder>> GloveIdfEmbedder::FromModel(
     std::shared_ptr<const WordVectors> vectors,
     const storage::EmbeddingModel& model) {
   if (model.kind() != kKind) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "store was built with embedding model '", model.kind(),
-        "', this build supports '", kKind, "'"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("store was built with embedding model '", model.kind(),
+                     "', this build supports '", kKind, "'"));
   }
   if (model.word_vectors() != vectors->identity()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -114,9 +114,10 @@ storage::EmbeddingModel GloveIdfEmbedder::ToModel() const {
 }
 
 std::string GloveIdfEmbedder::Identity() const {
-  return absl::StrCat(kKind, "/", vectors_->identity(), "/idf-docs=",
-                      idf_.documents(), ",terms=", idf_.terms(), ",crc32c=",
-                      absl::Hex(idf_.fingerprint(), absl::kZeroPad8));
+  return absl::StrCat(
+      kKind, "/", vectors_->identity(), "/idf-docs=", idf_.documents(),
+      ",terms=", idf_.terms(),
+      ",crc32c=", absl::Hex(idf_.fingerprint(), absl::kZeroPad8));
 }
 
 std::vector<float> GloveIdfEmbedder::Embed(

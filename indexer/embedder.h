@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "helixmatch/storage/stored.pb.h"
 #include "indexer/word_vectors.h"
 

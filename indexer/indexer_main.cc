@@ -5,17 +5,17 @@
 //
 // Exit status: 0 every record accepted; 3 some records rejected (the good
 // ones are kept); 1 the import failed (store, model or file errors).
+#include <omp.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include <omp.h>
-
 #include "CLI/CLI.hpp"
-#include "indexer/corpus_importer.h"
 #include "indexer/cordis_importer.h"
+#include "indexer/corpus_importer.h"
 #include "indexer/default_paths.h"
 #include "indexer/record_store.h"
 #include "indexer/word_vectors.h"
@@ -61,18 +61,17 @@ int RunImport(const std::string& db, const std::string& vectors_path,
                    std::string(cordis.status().message()).c_str());
       return 1;
     }
-    std::printf("CORDIS export %s%s: %lld organizations (%lld without a "
-                "published name), %lld projects, %lld capability profiles, "
-                "%lld ties\n",
-                cordis_dir.c_str(),
-                until_year > 0
-                    ? (" up to " + std::to_string(until_year)).c_str()
-                    : "",
-                static_cast<long long>(cordis->organizations),
-                static_cast<long long>(cordis->organizations_without_name),
-                static_cast<long long>(cordis->projects),
-                static_cast<long long>(cordis->capabilities),
-                static_cast<long long>(cordis->ties));
+    std::printf(
+        "CORDIS export %s%s: %lld organizations (%lld without a "
+        "published name), %lld projects, %lld capability profiles, "
+        "%lld ties\n",
+        cordis_dir.c_str(),
+        until_year > 0 ? (" up to " + std::to_string(until_year)).c_str() : "",
+        static_cast<long long>(cordis->organizations),
+        static_cast<long long>(cordis->organizations_without_name),
+        static_cast<long long>(cordis->projects),
+        static_cast<long long>(cordis->capabilities),
+        static_cast<long long>(cordis->ties));
     for (const auto& [reason, count] : cordis->skipped) {
       std::printf("  skipped %lld: %s\n", static_cast<long long>(count),
                   reason.c_str());
@@ -87,20 +86,21 @@ int RunImport(const std::string& db, const std::string& vectors_path,
                  std::string(report.status().message()).c_str());
     return 1;
   }
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   for (size_t i = 0; i < report->rejected.size() && i < max_errors; ++i) {
     const auto& r = report->rejected[i];
     std::fprintf(stderr, "rejected %s:%lld%s%s: %s\n", r.source.c_str(),
-                 static_cast<long long>(r.line), r.id.empty() ? "" : " id=",
-                 r.id.c_str(), r.reason.c_str());
+                 static_cast<long long>(r.line),
+                 r.id.empty() ? "" : " id=", r.id.c_str(), r.reason.c_str());
   }
   if (report->rejected.size() > max_errors) {
     std::fprintf(stderr, "... and %zu more rejected records\n",
                  report->rejected.size() - max_errors);
   }
-  std::printf("accepted %lld records (", static_cast<long long>(report->accepted));
+  std::printf("accepted %lld records (",
+              static_cast<long long>(report->accepted));
   bool first = true;
   for (const auto& [kind, count] : report->accepted_by_kind) {
     std::printf("%s%s %lld", first ? "" : ", ", kind.c_str(),
@@ -126,23 +126,25 @@ int main(int argc, char** argv) {
   // to run; one thread makes the index, and every answer from it, the same
   // for the same input.
   omp_set_num_threads(1);
-  CLI::App app{"helixmatch-indexer: imports records into a helixmatch data "
-               "folder"};
+  CLI::App app{
+      "helixmatch-indexer: imports records into a helixmatch data "
+      "folder"};
   app.require_subcommand(1);
   std::string db;
   std::string vectors = helixmatch::DefaultWordVectorsPath();
   std::vector<std::string> files;
   size_t max_errors = 50;
   auto* import = app.add_subcommand(
-      "import", "Import JSONL files (one helixmatch.v1.Record per line); "
-                "refits the embedding model and rewrites the vector indexes");
+      "import",
+      "Import JSONL files (one helixmatch.v1.Record per line); "
+      "refits the embedding model and rewrites the vector indexes");
   import->add_option("--db", db, "Data folder (created if missing)")
       ->required();
-  import->add_option("--word-vectors", vectors,
-                     "GloVe file from scripts/fetch-word-vectors.sh")
+  import
+      ->add_option("--word-vectors", vectors,
+                   "GloVe file from scripts/fetch-word-vectors.sh")
       ->capture_default_str();
-  import->add_option("--max-errors", max_errors,
-                     "Rejected records to print")
+  import->add_option("--max-errors", max_errors, "Rejected records to print")
       ->capture_default_str();
   import->add_option("files", files, "JSONL files")->required();
   std::string cordis_dir;
@@ -156,8 +158,9 @@ int main(int argc, char** argv) {
       ->required();
   cordis->add_option("--word-vectors", vectors, "GloVe file")
       ->capture_default_str();
-  cordis->add_option("--until-year", until_year,
-                     "Leave out projects starting after this year (0: all)")
+  cordis
+      ->add_option("--until-year", until_year,
+                   "Leave out projects starting after this year (0: all)")
       ->capture_default_str();
   cordis->add_option("--max-errors", max_errors, "Rejected records to print")
       ->capture_default_str();

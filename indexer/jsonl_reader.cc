@@ -2,9 +2,9 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "indexer/record_validation.h"
 
 namespace helixmatch {
@@ -17,9 +17,9 @@ absl::StatusOr<v1::Record> ParseRecordJson(absl::string_view json) {
       google::protobuf::StringPiece(json.data(), json.size()), &record,
       options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed record: ",
-                     std::string(status.message().data(), status.message().size())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "malformed record: ",
+        std::string(status.message().data(), status.message().size())));
   }
   if (auto s = ValidateRecord(record); !s.ok()) return s;
   return record;

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
 
 namespace helixmatch {

@@ -1,19 +1,18 @@
 #include "indexer/record_store.h"
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
-#include "rocksdb/filter_policy.h"
 
 namespace helixmatch {
 namespace {
 
 // Column families in FamilyOf order. "default" is required by RocksDB and
 // holds nothing.
-constexpr const char* kFamilyNames[] = {"default", "organizations",
-                                        "capabilities", "needs", "ties",
-                                        "model"};
+constexpr const char* kFamilyNames[] = {
+    "default", "organizations", "capabilities", "needs", "ties", "model"};
 constexpr int kModelFamily = 5;
 constexpr absl::string_view kModelKey = "embedding_model";
 
@@ -75,8 +74,8 @@ void StoreBatch::PutTie(const v1::Tie& tie) {
   ops_.push_back({4, tie.id(), tie.SerializeAsString()});
 }
 void StoreBatch::PutModel(const storage::EmbeddingModel& model) {
-  ops_.push_back({kModelFamily, std::string(kModelKey),
-                  model.SerializeAsString()});
+  ops_.push_back(
+      {kModelFamily, std::string(kModelKey), model.SerializeAsString()});
 }
 void StoreBatch::Delete(v1::RecordKind kind, absl::string_view id) {
   ops_.push_back({FamilyOf(kind), std::string(id), std::nullopt});
@@ -92,8 +91,7 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions family_options(db_options);
-  family_options.table_factory.reset(
-      rocksdb::NewBlockBasedTableFactory(table));
+  family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kFamilyNames) {
@@ -128,18 +126,18 @@ absl::Status RecordStore::Write(StoreBatch& batch) {
   }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
-  return FromRocksDb(db_->Write(write_options, &write_batch),
-                     absl::StrCat("writing ", batch.ops_.size(),
-                                  " changes to '", path_, "'"));
+  return FromRocksDb(
+      db_->Write(write_options, &write_batch),
+      absl::StrCat("writing ", batch.ops_.size(), " changes to '", path_, "'"));
 }
 
 absl::StatusOr<std::string> RecordStore::GetRaw(int family,
                                                 absl::string_view key,
                                                 absl::string_view what) const {
   std::string value;
-  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), families_[family],
-                                     rocksdb::Slice(key.data(), key.size()),
-                                     &value);
+  const rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), families_[family],
+               rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) {
     return absl::NotFoundError(absl::StrCat(what, " '", key, "' not found"));
   }

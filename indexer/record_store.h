@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "helixmatch/storage/stored.pb.h"
 #include "helixmatch/v1/records.pb.h"
 #include "rocksdb/db.h"

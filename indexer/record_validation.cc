@@ -64,8 +64,8 @@ absl::Status CheckEnumList(const List& values, absl::string_view path,
                                       " items, the limit is ", kMaxListItems));
   }
   for (int i = 0; i < values.size(); ++i) {
-    if (auto s = CheckEnum(values[i], absl::StrCat(path, "[", i, "]"),
-                           is_valid, /*required=*/true);
+    if (auto s = CheckEnum(values[i], absl::StrCat(path, "[", i, "]"), is_valid,
+                           /*required=*/true);
         !s.ok()) {
       return s;
     }
@@ -83,8 +83,8 @@ absl::Status CheckTrl(const v1::TrlRange& trl, absl::string_view path) {
     }
   }
   if (trl.min() > trl.max()) {
-    return Invalid(path, absl::StrCat("min ", trl.min(), " is above max ",
-                                      trl.max()));
+    return Invalid(
+        path, absl::StrCat("min ", trl.min(), " is above max ", trl.max()));
   }
   return absl::OkStatus();
 }
@@ -106,13 +106,14 @@ absl::Status CheckSignals(const v1::OrganizationSignals& s,
     return absl::StrCat(path, ".", field);
   };
   absl::Status status;
-  status.Update(CheckNonNegative(s.has_researchers(), s.researchers(),
-                                 p("researchers")));
-  status.Update(CheckNonNegative(s.has_rd_staff(), s.rd_staff(), p("rd_staff")));
+  status.Update(
+      CheckNonNegative(s.has_researchers(), s.researchers(), p("researchers")));
+  status.Update(
+      CheckNonNegative(s.has_rd_staff(), s.rd_staff(), p("rd_staff")));
   status.Update(CheckNonNegative(s.has_rd_spend_usd(), s.rd_spend_usd(),
                                  p("rd_spend_usd")));
-  status.Update(CheckNonNegative(s.has_tto_staff(), s.tto_staff(),
-                                 p("tto_staff")));
+  status.Update(
+      CheckNonNegative(s.has_tto_staff(), s.tto_staff(), p("tto_staff")));
   status.Update(CheckNonNegative(s.has_publications_per_year(),
                                  s.publications_per_year(),
                                  p("publications_per_year")));
@@ -125,10 +126,10 @@ absl::Status CheckSignals(const v1::OrganizationSignals& s,
   status.Update(CheckNonNegative(s.has_contract_turnaround_days(),
                                  s.contract_turnaround_days(),
                                  p("contract_turnaround_days")));
-  status.Update(CheckNonNegative(s.has_phd_staff(), s.phd_staff(),
-                                 p("phd_staff")));
-  status.Update(CheckNonNegative(s.has_licences_granted(),
-                                 s.licences_granted(), p("licences_granted")));
+  status.Update(
+      CheckNonNegative(s.has_phd_staff(), s.phd_staff(), p("phd_staff")));
+  status.Update(CheckNonNegative(s.has_licences_granted(), s.licences_granted(),
+                                 p("licences_granted")));
   if (!status.ok()) return status;
   if (s.has_graduate_share() &&
       !(s.graduate_share() >= 0 && s.graduate_share() <= 1)) {
@@ -229,8 +230,8 @@ absl::Status ValidateOrganization(const v1::Organization& org,
     return s;
   }
   if (auto s = CheckTextList(org.sectors(), p("sectors")); !s.ok()) return s;
-  if (auto s = CheckEnum(org.size_band(), p("size_band"),
-                         v1::SizeBand_IsValid, false);
+  if (auto s = CheckEnum(org.size_band(), p("size_band"), v1::SizeBand_IsValid,
+                         false);
       !s.ok()) {
     return s;
   }
@@ -238,8 +239,7 @@ absl::Status ValidateOrganization(const v1::Organization& org,
     return Invalid(p(org.has_latitude() ? "longitude" : "latitude"),
                    "is required when the other coordinate is given");
   }
-  if (org.has_latitude() &&
-      !(org.latitude() >= -90 && org.latitude() <= 90)) {
+  if (org.has_latitude() && !(org.latitude() >= -90 && org.latitude() <= 90)) {
     return Invalid(p("latitude"),
                    absl::StrCat(org.latitude(), " is outside -90..90"));
   }
@@ -370,13 +370,13 @@ absl::Status ValidateTie(const v1::Tie& tie, absl::string_view path) {
                                   : absl::StrCat(tie.year(), " is outside ",
                                                  kMinYear, "..", kMaxYear));
   }
-  if (auto s = CheckEnum(tie.outcome(), p("outcome"), v1::TieOutcome_IsValid,
-                         false);
+  if (auto s =
+          CheckEnum(tie.outcome(), p("outcome"), v1::TieOutcome_IsValid, false);
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckEnum(tie.origin(), p("origin"), v1::TieOrigin_IsValid,
-                         false);
+  if (auto s =
+          CheckEnum(tie.origin(), p("origin"), v1::TieOrigin_IsValid, false);
       !s.ok()) {
     return s;
   }

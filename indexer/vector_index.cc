@@ -1,5 +1,13 @@
 #include "indexer/vector_index.h"
 
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
+#include <faiss/impl/AuxIndexStructures.h>
+#include <faiss/impl/FaissException.h>
+#include <faiss/impl/IDSelector.h>
+#include <faiss/impl/io.h>
+#include <faiss/index_io.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -9,18 +17,10 @@
 #include <optional>
 #include <queue>
 
-#include <faiss/IndexFlat.h>
-#include <faiss/IndexHNSW.h>
-#include <faiss/impl/AuxIndexStructures.h>
-#include <faiss/impl/FaissException.h>
-#include <faiss/impl/IDSelector.h>
-#include <faiss/impl/io.h>
-#include <faiss/index_io.h>
-
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "indexer/atomic_file.h"
 #include "indexer/checksum.h"
 
@@ -225,9 +225,9 @@ std::string VectorIndex::Describe() const {
 absl::Status VectorIndex::Save(const std::string& path,
                                const VectorIndexFileInfo& info) const {
   if (static_cast<int64_t>(info.slot_ids.size()) != slots()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "vector index save: ", info.slot_ids.size(), " ids for ", slots(),
-        " slots"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("vector index save: ", info.slot_ids.size(), " ids for ",
+                     slots(), " slots"));
   }
   std::string ids;
   for (const std::string& id : info.slot_ids) {
@@ -257,7 +257,8 @@ absl::Status VectorIndex::Save(const std::string& path,
                               faiss_bytes.data(), faiss_bytes.size());
   header.header_crc = Crc32c(0, &header, offsetof(FileHeader, header_crc));
   const absl::string_view parts[] = {
-      {reinterpret_cast<const char*>(&header), sizeof(header)}, ids,
+      {reinterpret_cast<const char*>(&header), sizeof(header)},
+      ids,
       faiss_bytes};
   return WriteFileAtomically(path, parts);
 }
@@ -305,7 +306,8 @@ absl::StatusOr<std::unique_ptr<VectorIndex>> VectorIndex::Load(
   VectorIndexFileInfo read_info;
   read_info.store_sequence = header.store_sequence;
   // Each id takes at least two bytes: never trust the count for memory.
-  read_info.slot_ids.reserve(std::min<uint64_t>(header.slots, payload.size() / 2));
+  read_info.slot_ids.reserve(
+      std::min<uint64_t>(header.slots, payload.size() / 2));
   size_t pos = 0;
   for (uint64_t i = 0; i < header.slots; ++i) {
     uint16_t length;

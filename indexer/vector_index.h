@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace faiss {
 struct Index;
@@ -61,7 +61,7 @@ struct VectorIndexOptions {
 
 // What Save records beside the vectors and Load gives back.
 struct VectorIndexFileInfo {
-  uint64_t store_sequence = 0;  // the store's sequence the index reflects
+  uint64_t store_sequence = 0;        // the store's sequence the index reflects
   std::vector<std::string> slot_ids;  // record id per slot; "" = deleted
 };
 

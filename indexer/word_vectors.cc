@@ -30,9 +30,9 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
     const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat(
-        "word vectors: cannot open '", path,
-        "' (run scripts/fetch-word-vectors.sh to create it)"));
+    return absl::NotFoundError(
+        absl::StrCat("word vectors: cannot open '", path,
+                     "' (run scripts/fetch-word-vectors.sh to create it)"));
   }
   std::string bytes((std::istreambuf_iterator<char>(in)),
                     std::istreambuf_iterator<char>());
@@ -48,8 +48,8 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
   ReadLittleEndian(bytes, &pos, &dimension);
   ReadLittleEndian(bytes, &pos, &count);
   if (dimension == 0 || dimension > kMaxDimension) {
-    return corrupt(absl::StrCat("dimension ", dimension, " outside 1..",
-                                kMaxDimension));
+    return corrupt(
+        absl::StrCat("dimension ", dimension, " outside 1..", kMaxDimension));
   }
   auto table = std::shared_ptr<WordVectors>(new WordVectors());
   table->dimension_ = static_cast<int>(dimension);
@@ -83,8 +83,8 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
                                   table->words_[i / dimension], "'"));
     }
   }
-  table->identity_ = absl::StrFormat("%ux%u:crc32c=%08x", count, dimension,
-                                     Crc32c(bytes));
+  table->identity_ =
+      absl::StrFormat("%ux%u:crc32c=%08x", count, dimension, Crc32c(bytes));
   table->IndexWords();
   return std::shared_ptr<const WordVectors>(std::move(table));
 }
@@ -97,8 +97,8 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::FromRows(
         absl::StrCat("dimension ", dimension, " outside 1..", kMaxDimension));
   }
   if (words.size() != rows.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        words.size(), " words but ", rows.size(), " vectors"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(words.size(), " words but ", rows.size(), " vectors"));
   }
   auto table = std::shared_ptr<WordVectors>(new WordVectors());
   table->dimension_ = dimension;
@@ -110,8 +110,7 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::FromRows(
           absl::StrCat("vector of '", words[i], "' has ", rows[i].size(),
                        " components, expected ", dimension));
     }
-    table->matrix_.insert(table->matrix_.end(), rows[i].begin(),
-                          rows[i].end());
+    table->matrix_.insert(table->matrix_.end(), rows[i].begin(), rows[i].end());
     crc = Crc32c(crc, words[i].data(), words[i].size());
     crc = Crc32c(crc, rows[i].data(), rows[i].size() * sizeof(float));
   }

@@ -54,8 +54,8 @@ class Assessment {
       const int mean =
           static_cast<int>(std::lround(static_cast<double>(sum_) / present_));
       a_.set_severity(static_cast<Severity>(use_worst ? worst_ : mean));
-      a_.set_confidence(std::min(1.0, static_cast<double>(present_) /
-                                          std::max(1, expected_)));
+      a_.set_confidence(std::min(
+          1.0, static_cast<double>(present_) / std::max(1, expected_)));
       a_.set_summary(summary_known);
     }
     a_.set_mitigation(mitigation);
@@ -95,8 +95,10 @@ BarrierAssessment Trust(const BarrierInput& in) {
       "Start on a low rung of the ladder and use an intermediary (the TTO or "
       "a programme officer) for the first contact";
   if (in.firm == nullptr) {
-    return a.Finish("", "who is asking is unknown, so the pair's history is "
-                        "unknown", mitigation, false);
+    return a.Finish("",
+                    "who is asking is unknown, so the pair's history is "
+                    "unknown",
+                    mitigation, false);
   }
   for (size_t i = 0; i < h.ties.size() && i < 5; ++i) {
     const v1::Tie& t = *h.ties[i];
@@ -117,15 +119,14 @@ BarrierAssessment Trust(const BarrierInput& in) {
     // unknown outcome at least made the partners known to each other.
     const int unknown = static_cast<int>(h.ties.size()) - h.failed;
     s = unknown > 0 ? v1::SEVERITY_MEDIUM : v1::SEVERITY_HIGH;
-    summary = absl::StrCat(h.ties.size(),
-                           " earlier interaction(s), none completed (",
-                           h.failed, " failed, ", unknown,
-                           " of unknown outcome)");
+    summary =
+        absl::StrCat(h.ties.size(), " earlier interaction(s), none completed (",
+                     h.failed, " failed, ", unknown, " of unknown outcome)");
   } else if (h.completed + h.ongoing >= 2 && age <= 4) {
     s = v1::SEVERITY_LOW;
-    summary = absl::StrCat(h.completed, " completed and ", h.ongoing,
-                           " ongoing interactions, the latest in ",
-                           h.latest_year);
+    summary =
+        absl::StrCat(h.completed, " completed and ", h.ongoing,
+                     " ongoing interactions, the latest in ", h.latest_year);
   } else {
     s = v1::SEVERITY_MEDIUM;
     summary = absl::StrCat(h.completed + h.ongoing,
@@ -155,12 +156,12 @@ BarrierAssessment Unawareness(const BarrierInput& in) {
   if (!in.history.ties.empty()) {
     return a.Finish("they have worked together before", "", mitigation, false);
   }
-  return a.Finish(in.shared_partners > 0
-                      ? absl::StrCat("no direct contact, but ",
-                                     in.shared_partners,
-                                     " shared partner(s) can introduce them")
-                      : "no direct contact and no shared partner on record",
-                  "", mitigation, false);
+  return a.Finish(
+      in.shared_partners > 0
+          ? absl::StrCat("no direct contact, but ", in.shared_partners,
+                         " shared partner(s) can introduce them")
+          : "no direct contact and no shared partner on record",
+      "", mitigation, false);
 }
 
 BarrierAssessment ResearchCapacity(const BarrierInput& in) {
@@ -169,8 +170,8 @@ BarrierAssessment ResearchCapacity(const BarrierInput& in) {
   const auto* s = SignalsOf(in.university);
   if (s != nullptr && s->has_publications_per_year() && s->has_researchers() &&
       s->researchers() > 0) {
-    const double per = static_cast<double>(s->publications_per_year()) /
-                       s->researchers();
+    const double per =
+        static_cast<double>(s->publications_per_year()) / s->researchers();
     a.Signal("publications_per_researcher", Num(per), kU,
              per >= 1.0   ? v1::SEVERITY_NONE
              : per >= 0.5 ? v1::SEVERITY_LOW
@@ -179,9 +180,9 @@ BarrierAssessment ResearchCapacity(const BarrierInput& in) {
   } else if (s != nullptr && s->has_publications_per_year()) {
     a.Signal("publications_per_year", absl::StrCat(s->publications_per_year()),
              kU,
-             s->publications_per_year() >= 100 ? v1::SEVERITY_LOW
+             s->publications_per_year() >= 100  ? v1::SEVERITY_LOW
              : s->publications_per_year() >= 20 ? v1::SEVERITY_MEDIUM
-                                                 : v1::SEVERITY_HIGH);
+                                                : v1::SEVERITY_HIGH);
   }
   if (s != nullptr && s->has_active_projects()) {
     a.Signal("active_projects", absl::StrCat(s->active_projects()), kU,
@@ -192,7 +193,7 @@ BarrierAssessment ResearchCapacity(const BarrierInput& in) {
   }
   if (s != nullptr && s->has_patents()) {
     a.Signal("patents", absl::StrCat(s->patents()), kU,
-             s->patents() >= 5 ? v1::SEVERITY_NONE
+             s->patents() >= 5   ? v1::SEVERITY_NONE
              : s->patents() >= 1 ? v1::SEVERITY_LOW
                                  : v1::SEVERITY_MEDIUM);
   }
@@ -213,8 +214,7 @@ BarrierAssessment ResearchCapacity(const BarrierInput& in) {
 }
 
 BarrierAssessment Resources(const BarrierInput& in) {
-  Assessment a(v1::BARRIER_CODE_RESOURCES, v1::BARRIER_LEVEL_ORGANIZATIONAL,
-               4);
+  Assessment a(v1::BARRIER_CODE_RESOURCES, v1::BARRIER_LEVEL_ORGANIZATIONAL, 4);
   const auto* u = SignalsOf(in.university);
   const auto* f = SignalsOf(in.firm);
   if (u != nullptr && u->has_rd_spend_usd()) {
@@ -225,8 +225,8 @@ BarrierAssessment Resources(const BarrierInput& in) {
                                         : v1::SEVERITY_HIGH);
   }
   if (u != nullptr && u->has_shared_equipment()) {
-    a.Signal("equipment_open_to_partners",
-             u->shared_equipment() ? "yes" : "no", kU,
+    a.Signal("equipment_open_to_partners", u->shared_equipment() ? "yes" : "no",
+             kU,
              u->shared_equipment() ? v1::SEVERITY_LOW : v1::SEVERITY_MEDIUM);
   }
   if (f != nullptr && f->has_rd_spend_usd()) {
@@ -269,14 +269,13 @@ BarrierAssessment OrgSupport(const BarrierInput& in) {
   }
   if (u != nullptr && u->has_contract_templates()) {
     a.Signal("contract_templates", u->contract_templates() ? "yes" : "no", kU,
-             u->contract_templates() ? v1::SEVERITY_NONE
-                                     : v1::SEVERITY_MEDIUM);
+             u->contract_templates() ? v1::SEVERITY_NONE : v1::SEVERITY_MEDIUM);
   }
   if (u != nullptr && u->has_contract_turnaround_days()) {
     const int d = u->contract_turnaround_days();
     a.Signal("contract_turnaround_days", absl::StrCat(d), kU,
-             d <= 30   ? v1::SEVERITY_NONE
-             : d <= 90 ? v1::SEVERITY_LOW
+             d <= 30    ? v1::SEVERITY_NONE
+             : d <= 90  ? v1::SEVERITY_LOW
              : d <= 180 ? v1::SEVERITY_MEDIUM
                         : v1::SEVERITY_HIGH);
   }
@@ -352,16 +351,16 @@ BarrierAssessment AbsorptiveCapacity(const BarrierInput& in) {
 
 BarrierAssessment Orientation(const BarrierInput& in) {
   Assessment a(v1::BARRIER_CODE_ORIENTATION, v1::BARRIER_LEVEL_PAIR, 2);
-  const bool cap_trl = in.capability != nullptr &&
-                       in.capability->trl().max() > 0;
+  const bool cap_trl =
+      in.capability != nullptr && in.capability->trl().max() > 0;
   const bool need_trl = in.need != nullptr && in.need->trl_wanted().max() > 0;
   if (cap_trl && need_trl) {
     const auto& c = in.capability->trl();
     const auto& n = in.need->trl_wanted();
     const int gap = std::max({0, n.min() - c.max(), c.min() - n.max()});
     a.Signal("trl_gap",
-             absl::StrCat(gap, " (lab TRL ", c.min(), "-", c.max(),
-                          ", wanted ", n.min(), "-", n.max(), ")"),
+             absl::StrCat(gap, " (lab TRL ", c.min(), "-", c.max(), ", wanted ",
+                          n.min(), "-", n.max(), ")"),
              kP,
              gap == 0   ? v1::SEVERITY_NONE
              : gap <= 1 ? v1::SEVERITY_LOW
@@ -372,7 +371,7 @@ BarrierAssessment Orientation(const BarrierInput& in) {
       in.need->time_horizon() != v1::TIME_HORIZON_UNSPECIFIED) {
     const auto h = in.need->time_horizon();
     a.Signal("firm_time_horizon", v1::TimeHorizon_Name(h), kF,
-             h == v1::TIME_HORIZON_UNDER_6_MONTHS ? v1::SEVERITY_MEDIUM
+             h == v1::TIME_HORIZON_UNDER_6_MONTHS   ? v1::SEVERITY_MEDIUM
              : h == v1::TIME_HORIZON_6_TO_18_MONTHS ? v1::SEVERITY_LOW
                                                     : v1::SEVERITY_NONE);
   }
@@ -475,10 +474,9 @@ BarrierAssessment StateSteering(const BarrierInput& in) {
   }
   const auto* u = SignalsOf(in.university);
   if (u != nullptr && u->has_autonomy_constraints()) {
-    a.Signal("autonomy_constraints", u->autonomy_constraints() ? "yes" : "no",
-             kU,
-             u->autonomy_constraints() ? v1::SEVERITY_MEDIUM
-                                       : v1::SEVERITY_NONE);
+    a.Signal(
+        "autonomy_constraints", u->autonomy_constraints() ? "yes" : "no", kU,
+        u->autonomy_constraints() ? v1::SEVERITY_MEDIUM : v1::SEVERITY_NONE);
   }
   if (in.need != nullptr && !in.need->benefits_sought().empty()) {
     const bool compliance_only = std::all_of(
@@ -553,10 +551,18 @@ PairHistory SummarizeTies(std::vector<const v1::Tie*> ties) {
 }
 
 std::vector<v1::BarrierAssessment> AssessBarriers(const BarrierInput& input) {
-  return {Trust(input),        Unawareness(input), ResearchCapacity(input),
-          Resources(input),    OrgSupport(input),  FacultyTime(input),
-          AbsorptiveCapacity(input), Orientation(input), IpContract(input),
-          Distance(input),     StateSteering(input), WeakDemand(input)};
+  return {Trust(input),
+          Unawareness(input),
+          ResearchCapacity(input),
+          Resources(input),
+          OrgSupport(input),
+          FacultyTime(input),
+          AbsorptiveCapacity(input),
+          Orientation(input),
+          IpContract(input),
+          Distance(input),
+          StateSteering(input),
+          WeakDemand(input)};
 }
 
 std::string SeverityName(v1::Severity severity) {

@@ -37,11 +37,11 @@ struct BarrierInput {
   const v1::CapabilityProfile* capability = nullptr;  // best match
   const v1::FirmNeed* need = nullptr;  // null for a free-text query
   PairHistory history;
-  int shared_partners = -1;  // organizations tied to both; -1 unknown
+  int shared_partners = -1;   // organizations tied to both; -1 unknown
   int matching_profiles = 0;  // the university's profiles matching the topic
   int total_profiles = 0;
   int firm_university_ties = -1;  // firm's ties with any university
-  int regional_firms = -1;  // firms in the university's region
+  int regional_firms = -1;        // firms in the university's region
   int recommended_rung = 0;
   int next_rung = -1;  // the path forward; -1 at the top of the ladder
   int reference_year = 2026;

@@ -38,15 +38,14 @@ uint32_t ProfileSet::SlotOf(absl::string_view id) const {
 }
 
 double ProfileSet::average_length() const {
-  return live_ == 0 ? 1.0
-                    : static_cast<double>(total_length_) /
-                          static_cast<double>(live_);
+  return live_ == 0
+             ? 1.0
+             : static_cast<double>(total_length_) / static_cast<double>(live_);
 }
 
 uint32_t ProfileSet::DocumentFrequency(uint32_t term) const {
-  return term < postings_.size()
-             ? static_cast<uint32_t>(postings_[term].size())
-             : 0;
+  return term < postings_.size() ? static_cast<uint32_t>(postings_[term].size())
+                                 : 0;
 }
 
 const std::vector<Posting>& ProfileSet::Postings(uint32_t term) const {
@@ -189,8 +188,8 @@ void Catalog::PutOrganization(v1::Organization org) {
 absl::Status Catalog::CheckOrganizationRemovable(absl::string_view id) const {
   const uint32_t index = OrganizationIndex(id);
   if (index == kNoIndex || !organizations_[index].live) {
-    return absl::NotFoundError(absl::StrCat("organization '", id,
-                                            "' not found"));
+    return absl::NotFoundError(
+        absl::StrCat("organization '", id, "' not found"));
   }
   const auto& entry = organizations_[index];
   if (!entry.capabilities.empty() || !entry.needs.empty() ||
@@ -223,8 +222,7 @@ void Catalog::DetachProfile(v1::RecordKind kind, uint32_t slot) {
 void Catalog::AttachProfile(v1::RecordKind kind, uint32_t slot) {
   const auto& e = profiles(kind).entry(slot);
   auto& org = organizations_[e.organization];
-  (kind == v1::RECORD_KIND_NEED ? org.needs : org.capabilities)
-      .push_back(slot);
+  (kind == v1::RECORD_KIND_NEED ? org.needs : org.capabilities).push_back(slot);
 }
 
 absl::StatusOr<ProfileEntry> Catalog::DeadEntry() {
@@ -299,9 +297,9 @@ absl::Status Catalog::AdoptSlot(v1::RecordKind kind,
 
 absl::Status Catalog::AdoptCapabilitySlot(
     const v1::CapabilityProfile* profile) {
-  return AdoptSlot(v1::RECORD_KIND_CAPABILITY,
-                   profile != nullptr ? MakeCapabilityEntry(*profile)
-                                      : DeadEntry());
+  return AdoptSlot(
+      v1::RECORD_KIND_CAPABILITY,
+      profile != nullptr ? MakeCapabilityEntry(*profile) : DeadEntry());
 }
 
 absl::Status Catalog::AdoptNeedSlot(const v1::FirmNeed* need) {

@@ -11,14 +11,14 @@
 //
 // Exit status: 0 on success, 2 for a bad request (the server's message is
 // printed), 1 when the server cannot be reached.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/grpcpp.h>
 
 #include "CLI/CLI.hpp"
 #include "helixmatch/v1/matching.grpc.pb.h"
@@ -72,14 +72,16 @@ int main(int argc, char** argv) {
   rec->add_option("--text", text, "Free text query (needs --direction)");
   rec->add_option("--direction", direction,
                   "need-to-capabilities or capability-to-needs");
-  rec->add_option("--requester", requester, "Organization asking (text "
+  rec->add_option("--requester", requester,
+                  "Organization asking (text "
                   "queries)");
   rec->add_option("-k", k, "Organizations to return (1..100)")
       ->capture_default_str();
   rec->add_option("--profiles", per_org, "Profiles shown per organization");
   rec->add_option("--country", countries, "Filter: ISO country code");
   rec->add_option("--sector", sectors, "Filter: sector");
-  rec->add_option("--kind", kinds, "Filter: organization kind, e.g. "
+  rec->add_option("--kind", kinds,
+                  "Filter: organization kind, e.g. "
                   "ORGANIZATION_KIND_UNIVERSITY");
   rec->add_option("--trl", trl, "Filter: TRL the profile must cover");
 
@@ -91,8 +93,8 @@ int main(int argc, char** argv) {
 
   std::string get_kind, get_id;
   auto* get = app.add_subcommand("get", "Fetch one record");
-  get->add_option("--kind", get_kind,
-                  "organization, capability, need or tie")->required();
+  get->add_option("--kind", get_kind, "organization, capability, need or tie")
+      ->required();
   get->add_option("--id", get_id, "Record id")->required();
   auto* stats = app.add_subcommand("stats", "Record counts and model");
   int wait_ms = 0;
@@ -123,7 +125,8 @@ int main(int argc, char** argv) {
     } else if (direction == "capability-to-needs") {
       recommend.set_direction(helixmatch::v1::DIRECTION_CAPABILITY_TO_NEEDS);
     } else if (!direction.empty()) {
-      std::fprintf(stderr, "helixmatch: --direction: '%s' is neither "
+      std::fprintf(stderr,
+                   "helixmatch: --direction: '%s' is neither "
                    "need-to-capabilities nor capability-to-needs\n",
                    direction.c_str());
       return 2;
@@ -131,7 +134,8 @@ int main(int argc, char** argv) {
     recommend.set_requester_organization_id(requester);
     recommend.set_k(k);
     recommend.set_profiles_per_organization(per_org);
-    for (const auto& c : countries) recommend.mutable_filter()->add_countries(c);
+    for (const auto& c : countries)
+      recommend.mutable_filter()->add_countries(c);
     for (const auto& s : sectors) recommend.mutable_filter()->add_sectors(s);
     for (const auto& name : kinds) {
       helixmatch::v1::OrganizationKind kind;
@@ -152,14 +156,15 @@ int main(int argc, char** argv) {
       return 0;
     }
     for (int i = 0; i < response.suggestions_size(); ++i) {
-      std::printf("%s\n",
-                  helixmatch::FormatSuggestion(response.suggestions(i), i + 1)
-                      .c_str());
+      std::printf(
+          "%s\n",
+          helixmatch::FormatSuggestion(response.suggestions(i), i + 1).c_str());
     }
-    std::printf("%d suggestions from %d candidate profiles in %.1f ms "
-                "(model %s)\n",
-                response.suggestions_size(), response.candidates_considered(),
-                ms, response.model().c_str());
+    std::printf(
+        "%d suggestions from %d candidate profiles in %.1f ms "
+        "(model %s)\n",
+        response.suggestions_size(), response.candidates_considered(), ms,
+        response.model().c_str());
     return 0;
   }
   if (exp->parsed()) {
@@ -174,13 +179,13 @@ int main(int argc, char** argv) {
       std::printf("%s\n", ToJson(response).c_str());
       return 0;
     }
-    std::printf("Need: \"%s\" [%s]\nCapability: \"%s\" [%s]\n\n%s\n"
-                "explained in %.1f ms\n",
-                response.need().title().c_str(), response.need().id().c_str(),
-                response.capability().title().c_str(),
-                response.capability().id().c_str(),
-                helixmatch::FormatSuggestion(response.suggestion(), 0).c_str(),
-                ms);
+    std::printf(
+        "Need: \"%s\" [%s]\nCapability: \"%s\" [%s]\n\n%s\n"
+        "explained in %.1f ms\n",
+        response.need().title().c_str(), response.need().id().c_str(),
+        response.capability().title().c_str(),
+        response.capability().id().c_str(),
+        helixmatch::FormatSuggestion(response.suggestion(), 0).c_str(), ms);
     return 0;
   }
   if (get->parsed()) {
@@ -189,8 +194,10 @@ int main(int argc, char** argv) {
     std::string upper = "RECORD_KIND_";
     for (char c : get_kind) upper.push_back(static_cast<char>(std::toupper(c)));
     if (!helixmatch::v1::RecordKind_Parse(upper, &kind)) {
-      std::fprintf(stderr, "helixmatch: --kind: '%s' is not organization, "
-                   "capability, need or tie\n", get_kind.c_str());
+      std::fprintf(stderr,
+                   "helixmatch: --kind: '%s' is not organization, "
+                   "capability, need or tie\n",
+                   get_kind.c_str());
       return 2;
     }
     request.set_kind(kind);

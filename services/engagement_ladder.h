@@ -23,7 +23,8 @@ inline constexpr int kTopRung = 6;
 // Rung 0..6 of a channel; -1 for CHANNEL_UNSPECIFIED.
 int RungOf(v1::Channel channel);
 std::vector<v1::Channel> ChannelsOfRung(int rung);
-std::string RungName(int rung);  // e.g. "L3 consultancy, testing, equipment access"
+std::string RungName(
+    int rung);  // e.g. "L3 consultancy, testing, equipment access"
 
 struct LadderInput {
   // Highest rung covered by completed or ongoing ties of the pair; -1: none.

@@ -1,9 +1,9 @@
 #include "services/health_probe.h"
 
+#include <grpcpp/generic/generic_stub.h>
+
 #include <future>
 #include <vector>
-
-#include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -22,8 +22,8 @@ absl::StatusOr<std::string> CheckHealth(
   grpc::ByteBuffer request(&empty, 1);
   grpc::ByteBuffer response;
   std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check",
-                 grpc::StubOptions(), &request, &response,
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                 &request, &response,
                  [&done](grpc::Status status) { done.set_value(status); });
   const grpc::Status status = done.get_future().get();
   if (!status.ok()) {

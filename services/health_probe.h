@@ -4,11 +4,11 @@
 #ifndef HELIXMATCH_SERVICES_HEALTH_PROBE_H_
 #define HELIXMATCH_SERVICES_HEALTH_PROBE_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 

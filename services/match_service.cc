@@ -1,9 +1,9 @@
 #include "services/match_service.h"
 
-#include <chrono>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+
+#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
@@ -49,8 +49,8 @@ grpc::Status MatchServiceImpl::Ingest(
       return grpc::Status(
           static_cast<grpc::StatusCode>(errors.status().code()),
           absl::StrCat("ingest stopped at position ", position, " after ",
-                       accepted, " accepted records: ",
-                       errors.status().message()));
+                       accepted,
+                       " accepted records: ", errors.status().message()));
     }
     accepted += static_cast<int64_t>(chunk.size() - errors->size());
     for (auto& e : *errors) *response->add_rejected() = std::move(e);
@@ -137,8 +137,7 @@ MatchServer::~MatchServer() { Shutdown(); }
 void MatchServer::Shutdown() {
   if (server_ == nullptr) return;
   server_->GetHealthCheckService()->SetServingStatus(false);
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    std::chrono::seconds(5));
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_->Wait();
   server_.reset();
 }

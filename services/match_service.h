@@ -4,10 +4,10 @@
 #ifndef HELIXMATCH_SERVICES_MATCH_SERVICE_H_
 #define HELIXMATCH_SERVICES_MATCH_SERVICE_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
@@ -28,8 +28,7 @@ class MatchServiceImpl final : public v1::MatchService::Service {
 
   grpc::Status Upsert(grpc::ServerContext*, const v1::UpsertRequest*,
                       v1::UpsertResponse*) override;
-  grpc::Status BatchUpsert(grpc::ServerContext*,
-                           const v1::BatchUpsertRequest*,
+  grpc::Status BatchUpsert(grpc::ServerContext*, const v1::BatchUpsertRequest*,
                            v1::BatchUpsertResponse*) override;
   grpc::Status Ingest(grpc::ServerContext*,
                       grpc::ServerReader<v1::IngestRequest>*,

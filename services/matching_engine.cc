@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
-#include <limits>
 #include <filesystem>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,11 +30,11 @@ struct MatchingEngine::Query {
   v1::Direction direction;
   const ProfileSet* target = nullptr;
   std::vector<float> vector;
-  std::vector<uint32_t> terms;      // distinct term ids
-  std::vector<double> term_idf;     // BM25 idf per term, over the target
-  double bm25_max = 0;              // score of a doc matching every term
-  uint32_t requester = kNoIndex;    // organization asking
-  const v1::FirmNeed* need = nullptr;                  // query record, if any
+  std::vector<uint32_t> terms;         // distinct term ids
+  std::vector<double> term_idf;        // BM25 idf per term, over the target
+  double bm25_max = 0;                 // score of a doc matching every term
+  uint32_t requester = kNoIndex;       // organization asking
+  const v1::FirmNeed* need = nullptr;  // query record, if any
   const v1::CapabilityProfile* capability = nullptr;
   v1::Filter filter;
   bool programme_requester = false;
@@ -87,8 +87,8 @@ class TargetFilter : public SlotFilter {
     }
     const v1::Organization& org = *catalog_.organization(e.organization).record;
     if (!filter_.kinds().empty() &&
-        std::find(filter_.kinds().begin(), filter_.kinds().end(),
-                  org.kind()) == filter_.kinds().end()) {
+        std::find(filter_.kinds().begin(), filter_.kinds().end(), org.kind()) ==
+            filter_.kinds().end()) {
       return false;
     }
     if (!filter_.countries().empty() &&
@@ -192,15 +192,14 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   auto model = engine->store_->GetModel();
   if (!model.ok()) return model.status();
   if (model->has_value()) {
-    auto embedder =
-        GloveIdfEmbedder::FromModel(engine->word_vectors_, **model);
+    auto embedder = GloveIdfEmbedder::FromModel(engine->word_vectors_, **model);
     if (!embedder.ok()) return embedder.status();
     engine->embedder_ = std::move(*embedder);
   } else {
     // An empty store: start with an IDF fitted on nothing (every word
     // weighs the same) until the first import refits it.
-    auto embedder = std::make_unique<GloveIdfEmbedder>(
-        engine->word_vectors_, IdfTable::Fit({}));
+    auto embedder = std::make_unique<GloveIdfEmbedder>(engine->word_vectors_,
+                                                       IdfTable::Fit({}));
     StoreBatch batch;
     batch.PutModel(embedder->ToModel());
     if (auto s = engine->store_->Write(batch); !s.ok()) return s;
@@ -302,16 +301,16 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
   if (!loaded.ok()) {
     rebuild_reason = std::string(loaded.status().message());
   } else if (info.store_sequence != store_->LatestSequence()) {
-    rebuild_reason = absl::StrCat("index file reflects store sequence ",
-                                  info.store_sequence, ", store is at ",
-                                  store_->LatestSequence());
+    rebuild_reason =
+        absl::StrCat("index file reflects store sequence ", info.store_sequence,
+                     ", store is at ", store_->LatestSequence());
   } else {
     size_t live = 0;
     for (const auto& id : info.slot_ids) {
       if (id.empty()) continue;
       if (needs ? !need_records.count(id) : !capabilities.count(id)) {
-        rebuild_reason = absl::StrCat("index file names unknown ", name, " '",
-                                      id, "'");
+        rebuild_reason =
+            absl::StrCat("index file names unknown ", name, " '", id, "'");
         break;
       }
       ++live;
@@ -346,8 +345,8 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
       s = catalog_->AdoptCapabilitySlot(&capabilities.at(id).record());
     }
     if (!s.ok()) {
-      return absl::DataLossError(absl::StrCat("loading ", name, " '", id,
-                                              "': ", s.message()));
+      return absl::DataLossError(
+          absl::StrCat("loading ", name, " '", id, "': ", s.message()));
     }
   }
   return absl::OkStatus();
@@ -526,9 +525,9 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
     const google::protobuf::RepeatedPtrField<v1::Record>& records) {
   if (records.empty()) return Invalid("records", "is empty");
   if (records.size() > kMaxBatchRecords) {
-    return Invalid("records", absl::StrCat("has ", records.size(),
-                                           " records, the limit is ",
-                                           kMaxBatchRecords));
+    return Invalid("records",
+                   absl::StrCat("has ", records.size(),
+                                " records, the limit is ", kMaxBatchRecords));
   }
   std::lock_guard<std::mutex> write_lock(write_mu_);
   std::vector<Prepared> prepared;
@@ -538,23 +537,22 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
     std::unordered_map<std::string, int> seen;
     for (int i = 0; i < records.size(); ++i) {
       const auto& r = records[i];
-      const std::string key =
-          absl::StrCat(RecordKindName(r), "/", RecordId(r));
+      const std::string key = absl::StrCat(RecordKindName(r), "/", RecordId(r));
       if (auto [it, inserted] = seen.emplace(key, i);
           !inserted && !RecordId(r).empty()) {
-        return Invalid(absl::StrCat("records[", i, "].", RecordKindName(r),
-                                    ".id"),
-                       absl::StrCat("duplicate id '", RecordId(r),
-                                    "', also at records[", it->second, "]"));
+        return Invalid(
+            absl::StrCat("records[", i, "].", RecordKindName(r), ".id"),
+            absl::StrCat("duplicate id '", RecordId(r), "', also at records[",
+                         it->second, "]"));
       }
       if (r.has_organization()) batch_orgs.push_back(r.organization().id());
     }
     for (int i = 0; i < records.size(); ++i) {
       auto p = Prepare(records[i], batch_orgs);
       if (!p.ok()) {
-        return absl::Status(p.status().code(),
-                            absl::StrCat("records[", i, "].",
-                                         p.status().message()));
+        return absl::Status(
+            p.status().code(),
+            absl::StrCat("records[", i, "].", p.status().message()));
       }
       prepared.push_back(std::move(*p));
     }
@@ -597,8 +595,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
         e.set_id(RecordId(r));
         e.set_message(std::string(message));
       };
-      const std::string key =
-          absl::StrCat(RecordKindName(r), "/", RecordId(r));
+      const std::string key = absl::StrCat(RecordKindName(r), "/", RecordId(r));
       if (auto it = seen.find(key); it != seen.end() && !RecordId(r).empty()) {
         reject(absl::StrCat(RecordKindName(r), ".id: duplicate id '",
                             RecordId(r), "', also at position ", it->second));
@@ -631,8 +628,9 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
 absl::Status MatchingEngine::Delete(v1::RecordKind kind,
                                     const std::string& id) {
   if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
-    return Invalid("kind", "is required (organization, capability, need, "
-                           "tie)");
+    return Invalid("kind",
+                   "is required (organization, capability, need, "
+                   "tie)");
   }
   if (auto s = ValidateId(id, "id"); !s.ok()) return s;
   std::lock_guard<std::mutex> write_lock(write_mu_);
@@ -656,8 +654,8 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
         probe.mutable_tie()->set_id(id);
     }
     if (!RecordExists(probe)) {
-      return absl::NotFoundError(absl::StrCat(RecordKindName(probe), " '", id,
-                                              "' not found"));
+      return absl::NotFoundError(
+          absl::StrCat(RecordKindName(probe), " '", id, "' not found"));
     }
   }
   StoreBatch batch;
@@ -682,8 +680,9 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
 absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
                                                const std::string& id) const {
   if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
-    return Invalid("kind", "is required (organization, capability, need, "
-                           "tie)");
+    return Invalid("kind",
+                   "is required (organization, capability, need, "
+                   "tie)");
   }
   if (auto s = ValidateId(id, "id"); !s.ok()) return s;
   auto lock = ReadLock();
@@ -749,7 +748,8 @@ PairHistory MatchingEngine::HistoryBetween(uint32_t a, uint32_t b) const {
   const auto& fewer = ta.size() <= tb.size() ? ta : tb;
   for (uint32_t t : fewer) {
     const TieEntry& tie = catalog_->ties()[t];
-    if (!tie.live || !((tie.a == a && tie.b == b) || (tie.a == b && tie.b == a)))
+    if (!tie.live ||
+        !((tie.a == a && tie.b == b) || (tie.a == b && tie.b == a)))
       continue;
     h.ties.push_back(tie.record.get());
   }
@@ -819,9 +819,9 @@ absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(
         return Invalid("text", "is empty");
       }
       if (request.text().size() > kMaxQueryTextBytes) {
-        return Invalid("text", absl::StrCat("is ", request.text().size(),
-                                            " bytes, the limit is ",
-                                            kMaxQueryTextBytes));
+        return Invalid(
+            "text", absl::StrCat("is ", request.text().size(),
+                                 " bytes, the limit is ", kMaxQueryTextBytes));
       }
       q.direction = request.direction();
       const auto tokens = Tokenize(request.text());
@@ -832,8 +832,7 @@ absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(
         if (id != kNoIndex) q.terms.push_back(id);
       }
       std::sort(q.terms.begin(), q.terms.end());
-      q.terms.erase(std::unique(q.terms.begin(), q.terms.end()),
-                    q.terms.end());
+      q.terms.erase(std::unique(q.terms.begin(), q.terms.end()), q.terms.end());
       if (known == 0 && q.terms.empty()) {
         return Invalid("text",
                        "has no word the model or the indexed corpus knows");
@@ -841,8 +840,9 @@ absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(
       break;
     }
     default:
-      return Invalid("query", "one of need_id, capability_id, text is "
-                              "required");
+      return Invalid("query",
+                     "one of need_id, capability_id, text is "
+                     "required");
   }
   if (!request.requester_organization_id().empty()) {
     if (request.query_case() != v1::RecommendRequest::kText) {
@@ -929,13 +929,10 @@ std::vector<MatchingEngine::Candidate> MatchingEngine::ScoreSlots(
   return out;
 }
 
-v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
-                                               uint32_t organization,
-                                               std::vector<Candidate> profiles,
-                                               double best_fit,
-                                               int profiles_shown,
-                                               bool first_is_pinned,
-                                               bool score_only) const {
+v1::Suggestion MatchingEngine::BuildSuggestion(
+    const Query& q, uint32_t organization, std::vector<Candidate> profiles,
+    double best_fit, int profiles_shown, bool first_is_pinned,
+    bool score_only) const {
   const RankingWeights& w = options_.weights;
   const OrganizationEntry& org = catalog_->organization(organization);
   std::sort(profiles.begin() + (first_is_pinned ? 1 : 0), profiles.end(),
@@ -954,8 +951,8 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
     if (c.fit >= w.depth_match_share * best_fit && c.fit > 0) ++matching;
   }
   const bool need_side = q.direction == v1::DIRECTION_CAPABILITY_TO_NEEDS;
-  const int total = static_cast<int>(need_side ? org.needs.size()
-                                               : org.capabilities.size());
+  const int total =
+      static_cast<int>(need_side ? org.needs.size() : org.capabilities.size());
   s.set_matching_profiles(matching);
   s.set_total_profiles(total);
 
@@ -980,8 +977,7 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
   b->set_depth(depth);
   PairHistory history = HistoryBetween(q.requester, organization);
   const int year = CurrentYear();
-  const double trust =
-      TrustFeature(history, year, w.trust_half_life_years);
+  const double trust = TrustFeature(history, year, w.trust_half_life_years);
   if (requester != nullptr) {
     b->set_trust(trust);
     b->set_proximity(ProximityFeature(*requester, *org.record));
@@ -1007,8 +1003,7 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
     b->add_unknown_features("benefit_alignment");
   }
   b->set_activity(std::min(
-      1.0, std::log1p(total) /
-               std::log1p(std::max(1, w.activity_saturation))));
+      1.0, std::log1p(total) / std::log1p(std::max(1, w.activity_saturation))));
   if (w.network > 0 && !q.partners.empty()) {
     std::unordered_set<uint32_t> shared;
     for (uint32_t t : org.ties) {
@@ -1084,8 +1079,7 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
   in.reference_year = year;
   in.recommended_rung = s.ladder().recommended_rung();
   in.next_rung = s.ladder().next_rung();
-  const uint32_t uni_index =
-      need_side ? q.requester : organization;
+  const uint32_t uni_index = need_side ? q.requester : organization;
   const uint32_t firm_index = need_side ? organization : q.requester;
   if (uni_index != kNoIndex && firm_index != kNoIndex) {
     std::unordered_set<uint32_t> partners_u;
@@ -1115,10 +1109,10 @@ v1::Suggestion MatchingEngine::BuildSuggestion(const Query& q,
   in.history = std::move(history);
   for (auto& a : AssessBarriers(in)) *s.add_barriers() = std::move(a);
   for (const v1::Tie* t : in.history.ties) {
-    s.add_trust_evidence(absl::StrCat(
-        t->year(), " ", v1::Channel_Name(t->channel()), " (",
-        v1::TieOutcome_Name(t->outcome()), ")",
-        t->reference().empty() ? "" : ": ", t->reference()));
+    s.add_trust_evidence(
+        absl::StrCat(t->year(), " ", v1::Channel_Name(t->channel()), " (",
+                     v1::TieOutcome_Name(t->outcome()), ")",
+                     t->reference().empty() ? "" : ": ", t->reference()));
   }
   return s;
 }
@@ -1130,10 +1124,10 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
   }
   if (request.profiles_per_organization() < 0 ||
       request.profiles_per_organization() > kMaxProfilesPerOrganization) {
-    return Invalid("profiles_per_organization",
-                   absl::StrCat(request.profiles_per_organization(),
-                                " is outside 0..",
-                                kMaxProfilesPerOrganization));
+    return Invalid(
+        "profiles_per_organization",
+        absl::StrCat(request.profiles_per_organization(), " is outside 0..",
+                     kMaxProfilesPerOrganization));
   }
   if (!v1::Direction_IsValid(request.direction())) {
     return Invalid("direction",
@@ -1170,8 +1164,8 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     std::unordered_map<uint32_t, double> lexical;
     // Terms in more than a tenth of the profiles add little but cost a
     // long postings walk; they still count in every candidate's BM25.
-    const size_t common = std::max<size_t>(
-        1000, static_cast<size_t>(target.live()) / 10);
+    const size_t common =
+        std::max<size_t>(1000, static_cast<size_t>(target.live()) / 10);
     for (size_t i = 0; i < q.terms.size(); ++i) {
       const auto& postings = target.Postings(q.terms[i]);
       if (postings.size() > common) continue;
@@ -1183,11 +1177,11 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     size_t li = 0;
     for (const auto& [slot, score] : lexical) lex[li++] = {score, slot};
     const size_t take = std::min<size_t>(lex.size(), static_cast<size_t>(n));
-    std::partial_sort(lex.begin(), lex.begin() + static_cast<std::ptrdiff_t>(take),
-                      lex.end(), [](const auto& a, const auto& b) {
-                        return a.first != b.first ? a.first > b.first
-                                                  : a.second < b.second;
-                      });
+    std::partial_sort(
+        lex.begin(), lex.begin() + static_cast<std::ptrdiff_t>(take), lex.end(),
+        [](const auto& a, const auto& b) {
+          return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
     for (size_t i = 0; i < take; ++i) {
       if (filter.IsAllowed(lex[i].second)) pool.insert(lex[i].second);
     }
@@ -1228,10 +1222,9 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
   }
   const auto& organizations = catalog_->organizations();
   std::sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
-    return a.first != b.first
-               ? a.first > b.first
-               : organizations[a.second].record->id() <
-                     organizations[b.second].record->id();
+    return a.first != b.first ? a.first > b.first
+                              : organizations[a.second].record->id() <
+                                    organizations[b.second].record->id();
   });
   if (static_cast<int>(ranked.size()) > request.k()) {
     ranked.resize(static_cast<size_t>(request.k()));
@@ -1263,8 +1256,8 @@ absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
   const uint32_t cap_slot =
       catalog_->capabilities().SlotOf(request.capability_id());
   if (cap_slot == kNoIndex) {
-    return absl::NotFoundError(absl::StrCat(
-        "capability '", request.capability_id(), "' not found"));
+    return absl::NotFoundError(
+        absl::StrCat("capability '", request.capability_id(), "' not found"));
   }
   v1::RecommendRequest as_query;
   as_query.set_need_id(request.need_id());
@@ -1277,9 +1270,8 @@ absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
   auto scored = ScoreSlots(*query, org.capabilities);
   double best_fit = 0;
   for (const auto& c : scored) best_fit = std::max(best_fit, c.fit);
-  auto it = std::find_if(scored.begin(), scored.end(), [&](const auto& c) {
-    return c.slot == cap_slot;
-  });
+  auto it = std::find_if(scored.begin(), scored.end(),
+                         [&](const auto& c) { return c.slot == cap_slot; });
   std::iter_swap(scored.begin(), it);
   v1::ExplainResponse response;
   *response.mutable_suggestion() =

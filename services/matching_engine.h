@@ -118,7 +118,7 @@ class MatchingEngine {
   std::shared_lock<std::shared_mutex> ReadLock() const;
   std::unique_lock<std::shared_mutex> WriteLock() const;
 
-  std::mutex write_mu_;  // serializes writers (check, write, apply)
+  std::mutex write_mu_;         // serializes writers (check, write, apply)
   mutable std::mutex gate_mu_;  // orders readers behind a waiting writer
   mutable std::shared_mutex catalog_mu_;
   std::unique_ptr<Catalog> catalog_;  // guarded by catalog_mu_

@@ -1,14 +1,13 @@
 // helixmatch-server: serves a data folder over gRPC (MatchService, health
 // checking, reflection) until SIGINT or SIGTERM, then shuts down cleanly
 // and saves the vector indexes.
+#include <omp.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
-
-#include <omp.h>
 
 #include "CLI/CLI.hpp"
 #include "indexer/default_paths.h"
@@ -18,16 +17,21 @@
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"helixmatch-server: partner suggestions with barrier "
-               "explanations over gRPC"};
+  CLI::App app{
+      "helixmatch-server: partner suggestions with barrier "
+      "explanations over gRPC"};
   helixmatch::EngineOptions options;
   options.word_vectors_path = helixmatch::DefaultWordVectorsPath();
   std::string listen = "127.0.0.1:50051";
   std::string port_file;
-  app.add_option("--db", options.data_dir, "Data folder (from "
-                 "helixmatch-indexer import)")->required();
-  app.add_option("--listen", listen, "Address to listen on; port 0 picks a "
-                 "free one")->capture_default_str();
+  app.add_option("--db", options.data_dir,
+                 "Data folder (from "
+                 "helixmatch-indexer import)")
+      ->required();
+  app.add_option("--listen", listen,
+                 "Address to listen on; port 0 picks a "
+                 "free one")
+      ->capture_default_str();
   app.add_option("--word-vectors", options.word_vectors_path,
                  "GloVe file from scripts/fetch-word-vectors.sh")
       ->capture_default_str();

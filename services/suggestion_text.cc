@@ -12,8 +12,8 @@ std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
   std::string out;
   const auto& org = s.organization();
   const std::string place = absl::StrJoin(
-      std::vector<std::string>{org.city(), org.region(), org.country()} ,
-      ", ", [](std::string* o, const std::string& p) {
+      std::vector<std::string>{org.city(), org.region(), org.country()}, ", ",
+      [](std::string* o, const std::string& p) {
         if (!p.empty()) absl::StrAppend(o, p);
       });
   absl::StrAppendFormat(&out, "%s%s (%s)  [%s]   score %.3f\n",
@@ -32,14 +32,12 @@ std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
       b.capacity(), b.benefit_alignment(),
       b.unknown_features().empty()
           ? ""
-          : absl::StrCat(" (unknown: ",
-                         absl::StrJoin(b.unknown_features(), ", "), ")"));
+          : absl::StrCat(
+                " (unknown: ", absl::StrJoin(b.unknown_features(), ", "), ")"));
   for (const auto& p : s.profiles()) {
-    absl::StrAppendFormat(&out, "   - %s  [%s] %.2f%s\n", p.title(), p.id(),
-                          p.score(),
-                          p.reference().empty()
-                              ? ""
-                              : absl::StrCat("  ", p.reference()));
+    absl::StrAppendFormat(
+        &out, "   - %s  [%s] %.2f%s\n", p.title(), p.id(), p.score(),
+        p.reference().empty() ? "" : absl::StrCat("  ", p.reference()));
   }
   for (const auto& a : s.barriers()) {
     std::vector<std::string> evidence;
@@ -49,13 +47,13 @@ std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
     absl::StrAppendFormat(
         &out, "   %-19s %-7s conf %.1f  %s%s\n", BarrierName(a.code()),
         SeverityName(a.severity()), a.confidence(), a.summary(),
-        evidence.empty() ? ""
-                         : absl::StrCat(" [", absl::StrJoin(evidence, "; "),
-                                        "]"));
+        evidence.empty()
+            ? ""
+            : absl::StrCat(" [", absl::StrJoin(evidence, "; "), "]"));
     if (a.severity() == v1::SEVERITY_HIGH ||
         a.severity() == v1::SEVERITY_MEDIUM) {
-      absl::StrAppend(&out, "   ", std::string(21, ' '), "-> ",
-                      a.mitigation(), "\n");
+      absl::StrAppend(&out, "   ", std::string(21, ' '), "-> ", a.mitigation(),
+                      "\n");
     }
   }
   absl::StrAppend(&out, "   ladder: ", s.ladder().rationale(), "\n");

@@ -40,8 +40,8 @@ class CordisImporterTest : public ::testing::Test {
           "1,200,participant\n"
           "1,300,participant\n"
           "1,400,participant\n"
-          "1,999,participant\n"   // unknown organization
-          "1,100,participant\n"   // duplicate
+          "1,999,participant\n"  // unknown organization
+          "1,100,participant\n"  // duplicate
           "2,101,coordinator\n"
           "2,200,participant\n"
           "3,100,coordinator\n"
@@ -87,7 +87,7 @@ TEST_F(CordisImporterTest, BuildsOrganizationsProfilesAndTies) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->organizations, 5);
   EXPECT_EQ(report->organizations_without_name, 1);
-  EXPECT_EQ(report->projects, 2);  // 1 and 2; 3 is after 2018, 4 is bad
+  EXPECT_EQ(report->projects, 2);      // 1 and 2; 3 is after 2018, 4 is bad
   EXPECT_EQ(report->capabilities, 2);  // 100 and 300 in project 1
   // Project 1: firm-research pairs (100-200, 200-300) and research pairs
   // (100-300); the public body gets none. Project 2: 101-200.

@@ -66,9 +66,9 @@ TEST(CsvReaderTest, UnterminatedQuoteIsAnError) {
 
 TEST(CsvReaderTest, OverlongRowIsAnErrorNotAMemoryBlowUp) {
   std::vector<std::string> errors;
-  const auto rows = ReadAll(
-      "a,b\n1," + std::string(kMaxCsvRecordBytes + 10, 'x') + "\n2,3\n",
-      &errors, nullptr);
+  const auto rows =
+      ReadAll("a,b\n1," + std::string(kMaxCsvRecordBytes + 10, 'x') + "\n2,3\n",
+              &errors, nullptr);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_THAT(errors[0], HasSubstr("limit"));
   ASSERT_EQ(rows.size(), 1u);

@@ -246,8 +246,10 @@ namespace {
 // different weights had the same identity.
 TEST(GloveIdfEmbedderRegressionTest, IdentityReflectsTheWeights) {
   const auto vectors = testing::SyntheticWordVectors();
-  const GloveIdfEmbedder a(vectors, IdfTable::Fit({{"copper", "oil"}, {"copper"}}));
-  const GloveIdfEmbedder b(vectors, IdfTable::Fit({{"copper", "oil"}, {"oil"}}));
+  const GloveIdfEmbedder a(vectors,
+                           IdfTable::Fit({{"copper", "oil"}, {"copper"}}));
+  const GloveIdfEmbedder b(vectors,
+                           IdfTable::Fit({{"copper", "oil"}, {"oil"}}));
   EXPECT_NE(a.Embed({"copper", "oil"}), b.Embed({"copper", "oil"}));
   EXPECT_NE(a.Identity(), b.Identity());
 }

@@ -1,11 +1,11 @@
 // End to end: the demo data imported by the product's importer with the
 // real GloVe vectors, served by a real gRPC server on port 0, asked over
 // gRPC. Needs the word vector file that scripts/test.sh fetches.
-#include <filesystem>
-#include <fstream>
-
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "indexer/corpus_importer.h"
@@ -72,9 +72,9 @@ class PipelineTest : public ::testing::Test {
     auto server = MatchServer::Start(engine_, "127.0.0.1:0");
     ASSERT_TRUE(server.ok()) << server.status().message();
     server_ = server->release();
-    channel_ = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()),
-        grpc::InsecureChannelCredentials()));
+    channel_ = new std::shared_ptr<grpc::Channel>(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                            grpc::InsecureChannelCredentials()));
     stub_ = v1::MatchService::NewStub(*channel_).release();
   }
 
@@ -181,7 +181,8 @@ TEST_F(PipelineTest, MiningNeedRanksTheFlotationLabFirst) {
   // Grouped: each organization once, best first.
   std::set<std::string> seen;
   for (int i = 0; i < response.suggestions_size(); ++i) {
-    EXPECT_TRUE(seen.insert(response.suggestions(i).organization().id()).second);
+    EXPECT_TRUE(
+        seen.insert(response.suggestions(i).organization().id()).second);
     if (i > 0) {
       EXPECT_GE(response.suggestions(i - 1).score(),
                 response.suggestions(i).score());
@@ -216,8 +217,7 @@ TEST_F(PipelineTest, FreeTextQueryFindsMiningCapabilities) {
   ASSERT_GT(response.suggestions_size(), 0);
   EXPECT_EQ(response.suggestions(0).profiles(0).id(), "cap:demo-flotation-lab");
   // Nobody asked as an organization: trust and distance are unknown.
-  const auto& trust =
-      Barrier(response.suggestions(0), v1::BARRIER_CODE_TRUST);
+  const auto& trust = Barrier(response.suggestions(0), v1::BARRIER_CODE_TRUST);
   EXPECT_EQ(trust.severity(), v1::SEVERITY_UNKNOWN);
 }
 
@@ -350,8 +350,7 @@ TEST_F(PipelineTest, BadWritesAreRejectedAndLeaveTheStoreUnchanged) {
       "cap:new", "org:saryarka-tu", std::string(2000, 'x'));
   status = upsert(long_title);
   EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("capability.title"),
-            std::string::npos);
+  EXPECT_NE(status.error_message().find("capability.title"), std::string::npos);
   EXPECT_NE(status.error_message().find("1024"), std::string::npos);
 
   v1::Record orphan;
@@ -413,8 +412,8 @@ TEST_F(PipelineTest, BadWritesAreRejectedAndLeaveTheStoreUnchanged) {
   {
     grpc::ClientContext context;
     v1::UpsertRequest request;
-    *request.mutable_record()->mutable_capability() = testing::MakeCapability(
-        "cap:huge", "org:saryarka-tu", "huge");
+    *request.mutable_record()->mutable_capability() =
+        testing::MakeCapability("cap:huge", "org:saryarka-tu", "huge");
     request.mutable_record()->mutable_capability()->set_description(
         std::string(kMaxMessageBytes + 1, 'a'));
     v1::UpsertResponse response;
@@ -472,10 +471,12 @@ TEST_F(PipelineTest, ImporterRejectsBadLinesAndKeepsTheRest) {
     std::ofstream out(file);
     out << R"({"organization": {"id": "org:a", "kind": "ORGANIZATION_KIND_FIRM", "name": "A", "country": "KZ"}})"
         << "\n"
-        << R"({"organization": {"id": "org:b", "kind": )" << "\n"
+        << R"({"organization": {"id": "org:b", "kind": )"
+        << "\n"
         << R"({"organization": {"id": "org:c", "kind": "ORGANIZATION_KIND_MOON", "name": "C", "country": "KZ"}})"
         << "\n"
-        << R"({"need": {"id": "need:a", "organization_id": "org:a"}})" << "\n"
+        << R"({"need": {"id": "need:a", "organization_id": "org:a"}})"
+        << "\n"
         << R"({"need": {"id": "need:b", "organization_id": "org:a", "title": "copper"}})"
         << "\n";
   }

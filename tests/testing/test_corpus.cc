@@ -28,8 +28,8 @@ std::shared_ptr<const WordVectors> SyntheticWordVectors() {
         {"mining", "mine", "ore", "flotation", "copper", "concentrator",
          "mineral", "processing", "geomechanics", "rock", "metallurgy",
          "smelter", "tailings", "reagent", "cells", "crushing", "grinding"},
-        {"oil", "gas", "pipeline", "corrosion", "reservoir", "drilling",
-         "well", "refinery", "petroleum", "fluids", "offshore"},
+        {"oil", "gas", "pipeline", "corrosion", "reservoir", "drilling", "well",
+         "refinery", "petroleum", "fluids", "offshore"},
         {"wheat", "agriculture", "crop", "drought", "irrigation", "livestock",
          "soil", "farm", "breeding", "harvest", "grain"},
         {"solar", "wind", "grid", "energy", "power", "battery", "renewable",
@@ -98,8 +98,7 @@ v1::CapabilityProfile MakeCapability(const std::string& id,
   return p;
 }
 
-v1::FirmNeed MakeNeed(const std::string& id,
-                      const std::string& organization_id,
+v1::FirmNeed MakeNeed(const std::string& id, const std::string& organization_id,
                       const std::string& title) {
   v1::FirmNeed n;
   n.set_id(id);

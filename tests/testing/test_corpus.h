@@ -41,8 +41,7 @@ v1::Organization MakeOrganization(const std::string& id,
 v1::CapabilityProfile MakeCapability(const std::string& id,
                                      const std::string& organization_id,
                                      const std::string& title);
-v1::FirmNeed MakeNeed(const std::string& id,
-                      const std::string& organization_id,
+v1::FirmNeed MakeNeed(const std::string& id, const std::string& organization_id,
                       const std::string& title);
 v1::Tie MakeTie(const std::string& id, const std::string& a,
                 const std::string& b, int year,
