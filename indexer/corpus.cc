@@ -27,7 +27,7 @@ std::string NeedText(const v1::FirmNeed& need) {
 
 std::string EncodeVector(std::span<const float> vector) {
   std::string bytes(vector.size() * sizeof(float), '\0');
-  std::memcpy(bytes.data(), vector.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(bytes.data(), vector.data(), bytes.size());
   return bytes;
 }
 
@@ -39,7 +39,7 @@ absl::StatusOr<std::vector<float>> DecodeVector(absl::string_view bytes,
                                             dimension * sizeof(float)));
   }
   std::vector<float> vector(dimension);
-  std::memcpy(vector.data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(vector.data(), bytes.data(), bytes.size());
   return vector;
 }
 

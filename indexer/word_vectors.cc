@@ -76,7 +76,9 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
                                 " words of dimension ", dimension));
   }
   table->matrix_.resize(size_t{count} * dimension);
-  std::memcpy(table->matrix_.data(), bytes.data() + pos, matrix_bytes);
+  if (matrix_bytes > 0) {  // memcpy of an empty vector's null data is UB
+    std::memcpy(table->matrix_.data(), bytes.data() + pos, matrix_bytes);
+  }
   for (size_t i = 0; i < table->matrix_.size(); ++i) {
     if (!std::isfinite(table->matrix_[i])) {
       return corrupt(absl::StrCat("non-finite value in the vector of '",

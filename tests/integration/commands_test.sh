@@ -55,7 +55,12 @@ check "server unusable listen address" 1 "cannot listen" -- "$server" --db "$wor
 
 "$server" --db "$work/db" --listen 127.0.0.1:0 --port-file "$work/port" 2>"$work/server.log" &
 server_pid=$!
-for _ in $(seq 1 100); do [[ -s $work/port ]] && break; sleep 0.1; done
+# Start-up loads 136 MB of word vectors: allow a minute (sanitizer builds).
+for _ in $(seq 1 600); do
+  [[ -s $work/port ]] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
 addr=127.0.0.1:$(cat "$work/port")
 
 # helixmatch
@@ -82,7 +87,13 @@ else
   echo "FAILED server clean stop: exit $status"; cat "$work/server.log"
 fi
 # A restarted server loads the saved index instead of rebuilding.
-if grep -q "capability index loaded" <("$server" --db "$work/db" --listen 127.0.0.1:0 2>&1 & pid=$!; sleep 1.5; kill -TERM $pid 2>/dev/null; wait $pid); then
+rm -f "$work/port"
+"$server" --db "$work/db" --listen 127.0.0.1:0 --port-file "$work/port" 2>"$work/restart.log" &
+pid=$!
+for _ in $(seq 1 600); do [[ -s $work/port ]] && break; sleep 0.1; done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+if grep -q "capability index loaded" "$work/restart.log"; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); echo "FAILED restart loads saved index"
