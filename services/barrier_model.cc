@@ -205,6 +205,9 @@ BarrierAssessment ResearchCapacity(const BarrierInput& in) {
              in.matching_profiles >= 3   ? v1::SEVERITY_NONE
              : in.matching_profiles == 2 ? v1::SEVERITY_LOW
                                          : v1::SEVERITY_MEDIUM);
+    for (size_t i = 0; i < in.matching_references.size() && i < 3; ++i) {
+      a.Evidence("matching_profile", in.matching_references[i], kU);
+    }
   }
   return a.Finish("research output and topic depth of the unit",
                   "no signal on the unit's research capacity",

@@ -40,6 +40,9 @@ struct BarrierInput {
   int shared_partners = -1;   // organizations tied to both; -1 unknown
   int matching_profiles = 0;  // the university's profiles matching the topic
   int total_profiles = 0;
+  // The matching profiles, best first, as "reference: title" (cited as
+  // evidence of topic depth; at most three are shown).
+  std::vector<std::string> matching_references;
   int firm_university_ties = -1;  // firm's ties with any university
   int regional_firms = -1;        // firms in the university's region
   int recommended_rung = 0;

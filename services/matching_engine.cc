@@ -946,10 +946,11 @@ v1::Suggestion MatchingEngine::BuildSuggestion(
   *o = *org.record;
   o->clear_signals();
 
-  int matching = 0;
-  for (const auto& c : profiles) {
-    if (c.fit >= w.depth_match_share * best_fit && c.fit > 0) ++matching;
-  }
+  const auto matches = [&](const Candidate& c) {
+    return c.fit > 0 && c.fit >= w.depth_match_share * best_fit;
+  };
+  const int matching = static_cast<int>(
+      std::count_if(profiles.begin(), profiles.end(), matches));
   const bool need_side = q.direction == v1::DIRECTION_CAPABILITY_TO_NEEDS;
   const int total =
       static_cast<int>(need_side ? org.needs.size() : org.capabilities.size());
@@ -1075,6 +1076,16 @@ v1::Suggestion MatchingEngine::BuildSuggestion(
   in.capability = capability;
   in.need = need;
   in.matching_profiles = need_side ? 0 : matching;
+  if (!need_side) {
+    for (const Candidate& c : profiles) {
+      if (in.matching_references.size() >= 3) break;
+      if (!matches(c)) continue;
+      const v1::CapabilityProfile& p = *q.target->entry(c.slot).capability;
+      in.matching_references.push_back(
+          p.reference().empty() ? p.title()
+                                : absl::StrCat(p.reference(), ": ", p.title()));
+    }
+  }
   in.total_profiles = need_side ? 0 : total;
   in.reference_year = year;
   in.recommended_rung = s.ladder().recommended_rung();

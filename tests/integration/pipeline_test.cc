@@ -247,6 +247,17 @@ TEST_F(PipelineTest, EarlierTiesLowerTrustSeverity) {
   EXPECT_EQ(strangers.suggestion().trust_evidence_size(), 0);
   EXPECT_GT(with_ties.suggestion().breakdown().trust(),
             strangers.suggestion().breakdown().trust());
+  // Capacity cites the matching profiles; trust the earlier joint work.
+  const auto& capacity =
+      Barrier(with_ties.suggestion(), v1::BARRIER_CODE_RESEARCH_CAPACITY);
+  EXPECT_TRUE(std::any_of(
+      capacity.evidence().begin(), capacity.evidence().end(),
+      [](const v1::Evidence& e) {
+        return e.signal() == "matching_profile" &&
+               e.value().find("Flotation process control") != std::string::npos;
+      }));
+  EXPECT_NE(with_ties.suggestion().trust_evidence(0).find("consultancy"),
+            std::string::npos);
   // Trust covers earlier rungs, so the pair with ties starts higher.
   EXPECT_GT(with_ties.suggestion().ladder().recommended_rung(),
             strangers.suggestion().ladder().recommended_rung());
