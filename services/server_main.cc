@@ -74,11 +74,8 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received signal {}, shutting down", signal_number);
   (*server)->Shutdown();
-  if (auto s = (*engine)->SaveIndexes(); !s.ok()) {
-    spdlog::warn("saving vector indexes failed: {}", std::string(s.message()));
-  }
   server->reset();
-  engine->reset();
+  engine->reset();  // saves the vector indexes
   spdlog::info("stopped cleanly");
   return 0;
 }
