@@ -930,7 +930,7 @@ std::vector<MatchingEngine::Candidate> MatchingEngine::ScoreSlots(
 }
 
 v1::Suggestion MatchingEngine::BuildSuggestion(
-    const Query& q, uint32_t organization, std::vector<Candidate> profiles,
+    const Query& q, uint32_t organization, std::vector<Candidate>& profiles,
     double best_fit, int profiles_shown, bool first_is_pinned,
     bool score_only) const {
   const RankingWeights& w = options_.weights;
@@ -1163,15 +1163,11 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
   int64_t n = std::max<int64_t>(200, int64_t{request.k()} * 20);
   std::vector<Candidate> scored;
   std::unordered_map<uint32_t, std::vector<Candidate>> by_org;
-  while (true) {
-    std::unordered_set<uint32_t> pool;
-    // The filter always applies: dead slots, the requester's own profiles
-    // and visibility, besides the request's criteria.
-    auto hits = target.index().Search(
-        q.vector, static_cast<int>(std::min(n, slots)), &filter);
-    if (!hits.ok()) return hits.status();
-    for (const auto& h : *hits) pool.insert(static_cast<uint32_t>(h.slot));
-    // Lexical candidates: BM25 over postings of the query's terms.
+  // Lexical candidates (BM25-like weights over the postings of the query's
+  // terms) and the asker's earlier partners do not depend on the widening
+  // below: gather them once.
+  std::vector<std::pair<double, uint32_t>> lex;
+  {
     std::unordered_map<uint32_t, double> lexical;
     // Terms in more than a tenth of the profiles add little but cost a
     // long postings walk; they still count in every candidate's BM25.
@@ -1184,9 +1180,32 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
         lexical[p.slot] += q.term_idf[i] * p.count / (p.count + 1.0);
       }
     }
-    std::vector<std::pair<double, uint32_t>> lex(lexical.size());
-    size_t li = 0;
-    for (const auto& [slot, score] : lexical) lex[li++] = {score, slot};
+    lex.reserve(lexical.size());
+    for (const auto& [slot, score] : lexical) lex.emplace_back(score, slot);
+  }
+  // Earlier partners of the asker are candidates whatever their text:
+  // trust is the strongest single signal of who works together.
+  std::vector<uint32_t> partner_slots;
+  if (options_.weights.trust > 0) {
+    for (uint32_t partner : q.partners) {
+      const auto& entry = catalog_->organization(partner);
+      const auto& slots_of = target.kind() == v1::RECORD_KIND_NEED
+                                 ? entry.needs
+                                 : entry.capabilities;
+      for (uint32_t slot : slots_of) {
+        if (filter.IsAllowed(slot)) partner_slots.push_back(slot);
+      }
+    }
+  }
+  while (true) {
+    std::unordered_set<uint32_t> pool(partner_slots.begin(),
+                                      partner_slots.end());
+    // The filter always applies: dead slots, the requester's own profiles
+    // and visibility, besides the request's criteria.
+    auto hits = target.index().Search(
+        q.vector, static_cast<int>(std::min(n, slots)), &filter);
+    if (!hits.ok()) return hits.status();
+    for (const auto& h : *hits) pool.insert(static_cast<uint32_t>(h.slot));
     const size_t take = std::min<size_t>(lex.size(), static_cast<size_t>(n));
     std::partial_sort(
         lex.begin(), lex.begin() + static_cast<std::ptrdiff_t>(take), lex.end(),
@@ -1195,19 +1214,6 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
         });
     for (size_t i = 0; i < take; ++i) {
       if (filter.IsAllowed(lex[i].second)) pool.insert(lex[i].second);
-    }
-    // Earlier partners of the asker are candidates whatever their text:
-    // trust is the strongest single signal of who works together.
-    if (options_.weights.trust > 0) {
-      for (uint32_t partner : q.partners) {
-        const auto& entry = catalog_->organization(partner);
-        const auto& slots_of = target.kind() == v1::RECORD_KIND_NEED
-                                   ? entry.needs
-                                   : entry.capabilities;
-        for (uint32_t slot : slots_of) {
-          if (filter.IsAllowed(slot)) pool.insert(slot);
-        }
-      }
     }
     std::vector<uint32_t> pool_slots(pool.begin(), pool.end());
     std::sort(pool_slots.begin(), pool_slots.end());
@@ -1225,10 +1231,9 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
   // Score every organization cheaply, then explain only the k best.
   std::vector<std::pair<double, uint32_t>> ranked;
   ranked.reserve(by_org.size());
-  for (const auto& [org, list] : by_org) {
-    const v1::Suggestion scored_only =
-        BuildSuggestion(q, org, list, best_fit, shown, false,
-                        /*score_only=*/true);
+  for (auto& [org, list] : by_org) {
+    const v1::Suggestion scored_only = BuildSuggestion(
+        q, org, list, best_fit, shown, false, /*score_only=*/true);
     ranked.emplace_back(scored_only.score(), org);
   }
   const auto& organizations = catalog_->organizations();
@@ -1243,9 +1248,8 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
   std::vector<v1::Suggestion> suggestions;
   suggestions.reserve(ranked.size());
   for (const auto& [score, org] : ranked) {
-    suggestions.push_back(BuildSuggestion(q, org, std::move(by_org[org]),
-                                          best_fit, shown, false,
-                                          request.omit_explanations()));
+    suggestions.push_back(BuildSuggestion(q, org, by_org[org], best_fit, shown,
+                                          false, request.omit_explanations()));
   }
   v1::RecommendResponse response;
   response.set_model(model_identity_);
@@ -1286,7 +1290,7 @@ absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
   std::iter_swap(scored.begin(), it);
   v1::ExplainResponse response;
   *response.mutable_suggestion() =
-      BuildSuggestion(*query, cap.organization, std::move(scored), best_fit, 3,
+      BuildSuggestion(*query, cap.organization, scored, best_fit, 3,
                       /*first_is_pinned=*/true);
   *response.mutable_need() = *query->need;
   *response.mutable_capability() = *cap.capability;

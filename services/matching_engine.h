@@ -102,7 +102,7 @@ class MatchingEngine {
                                     const std::vector<uint32_t>& slots) const;
   PairHistory HistoryBetween(uint32_t a, uint32_t b) const;
   v1::Suggestion BuildSuggestion(const Query& query, uint32_t organization,
-                                 std::vector<Candidate> profiles,
+                                 std::vector<Candidate>& profiles,
                                  double best_fit, int profiles_shown,
                                  bool first_is_pinned = false,
                                  bool score_only = false) const;
