@@ -112,6 +112,9 @@ absl::StatusOr<ImportReport> CorpusImporter::Commit() {
     } else if (r.has_tie()) {
       references.emplace_back("tie.organization_a", r.tie().organization_a());
       references.emplace_back("tie.organization_b", r.tie().organization_b());
+    } else if (r.has_outcome()) {
+      references.emplace_back("outcome.offered_by", r.outcome().offered_by());
+      references.emplace_back("outcome.offered_to", r.outcome().offered_to());
     }
     std::string broken;
     for (const auto& [field, id] : references) {
@@ -145,6 +148,10 @@ absl::StatusOr<ImportReport> CorpusImporter::Commit() {
       }
       case v1::Record::kTie:
         batch.PutTie(r.tie());
+        break;
+      case v1::Record::kOutcome:
+        batch.PutOutcome(r.outcome());
+        if (auto tie = TieFromOutcome(r.outcome())) batch.PutTie(*tie);
         break;
       case v1::Record::KIND_NOT_SET:
         continue;

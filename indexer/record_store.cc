@@ -2,7 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include <algorithm>
+
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/transaction_log.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 
@@ -12,8 +16,10 @@ namespace {
 // Column families in FamilyOf order. "default" is required by RocksDB and
 // holds nothing.
 constexpr const char* kFamilyNames[] = {
-    "default", "organizations", "capabilities", "needs", "ties", "model"};
+    "default", "organizations", "capabilities", "needs", "ties", "model",
+    "outcomes"};
 constexpr int kModelFamily = 5;
+constexpr int kOutcomeFamily = 6;
 constexpr absl::string_view kModelKey = "embedding_model";
 
 absl::string_view KindName(int family) {
@@ -26,6 +32,8 @@ absl::string_view KindName(int family) {
       return "need";
     case 4:
       return "tie";
+    case kOutcomeFamily:
+      return "outcome";
     default:
       return "model";
   }
@@ -43,6 +51,8 @@ int FamilyOf(v1::RecordKind kind) {
       return 3;
     case v1::RECORD_KIND_TIE:
       return 4;
+    case v1::RECORD_KIND_OUTCOME:
+      return kOutcomeFamily;
     default:
       return 0;
   }
@@ -73,12 +83,23 @@ void StoreBatch::PutNeed(const storage::StoredNeed& need) {
 void StoreBatch::PutTie(const v1::Tie& tie) {
   ops_.push_back({4, tie.id(), tie.SerializeAsString()});
 }
+void StoreBatch::PutOutcome(const v1::Outcome& outcome) {
+  ops_.push_back({kOutcomeFamily, outcome.id(), outcome.SerializeAsString()});
+}
 void StoreBatch::PutModel(const storage::EmbeddingModel& model) {
   ops_.push_back(
       {kModelFamily, std::string(kModelKey), model.SerializeAsString()});
 }
 void StoreBatch::Delete(v1::RecordKind kind, absl::string_view id) {
   ops_.push_back({FamilyOf(kind), std::string(id), std::nullopt});
+}
+void StoreBatch::Append(StoreBatch&& other) {
+  if (ops_.empty()) {
+    ops_ = std::move(other.ops_);
+  } else {
+    for (auto& op : other.ops_) ops_.push_back(std::move(op));
+  }
+  other.ops_.clear();
 }
 
 absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
@@ -87,6 +108,19 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // Keep the write-ahead log after memtable flushes (moved to archive/) so
+  // a vector index saved at sequence S can be brought up to date by
+  // replaying the changes after S (ChangedIdsSince). Bounded by age and
+  // size; when the log no longer reaches back far enough the index is
+  // rebuilt instead.
+  db_options.WAL_ttl_seconds = 7 * 24 * 3600;
+  db_options.WAL_size_limit_MB = 1024;
+  // A torn record at the very end of the log (a crash mid-write, never
+  // acknowledged) is dropped; corruption anywhere else fails the open
+  // instead of silently truncating acknowledged writes.
+  db_options.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db_options.paranoid_checks = true;
   db_options.OptimizeLevelStyleCompaction();
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -129,6 +163,85 @@ absl::Status RecordStore::Write(StoreBatch& batch) {
   return FromRocksDb(
       db_->Write(write_options, &write_batch),
       absl::StrCat("writing ", batch.ops_.size(), " changes to '", path_, "'"));
+}
+
+absl::StatusOr<std::set<std::string>> RecordStore::ChangedIdsSince(
+    uint64_t sequence, v1::RecordKind kind) const {
+  std::set<std::string> ids;
+  const uint64_t latest = db_->GetLatestSequenceNumber();
+  if (sequence >= latest) return ids;
+  const uint32_t family_id = families_[FamilyOf(kind)]->GetID();
+
+  // Collects the keys of one column family from each write batch.
+  class Collector : public rocksdb::WriteBatch::Handler {
+   public:
+    Collector(uint32_t family, std::set<std::string>* ids)
+        : family_(family), ids_(ids) {}
+    rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
+                          const rocksdb::Slice&) override {
+      if (family == family_) ids_->insert(key.ToString());
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(uint32_t family,
+                             const rocksdb::Slice& key) override {
+      if (family == family_) ids_->insert(key.ToString());
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status SingleDeleteCF(uint32_t family,
+                                   const rocksdb::Slice& key) override {
+      return DeleteCF(family, key);
+    }
+    // Range deletes and merges are never written by helixmatch; seeing
+    // one means the log cannot be replayed key by key.
+    rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&,
+                                  const rocksdb::Slice&) override {
+      return rocksdb::Status::NotSupported("range delete in the log");
+    }
+    rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice&,
+                            const rocksdb::Slice&) override {
+      return rocksdb::Status::NotSupported("merge in the log");
+    }
+
+   private:
+    uint32_t family_;
+    std::set<std::string>* ids_;
+  };
+
+  const std::string context =
+      absl::StrCat("replaying the log of '", path_, "' after sequence ",
+                   sequence);
+  std::unique_ptr<rocksdb::TransactionLogIterator> it;
+  rocksdb::Status s = db_->GetUpdatesSince(sequence + 1, &it);
+  if (!s.ok()) return FromRocksDb(s, context);
+  uint64_t next = sequence + 1;  // first sequence not seen yet
+  for (; it->Valid(); it->Next()) {
+    rocksdb::BatchResult batch = it->GetBatch();
+    if (batch.sequence > next) {
+      return absl::DataLossError(
+          absl::StrCat(context, ": the log jumps from sequence ", next, " to ",
+                       batch.sequence));
+    }
+    Collector collector(family_id, &ids);
+    s = batch.writeBatchPtr->Iterate(&collector);
+    if (!s.ok()) return FromRocksDb(s, context);
+    next = std::max<uint64_t>(next, batch.sequence + batch.writeBatchPtr->Count());
+  }
+  if (s = it->status(); !s.ok()) return FromRocksDb(s, context);
+  if (next <= latest) {
+    return absl::DataLossError(absl::StrCat(
+        context, ": the log ends at sequence ", next - 1, ", the store is at ",
+        latest));
+  }
+  return ids;
+}
+
+absl::Status RecordStore::Checkpoint(const std::string& folder) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  if (s.ok()) s = checkpoint->CreateCheckpoint(folder);
+  return FromRocksDb(s, absl::StrCat("checkpoint of '", path_, "' into '",
+                                     folder, "'"));
 }
 
 absl::StatusOr<std::string> RecordStore::GetRaw(int family,
@@ -175,6 +288,12 @@ absl::StatusOr<storage::StoredNeed> RecordStore::GetNeed(
 }
 absl::StatusOr<v1::Tie> RecordStore::GetTie(absl::string_view id) const {
   return Parse<v1::Tie>(GetRaw(4, id, "tie"), "tie", id);
+}
+
+absl::StatusOr<v1::Outcome> RecordStore::GetOutcome(
+    absl::string_view id) const {
+  return Parse<v1::Outcome>(GetRaw(kOutcomeFamily, id, "outcome"), "outcome",
+                            id);
 }
 
 absl::StatusOr<bool> RecordStore::Exists(v1::RecordKind kind,

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,8 +40,11 @@ class StoreBatch {
   void PutCapability(const storage::StoredCapability& capability);
   void PutNeed(const storage::StoredNeed& need);
   void PutTie(const v1::Tie& tie);
+  void PutOutcome(const v1::Outcome& outcome);
   void PutModel(const storage::EmbeddingModel& model);
   void Delete(v1::RecordKind kind, absl::string_view id);
+  // Moves the changes of `other` to the end of this batch.
+  void Append(StoreBatch&& other);
   size_t size() const { return ops_.size(); }
 
  private:
@@ -72,6 +76,7 @@ class RecordStore {
       absl::string_view id) const;
   absl::StatusOr<storage::StoredNeed> GetNeed(absl::string_view id) const;
   absl::StatusOr<v1::Tie> GetTie(absl::string_view id) const;
+  absl::StatusOr<v1::Outcome> GetOutcome(absl::string_view id) const;
   // Whether a record exists, without parsing it.
   absl::StatusOr<bool> Exists(v1::RecordKind kind, absl::string_view id) const;
 
@@ -87,6 +92,16 @@ class RecordStore {
 
   // RocksDB's sequence number of the last write.
   uint64_t LatestSequence() const;
+
+  // Ids of the records of `kind` put or deleted after `sequence`, read
+  // from the write-ahead log. DATA_LOSS or NOT_FOUND when the log no
+  // longer covers every change since then (the caller rebuilds instead).
+  absl::StatusOr<std::set<std::string>> ChangedIdsSince(
+      uint64_t sequence, v1::RecordKind kind) const;
+
+  // A consistent copy of the store in `folder` (must not exist), made of
+  // hard links where possible; the folder opens as a store on its own.
+  absl::Status Checkpoint(const std::string& folder) const;
 
   // Writes memtables to disk (after unsynced bulk writes).
   absl::Status Flush();
@@ -104,8 +119,8 @@ class RecordStore {
   std::vector<rocksdb::ColumnFamilyHandle*> families_;  // owned; see dtor
 };
 
-// Index of the column family of a record kind in RecordStore; the model
-// family comes after the record kinds.
+// Index of the column family of a record kind in RecordStore (the model
+// family sits between ties and outcomes, for compatibility).
 int FamilyOf(v1::RecordKind kind);
 
 // RocksDB status -> absl status, prefixed with `context`.

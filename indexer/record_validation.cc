@@ -160,6 +160,8 @@ absl::string_view RecordKindName(const v1::Record& record) {
       return "need";
     case v1::Record::kTie:
       return "tie";
+    case v1::Record::kOutcome:
+      return "outcome";
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -176,6 +178,8 @@ const std::string& RecordId(const v1::Record& record) {
       return record.need().id();
     case v1::Record::kTie:
       return record.tie().id();
+    case v1::Record::kOutcome:
+      return record.outcome().id();
     case v1::Record::KIND_NOT_SET:
       break;
   }
@@ -393,12 +397,104 @@ absl::Status ValidateRecord(const v1::Record& record) {
       return ValidateNeed(record.need());
     case v1::Record::kTie:
       return ValidateTie(record.tie());
+    case v1::Record::kOutcome:
+      return ValidateOutcome(record.outcome());
     case v1::Record::KIND_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
-      "record: exactly one of organization, capability, need, tie is "
-      "required");
+      "record: exactly one of organization, capability, need, tie, outcome "
+      "is required");
+}
+
+absl::Status ValidateOutcome(const v1::Outcome& outcome,
+                             absl::string_view path) {
+  const auto p = [&](absl::string_view field) {
+    return absl::StrCat(path, ".", field);
+  };
+  if (auto s = ValidateId(outcome.id(), p("id")); !s.ok()) return s;
+  if (auto s = ValidateId(outcome.offered_by(), p("offered_by")); !s.ok()) {
+    return s;
+  }
+  if (auto s = ValidateId(outcome.offered_to(), p("offered_to")); !s.ok()) {
+    return s;
+  }
+  if (outcome.offered_by() == outcome.offered_to()) {
+    return Invalid(p("offered_to"), "must differ from offered_by");
+  }
+  if (auto s = CheckEnum(outcome.kind(), p("kind"), v1::OutcomeKind_IsValid,
+                         /*required=*/true);
+      !s.ok()) {
+    return s;
+  }
+  if (outcome.year() < kMinYear || outcome.year() > kMaxYear) {
+    return Invalid(p("year"), outcome.year() == 0
+                                  ? std::string("is required")
+                                  : absl::StrCat(outcome.year(), " is outside ",
+                                                 kMinYear, "..", kMaxYear));
+  }
+  if (auto s = CheckEnum(outcome.channel(), p("channel"), v1::Channel_IsValid,
+                         false);
+      !s.ok()) {
+    return s;
+  }
+  const bool declined = outcome.kind() == v1::OUTCOME_KIND_DECLINED;
+  if (auto s = CheckEnum(outcome.decline_reason(), p("decline_reason"),
+                         v1::DeclineReason_IsValid, declined);
+      !s.ok()) {
+    return s;
+  }
+  if (!declined && outcome.decline_reason() != 0) {
+    return Invalid(p("decline_reason"),
+                   "is only allowed when kind is OUTCOME_KIND_DECLINED");
+  }
+  if (!outcome.need_id().empty()) {
+    if (auto s = ValidateId(outcome.need_id(), p("need_id")); !s.ok()) return s;
+  }
+  if (!outcome.capability_id().empty()) {
+    if (auto s = ValidateId(outcome.capability_id(), p("capability_id"));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return CheckText(outcome.note(), p("note"), kMaxNoteBytes, false);
+}
+
+std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome) {
+  v1::Tie tie;
+  v1::Channel channel = outcome.channel();
+  switch (outcome.kind()) {
+    case v1::OUTCOME_KIND_MEETING_HELD:
+      channel = v1::CHANNEL_MEETINGS;
+      tie.set_outcome(v1::TIE_OUTCOME_COMPLETED);
+      break;
+    case v1::OUTCOME_KIND_INTERNSHIP_STARTED:
+      channel = v1::CHANNEL_INTERNSHIP;
+      tie.set_outcome(v1::TIE_OUTCOME_ONGOING);
+      break;
+    case v1::OUTCOME_KIND_CONTRACT_SIGNED:
+      if (channel == v1::CHANNEL_UNSPECIFIED) {
+        channel = v1::CHANNEL_CONTRACT_RESEARCH;
+      }
+      tie.set_outcome(v1::TIE_OUTCOME_ONGOING);
+      break;
+    case v1::OUTCOME_KIND_PROJECT_COMPLETED:
+      if (channel == v1::CHANNEL_UNSPECIFIED) {
+        channel = v1::CHANNEL_CONTRACT_RESEARCH;
+      }
+      tie.set_outcome(v1::TIE_OUTCOME_COMPLETED);
+      break;
+    default:
+      return std::nullopt;
+  }
+  tie.set_id(absl::StrCat(kOutcomeTiePrefix, outcome.id()));
+  tie.set_organization_a(outcome.offered_by());
+  tie.set_organization_b(outcome.offered_to());
+  tie.set_channel(channel);
+  tie.set_year(outcome.year());
+  tie.set_origin(v1::TIE_ORIGIN_SELF_INITIATED);
+  tie.set_reference(absl::StrCat("recorded outcome '", outcome.id(), "'"));
+  return tie;
 }
 
 }  // namespace helixmatch

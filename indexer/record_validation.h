@@ -5,6 +5,7 @@
 #ifndef HELIXMATCH_INDEXER_RECORD_VALIDATION_H_
 #define HELIXMATCH_INDEXER_RECORD_VALIDATION_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,7 +27,8 @@ inline constexpr int kMaxListItems = 64;  // keywords, sectors, channels ...
 inline constexpr int kMinYear = 1950;
 inline constexpr int kMaxYear = 2100;
 
-// "organization", "capability", "need", "tie" or "" when no kind is set.
+// "organization", "capability", "need", "tie", "outcome" or "" when no
+// kind is set.
 absl::string_view RecordKindName(const v1::Record& record);
 const std::string& RecordId(const v1::Record& record);
 
@@ -38,6 +40,18 @@ absl::Status ValidateCapability(const v1::CapabilityProfile& profile,
 absl::Status ValidateNeed(const v1::FirmNeed& need,
                           absl::string_view path = "need");
 absl::Status ValidateTie(const v1::Tie& tie, absl::string_view path = "tie");
+absl::Status ValidateOutcome(const v1::Outcome& outcome,
+                             absl::string_view path = "outcome");
+
+inline constexpr size_t kMaxNoteBytes = 1000;
+// Ids of ties made from outcomes: this prefix, then the outcome's id.
+inline constexpr char kOutcomeTiePrefix[] = "outcome:";
+
+// The tie an engagement outcome becomes (id "outcome:<outcome id>"), or
+// nullopt for outcomes that are no engagement (contacted, declined, no
+// answer). University side first when the caller knows it; the tie is
+// undirected for trust anyway.
+std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome);
 
 // An id: 1..kMaxIdBytes bytes of [A-Za-z0-9._:-].
 absl::Status ValidateId(absl::string_view id, absl::string_view path);

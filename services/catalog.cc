@@ -192,14 +192,45 @@ absl::Status Catalog::CheckOrganizationRemovable(absl::string_view id) const {
         absl::StrCat("organization '", id, "' not found"));
   }
   const auto& entry = organizations_[index];
+  const auto outcomes = outcomes_by_organization_.find(std::string(id));
+  const int outcome_count =
+      outcomes == outcomes_by_organization_.end() ? 0 : outcomes->second;
   if (!entry.capabilities.empty() || !entry.needs.empty() ||
-      !entry.ties.empty()) {
+      !entry.ties.empty() || outcome_count > 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         "organization '", id, "' still has ", entry.capabilities.size(),
-        " capability profiles, ", entry.needs.size(), " needs and ",
-        entry.ties.size(), " ties; delete those first"));
+        " capability profiles, ", entry.needs.size(), " needs, ",
+        entry.ties.size(), " ties and ", outcome_count,
+        " outcomes; delete those first"));
   }
   return absl::OkStatus();
+}
+
+void Catalog::PutOutcome(v1::Outcome outcome) {
+  RemoveOutcome(outcome.id());
+  ++outcomes_by_organization_[outcome.offered_by()];
+  ++outcomes_by_organization_[outcome.offered_to()];
+  std::string id = outcome.id();
+  outcomes_.emplace(std::move(id), std::move(outcome));
+}
+
+bool Catalog::RemoveOutcome(absl::string_view id) {
+  auto it = outcomes_.find(id);
+  if (it == outcomes_.end()) return false;
+  for (const std::string* org : {&it->second.offered_by(),
+                                 &it->second.offered_to()}) {
+    auto count = outcomes_by_organization_.find(*org);
+    if (count != outcomes_by_organization_.end() && --count->second <= 0) {
+      outcomes_by_organization_.erase(count);
+    }
+  }
+  outcomes_.erase(it);
+  return true;
+}
+
+const v1::Outcome* Catalog::outcome(absl::string_view id) const {
+  auto it = outcomes_.find(id);
+  return it == outcomes_.end() ? nullptr : &it->second;
 }
 
 absl::Status Catalog::RemoveOrganization(absl::string_view id) {

@@ -10,6 +10,7 @@
 #define HELIXMATCH_SERVICES_CATALOG_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -173,6 +174,15 @@ class Catalog {
   void PutTie(v1::Tie tie);
   bool RemoveTie(absl::string_view id);
 
+  // Recorded outcomes (the outcome loop), by id. Their ties are put and
+  // removed by the caller alongside.
+  void PutOutcome(v1::Outcome outcome);
+  bool RemoveOutcome(absl::string_view id);
+  const v1::Outcome* outcome(absl::string_view id) const;
+  const std::map<std::string, v1::Outcome, std::less<>>& outcomes() const {
+    return outcomes_;
+  }
+
   // Tokenizes text and maps it to counts of known-or-new term ids.
   std::vector<TermCount> CountTerms(absl::string_view text, uint32_t* length);
 
@@ -194,6 +204,9 @@ class Catalog {
   std::vector<TieEntry> ties_;
   std::unordered_map<std::string, uint32_t> tie_of_;
   void CountFirm(const v1::Organization& org, int delta);
+
+  std::map<std::string, v1::Outcome, std::less<>> outcomes_;
+  std::unordered_map<std::string, int> outcomes_by_organization_;
 
   std::unordered_map<std::string, int> firms_by_region_;
   int64_t live_organizations_ = 0;

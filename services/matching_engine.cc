@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "indexer/record_validation.h"
 #include "indexer/text_analyzer.h"
@@ -22,6 +25,7 @@ namespace helixmatch {
 struct MatchingEngine::Prepared {
   v1::Record record;
   std::vector<float> vector;  // capabilities and needs
+  std::optional<v1::Tie> tie;  // the tie an outcome becomes
   bool created = true;
 };
 
@@ -256,6 +260,19 @@ absl::Status MatchingEngine::LoadCatalog() {
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
+  status = store_->ForEach(
+      v1::RECORD_KIND_OUTCOME,
+      [&](absl::string_view id, absl::string_view value) -> absl::Status {
+        v1::Outcome outcome;
+        if (!outcome.ParseFromArray(value.data(),
+                                    static_cast<int>(value.size()))) {
+          return absl::DataLossError(
+              absl::StrCat("stored outcome '", id, "' does not parse"));
+        }
+        catalog_->PutOutcome(std::move(outcome));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
   spdlog::info(
       "catalog loaded in {:.3f} s: {} organizations, {} capabilities ({}), "
       "{} needs ({}), {} ties; model {}",
@@ -293,41 +310,70 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
   if (!status.ok()) return status;
   const size_t stored = needs ? need_records.size() : capabilities.size();
 
-  // Use the saved index when it reflects exactly the current store.
+  // Use the saved index; bring it up to date by replaying the store's
+  // changes since the sequence it reflects; rebuild when that fails.
+  const auto stored_has = [&](const std::string& id) {
+    return needs ? need_records.count(id) > 0 : capabilities.count(id) > 0;
+  };
   VectorIndexFileInfo info;
   const std::string path = dir_.IndexPath(kind);
+  const uint64_t latest = store_->LatestSequence();
   auto loaded = VectorIndex::Load(path, dimension, &info, options_.index);
   std::string rebuild_reason;
+  std::set<std::string> changed;
   if (!loaded.ok()) {
     rebuild_reason = std::string(loaded.status().message());
-  } else if (info.store_sequence != store_->LatestSequence()) {
+  } else if (info.store_sequence > latest) {
     rebuild_reason =
         absl::StrCat("index file reflects store sequence ", info.store_sequence,
-                     ", store is at ", store_->LatestSequence());
-  } else {
+                     ", beyond the store's ", latest);
+  } else if (info.store_sequence < latest) {
+    auto ids = store_->ChangedIdsSince(info.store_sequence, kind);
+    if (!ids.ok()) {
+      rebuild_reason = absl::StrCat("cannot replay the store's changes: ",
+                                    ids.status().message());
+    } else {
+      changed = std::move(*ids);
+    }
+  }
+  if (rebuild_reason.empty()) {
+    // Every vector the file keeps must still be in the store, and after
+    // the replay the live count must equal the store's.
     size_t live = 0;
     for (const auto& id : info.slot_ids) {
-      if (id.empty()) continue;
-      if (needs ? !need_records.count(id) : !capabilities.count(id)) {
+      if (id.empty() || changed.count(id)) continue;
+      if (!stored_has(id)) {
         rebuild_reason =
             absl::StrCat("index file names unknown ", name, " '", id, "'");
         break;
       }
       ++live;
     }
+    for (const auto& id : changed) live += stored_has(id) ? 1 : 0;
     if (rebuild_reason.empty() && live != stored) {
-      rebuild_reason = absl::StrCat("index file has ", live, " live ", name,
-                                    " vectors, the store has ", stored);
+      rebuild_reason = absl::StrCat("index file and replay give ", live,
+                                    " live ", name, " vectors, the store has ",
+                                    stored);
     }
   }
+  std::string& recovery = recovery_[needs ? 1 : 0];
   std::unique_ptr<VectorIndex> index;
   std::vector<std::string> slot_ids;
   if (rebuild_reason.empty()) {
     index = std::move(*loaded);
     slot_ids = std::move(info.slot_ids);
-    spdlog::info("{} index loaded from {}", name, path);
+    if (info.store_sequence == latest) {
+      recovery = "loaded";
+      spdlog::info("{} index loaded from {}", name, path);
+    } else {
+      recovery = absl::StrCat("replayed ", changed.size(), " ", name,
+                              " changes since sequence ", info.store_sequence);
+      spdlog::info("{} index loaded from {}; {}", name, path, recovery);
+    }
   } else {
+    recovery = absl::StrCat("rebuilt: ", rebuild_reason);
     spdlog::warn("{} index rebuilt from the store: {}", name, rebuild_reason);
+    changed.clear();
     auto built = BuildVectorIndex(*store_, kind, dimension, options_.index);
     if (!built.ok()) return built.status();
     index = std::move(built->index);
@@ -336,7 +382,7 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
   catalog_->profiles(kind).ResetIndex(std::move(index));
   for (const std::string& id : slot_ids) {
     absl::Status s;
-    if (id.empty()) {
+    if (id.empty() || changed.count(id)) {
       s = needs ? catalog_->AdoptNeedSlot(nullptr)
                 : catalog_->AdoptCapabilitySlot(nullptr);
     } else if (needs) {
@@ -347,6 +393,23 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
     if (!s.ok()) {
       return absl::DataLossError(
           absl::StrCat("loading ", name, " '", id, "': ", s.message()));
+    }
+  }
+  // The replay: changed records that still exist get their current vector.
+  for (const std::string& id : changed) {
+    if (!stored_has(id)) continue;
+    const std::string& bytes =
+        needs ? need_records.at(id).vector() : capabilities.at(id).vector();
+    auto vector = DecodeVector(bytes, dimension);
+    absl::Status s = vector.status();
+    if (s.ok()) {
+      s = needs ? catalog_->PutNeed(need_records.at(id).record(), *vector)
+                : catalog_->PutCapability(capabilities.at(id).record(),
+                                          *vector);
+    }
+    if (!s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("replaying ", name, " '", id, "': ", s.message()));
     }
   }
   return absl::OkStatus();
@@ -405,15 +468,28 @@ bool MatchingEngine::RecordExists(const v1::Record& record) const {
       return catalog_->needs().SlotOf(id) != kNoIndex;
     case v1::Record::kTie:
       return catalog_->TieIndex(id) != kNoIndex;
+    case v1::Record::kOutcome:
+      return catalog_->outcome(id) != nullptr;
     default:
       return false;
   }
 }
 
-absl::StatusOr<MatchingEngine::Prepared> MatchingEngine::Prepare(
-    const v1::Record& record,
-    const std::vector<std::string>& organizations_in_batch) const {
+absl::StatusOr<MatchingEngine::Prepared> MatchingEngine::PrepareRecord(
+    const v1::Record& record) const {
   if (auto s = ValidateRecord(record); !s.ok()) return s;
+  Prepared p;
+  p.record = record;
+  std::string text;
+  if (record.has_capability()) text = CapabilityText(record.capability());
+  if (record.has_need()) text = NeedText(record.need());
+  if (!text.empty()) p.vector = embedder_->Embed(Tokenize(text));
+  if (record.has_outcome()) p.tie = TieFromOutcome(record.outcome());
+  return p;
+}
+
+absl::Status MatchingEngine::CheckReferences(
+    Prepared& p, const std::vector<std::string>& organizations_in_batch) const {
   const auto org_known = [&](const std::string& id) {
     const uint32_t i = catalog_->OrganizationIndex(id);
     if (i != kNoIndex && catalog_->organization(i).live) return true;
@@ -421,41 +497,35 @@ absl::StatusOr<MatchingEngine::Prepared> MatchingEngine::Prepare(
                      organizations_in_batch.end(),
                      id) != organizations_in_batch.end();
   };
-  const auto missing = [](absl::string_view field, const std::string& id) {
+  const auto need_org = [&](absl::string_view field,
+                            const std::string& id) -> absl::Status {
+    if (org_known(id)) return absl::OkStatus();
     return absl::FailedPreconditionError(
         absl::StrCat(field, ": organization '", id, "' not found"));
   };
-  Prepared p;
-  p.record = record;
-  p.created = !RecordExists(record);
-  std::string text;
-  switch (record.kind_case()) {
+  p.created = !RecordExists(p.record);
+  const v1::Record& r = p.record;
+  switch (r.kind_case()) {
     case v1::Record::kCapability:
-      if (!org_known(record.capability().organization_id())) {
-        return missing("capability.organization_id",
-                       record.capability().organization_id());
-      }
-      text = CapabilityText(record.capability());
-      break;
+      return need_org("capability.organization_id",
+                      r.capability().organization_id());
     case v1::Record::kNeed:
-      if (!org_known(record.need().organization_id())) {
-        return missing("need.organization_id", record.need().organization_id());
-      }
-      text = NeedText(record.need());
-      break;
+      return need_org("need.organization_id", r.need().organization_id());
     case v1::Record::kTie:
-      if (!org_known(record.tie().organization_a())) {
-        return missing("tie.organization_a", record.tie().organization_a());
+      if (auto s = need_org("tie.organization_a", r.tie().organization_a());
+          !s.ok()) {
+        return s;
       }
-      if (!org_known(record.tie().organization_b())) {
-        return missing("tie.organization_b", record.tie().organization_b());
+      return need_org("tie.organization_b", r.tie().organization_b());
+    case v1::Record::kOutcome:
+      if (auto s = need_org("outcome.offered_by", r.outcome().offered_by());
+          !s.ok()) {
+        return s;
       }
-      break;
+      return need_org("outcome.offered_to", r.outcome().offered_to());
     default:
-      break;
+      return absl::OkStatus();
   }
-  if (!text.empty()) p.vector = embedder_->Embed(Tokenize(text));
-  return p;
 }
 
 void MatchingEngine::AddToBatch(const Prepared& p, StoreBatch* batch) const {
@@ -480,6 +550,16 @@ void MatchingEngine::AddToBatch(const Prepared& p, StoreBatch* batch) const {
     case v1::Record::kTie:
       batch->PutTie(p.record.tie());
       break;
+    case v1::Record::kOutcome:
+      batch->PutOutcome(p.record.outcome());
+      if (p.tie) {
+        batch->PutTie(*p.tie);
+      } else {
+        // A replaced outcome may have made a tie the new one does not.
+        batch->Delete(v1::RECORD_KIND_TIE,
+                      absl::StrCat(kOutcomeTiePrefix, p.record.outcome().id()));
+      }
+      break;
     default:
       break;
   }
@@ -497,28 +577,191 @@ absl::Status MatchingEngine::Apply(const Prepared& p) {
     case v1::Record::kTie:
       catalog_->PutTie(p.record.tie());
       return absl::OkStatus();
+    case v1::Record::kOutcome:
+      catalog_->PutOutcome(p.record.outcome());
+      if (p.tie) {
+        catalog_->PutTie(*p.tie);
+      } else {
+        catalog_->RemoveTie(
+            absl::StrCat(kOutcomeTiePrefix, p.record.outcome().id()));
+      }
+      return absl::OkStatus();
     default:
       return absl::OkStatus();
   }
 }
 
-absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
-    const v1::Record& record) {
+// Applies organizations before the records that refer to them.
+absl::Status MatchingEngine::ApplyAll(const std::vector<Prepared>& prepared) {
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& p : prepared) {
+      if (p.record.has_organization() != (pass == 0)) continue;
+      if (auto s = Apply(p); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------ group commit
+//
+// Every write goes through Commit. The first writer to find no commit in
+// progress becomes the leader: it takes the queued writes that do not
+// conflict with each other, checks each against the catalog, writes all
+// the accepted changes in one synced RocksDB batch (one fsync for the
+// group), applies them to the catalog and wakes their writers. Writes that
+// touch the same records wait for the next group, in arrival order, so
+// each write is checked against the state its predecessors left.
+
+namespace {
+
+std::string OrgKey(absl::string_view id) { return absl::StrCat("o/", id); }
+std::string OwnKey(absl::string_view id) { return absl::StrCat("w/", id); }
+
+}  // namespace
+
+void MatchingEngine::AddKeys(const v1::Record& r, WriteOp* op) {
+  const auto owned_by = [op](const std::string& org) {
+    op->reads.push_back(OrgKey(org));
+    op->adds.push_back(OwnKey(org));
+  };
+  switch (r.kind_case()) {
+    case v1::Record::kOrganization:
+      op->writes.push_back(OrgKey(r.organization().id()));
+      break;
+    case v1::Record::kCapability:
+      op->writes.push_back(absl::StrCat("c/", r.capability().id()));
+      owned_by(r.capability().organization_id());
+      break;
+    case v1::Record::kNeed:
+      op->writes.push_back(absl::StrCat("n/", r.need().id()));
+      owned_by(r.need().organization_id());
+      break;
+    case v1::Record::kTie:
+      op->writes.push_back(absl::StrCat("t/", r.tie().id()));
+      owned_by(r.tie().organization_a());
+      owned_by(r.tie().organization_b());
+      break;
+    case v1::Record::kOutcome:
+      op->writes.push_back(absl::StrCat("x/", r.outcome().id()));
+      op->writes.push_back(
+          absl::StrCat("t/", kOutcomeTiePrefix, r.outcome().id()));
+      owned_by(r.outcome().offered_by());
+      owned_by(r.outcome().offered_to());
+      break;
+    default:
+      break;
+  }
+}
+
+bool MatchingEngine::WriteOp::ConflictsWith(const KeySet& writes,
+                                            const KeySet& reads,
+                                            const KeySet& adds) const {
+  const auto any_in = [](const std::vector<std::string>& keys,
+                         const KeySet& set) {
+    return std::any_of(keys.begin(), keys.end(),
+                       [&](const std::string& k) { return set.count(k) > 0; });
+  };
+  return any_in(this->writes, writes) || any_in(this->writes, reads) ||
+         any_in(this->reads, writes) || any_in(this->reads, adds) ||
+         any_in(this->adds, reads);
+}
+
+absl::Status MatchingEngine::Commit(WriteOp& op) {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&op);
+  while (!op.done) {
+    if (committing_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    committing_ = true;
+    // Take writes from the front while they do not conflict; stop at the
+    // first that does, so writes to the same records stay in order.
+    std::vector<WriteOp*> group;
+    WriteOp::KeySet writes, reads, adds;
+    size_t records = 0;
+    while (!queue_.empty() && group.size() < kMaxGroupWrites &&
+           records < kMaxGroupRecords) {
+      WriteOp* next = queue_.front();
+      if (!group.empty() && next->ConflictsWith(writes, reads, adds)) break;
+      writes.insert(next->writes.begin(), next->writes.end());
+      reads.insert(next->reads.begin(), next->reads.end());
+      adds.insert(next->adds.begin(), next->adds.end());
+      records += next->records;
+      group.push_back(next);
+      queue_.pop_front();
+    }
+    lock.unlock();
+    RunGroup(group);
+    lock.lock();
+    for (WriteOp* g : group) g->done = true;
+    committing_ = false;
+    queue_cv_.notify_all();
+  }
+  return op.status;
+}
+
+void MatchingEngine::RunGroup(const std::vector<WriteOp*>& group) {
   std::lock_guard<std::mutex> write_lock(write_mu_);
-  absl::StatusOr<Prepared> p;
+  StoreBatch batch;
+  std::vector<WriteOp*> accepted;
   {
     auto read_lock = ReadLock();
-    p = Prepare(record, {});
+    for (WriteOp* op : group) {
+      StoreBatch own;
+      op->status = op->check(&own);
+      if (!op->status.ok()) continue;
+      batch.Append(std::move(own));
+      accepted.push_back(op);
+    }
   }
-  if (!p.ok()) return p.status();
-  StoreBatch batch;
-  AddToBatch(*p, &batch);
-  if (auto s = store_->Write(batch); !s.ok()) return s;
+  if (accepted.empty()) return;
+  if (batch.size() > 0) {
+    if (auto s = store_->Write(batch); !s.ok()) {
+      for (WriteOp* op : accepted) op->status = s;
+      return;
+    }
+  }
   auto lock = WriteLock();
-  if (auto s = Apply(*p); !s.ok()) return s;
+  for (WriteOp* op : accepted) {
+    if (auto s = op->apply(); !s.ok()) op->status = s;
+  }
+  ++groups_committed_;
+  writes_committed_ += accepted.size();
+  changes_since_save_ += batch.size();
+}
+
+// ------------------------------------------------------ write entry points
+
+absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
+    const v1::Record& record) {
+  auto p = PrepareRecord(record);
+  if (!p.ok()) return p.status();
+  if (auto s = CheckReserved(p->record, "record"); !s.ok()) return s;
+  WriteOp op;
+  AddKeys(p->record, &op);
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    if (auto s = CheckReferences(*p, {}); !s.ok()) return s;
+    AddToBatch(*p, batch);
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return Apply(*p); };
+  if (auto s = Commit(op); !s.ok()) return s;
   v1::UpsertResponse response;
   response.set_created(p->created);
   return response;
+}
+
+absl::Status MatchingEngine::CheckReserved(const v1::Record& record,
+                                           absl::string_view path) const {
+  if (record.has_tie() &&
+      absl::StartsWith(record.tie().id(), kOutcomeTiePrefix)) {
+    return Invalid(absl::StrCat(path, ".tie.id"),
+                   absl::StrCat("the prefix '", kOutcomeTiePrefix,
+                                "' is reserved for ties made from recorded "
+                                "outcomes; record an outcome instead"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
@@ -529,49 +772,55 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
                    absl::StrCat("has ", records.size(),
                                 " records, the limit is ", kMaxBatchRecords));
   }
-  std::lock_guard<std::mutex> write_lock(write_mu_);
   std::vector<Prepared> prepared;
-  {
-    auto read_lock = ReadLock();
-    std::vector<std::string> batch_orgs;
-    std::unordered_map<std::string, int> seen;
-    for (int i = 0; i < records.size(); ++i) {
-      const auto& r = records[i];
-      const std::string key = absl::StrCat(RecordKindName(r), "/", RecordId(r));
-      if (auto [it, inserted] = seen.emplace(key, i);
-          !inserted && !RecordId(r).empty()) {
-        return Invalid(
-            absl::StrCat("records[", i, "].", RecordKindName(r), ".id"),
-            absl::StrCat("duplicate id '", RecordId(r), "', also at records[",
-                         it->second, "]"));
-      }
-      if (r.has_organization()) batch_orgs.push_back(r.organization().id());
+  std::vector<std::string> batch_orgs;
+  std::unordered_map<std::string, int> seen;
+  WriteOp op;
+  for (int i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const std::string key = absl::StrCat(RecordKindName(r), "/", RecordId(r));
+    if (auto [it, inserted] = seen.emplace(key, i);
+        !inserted && !RecordId(r).empty()) {
+      return Invalid(
+          absl::StrCat("records[", i, "].", RecordKindName(r), ".id"),
+          absl::StrCat("duplicate id '", RecordId(r), "', also at records[",
+                       it->second, "]"));
     }
-    for (int i = 0; i < records.size(); ++i) {
-      auto p = Prepare(records[i], batch_orgs);
-      if (!p.ok()) {
-        return absl::Status(
-            p.status().code(),
-            absl::StrCat("records[", i, "].", p.status().message()));
+    auto p = PrepareRecord(r);
+    if (p.ok()) {
+      if (auto s = CheckReserved(r, absl::StrCat("records[", i, "]"));
+          !s.ok()) {
+        return s;
       }
-      prepared.push_back(std::move(*p));
     }
+    if (!p.ok()) {
+      return absl::Status(
+          p.status().code(),
+          absl::StrCat("records[", i, "].", p.status().message()));
+    }
+    if (r.has_organization()) batch_orgs.push_back(r.organization().id());
+    AddKeys(r, &op);
+    prepared.push_back(std::move(*p));
   }
-  StoreBatch batch;
-  for (const auto& p : prepared) AddToBatch(p, &batch);
-  if (auto s = store_->Write(batch); !s.ok()) return s;
-  v1::BatchUpsertResponse response;
-  auto lock = WriteLock();
-  // Organizations first: profiles and ties in the batch refer to them.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& p : prepared) {
-      if (p.record.has_organization() != (pass == 0)) continue;
-      if (auto s = Apply(p); !s.ok()) return s;
-      if (p.created) {
-        response.set_created(response.created() + 1);
-      } else {
-        response.set_replaced(response.replaced() + 1);
+  op.records = prepared.size();
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    for (size_t i = 0; i < prepared.size(); ++i) {
+      if (auto s = CheckReferences(prepared[i], batch_orgs); !s.ok()) {
+        return absl::Status(s.code(),
+                            absl::StrCat("records[", i, "].", s.message()));
       }
+    }
+    for (const auto& p : prepared) AddToBatch(p, batch);
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return ApplyAll(prepared); };
+  if (auto s = Commit(op); !s.ok()) return s;
+  v1::BatchUpsertResponse response;
+  for (const auto& p : prepared) {
+    if (p.created) {
+      response.set_created(response.created() + 1);
+    } else {
+      response.set_replaced(response.replaced() + 1);
     }
   }
   return response;
@@ -580,48 +829,63 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
 absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
     const std::vector<v1::Record>& records, int64_t first_position) {
   std::vector<v1::RecordError> errors;
-  std::lock_guard<std::mutex> write_lock(write_mu_);
-  std::vector<Prepared> prepared;
-  {
-    auto read_lock = ReadLock();
+  const auto reject = [&](int64_t position, const v1::Record& r,
+                          absl::string_view message) {
+    auto& e = errors.emplace_back();
+    e.set_position(position);
+    e.set_id(RecordId(r));
+    e.set_message(std::string(message));
+  };
+  // Catalog-free checks and embedding happen here, outside every lock.
+  std::vector<Prepared> candidates;
+  std::vector<int64_t> positions;
+  std::unordered_map<std::string, int64_t> seen;
+  WriteOp op;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const int64_t position = first_position + static_cast<int64_t>(i);
+    const std::string key = absl::StrCat(RecordKindName(r), "/", RecordId(r));
+    if (auto it = seen.find(key); it != seen.end() && !RecordId(r).empty()) {
+      reject(position, r,
+             absl::StrCat(RecordKindName(r), ".id: duplicate id '",
+                          RecordId(r), "', also at position ", it->second));
+      continue;
+    }
+    auto p = PrepareRecord(r);
+    absl::Status s = p.ok() ? CheckReserved(r, "record") : p.status();
+    if (!s.ok()) {
+      reject(position, r, s.message());
+      continue;
+    }
+    seen.emplace(key, position);
+    AddKeys(r, &op);
+    candidates.push_back(std::move(*p));
+    positions.push_back(position);
+  }
+  if (candidates.empty()) return errors;
+  op.records = candidates.size();
+  std::vector<Prepared> accepted;
+  op.check = [&](StoreBatch* batch) -> absl::Status {
     std::vector<std::string> accepted_orgs;
-    std::unordered_map<std::string, int64_t> seen;
-    for (size_t i = 0; i < records.size(); ++i) {
-      const auto& r = records[i];
-      const int64_t position = first_position + static_cast<int64_t>(i);
-      const auto reject = [&](absl::string_view message) {
-        auto& e = errors.emplace_back();
-        e.set_position(position);
-        e.set_id(RecordId(r));
-        e.set_message(std::string(message));
-      };
-      const std::string key = absl::StrCat(RecordKindName(r), "/", RecordId(r));
-      if (auto it = seen.find(key); it != seen.end() && !RecordId(r).empty()) {
-        reject(absl::StrCat(RecordKindName(r), ".id: duplicate id '",
-                            RecordId(r), "', also at position ", it->second));
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (auto s = CheckReferences(candidates[i], accepted_orgs); !s.ok()) {
+        reject(positions[i], candidates[i].record, s.message());
         continue;
       }
-      auto p = Prepare(r, accepted_orgs);
-      if (!p.ok()) {
-        reject(p.status().message());
-        continue;
+      if (candidates[i].record.has_organization()) {
+        accepted_orgs.push_back(candidates[i].record.organization().id());
       }
-      seen.emplace(key, position);
-      if (r.has_organization()) accepted_orgs.push_back(r.organization().id());
-      prepared.push_back(std::move(*p));
+      AddToBatch(candidates[i], batch);
+      accepted.push_back(std::move(candidates[i]));
     }
-  }
-  if (prepared.empty()) return errors;
-  StoreBatch batch;
-  for (const auto& p : prepared) AddToBatch(p, &batch);
-  if (auto s = store_->Write(batch); !s.ok()) return s;
-  auto lock = WriteLock();
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& p : prepared) {
-      if (p.record.has_organization() != (pass == 0)) continue;
-      if (auto s = Apply(p); !s.ok()) return s;
-    }
-  }
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return ApplyAll(accepted); };
+  if (auto s = Commit(op); !s.ok()) return s;
+  std::sort(errors.begin(), errors.end(),
+            [](const v1::RecordError& a, const v1::RecordError& b) {
+              return a.position() < b.position();
+            });
   return errors;
 }
 
@@ -629,50 +893,85 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
                                     const std::string& id) {
   if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
     return Invalid("kind",
-                   "is required (organization, capability, need, "
-                   "tie)");
+                   "is required (organization, capability, need, tie, "
+                   "outcome)");
   }
   if (auto s = ValidateId(id, "id"); !s.ok()) return s;
-  std::lock_guard<std::mutex> write_lock(write_mu_);
-  {
-    auto read_lock = ReadLock();
-    v1::Record probe;
-    switch (kind) {
-      case v1::RECORD_KIND_ORGANIZATION:
-        if (auto s = catalog_->CheckOrganizationRemovable(id); !s.ok()) {
-          return s;
-        }
-        probe.mutable_organization()->set_id(id);
-        break;
-      case v1::RECORD_KIND_CAPABILITY:
-        probe.mutable_capability()->set_id(id);
-        break;
-      case v1::RECORD_KIND_NEED:
-        probe.mutable_need()->set_id(id);
-        break;
-      default:
-        probe.mutable_tie()->set_id(id);
+  if (kind == v1::RECORD_KIND_TIE && absl::StartsWith(id, kOutcomeTiePrefix)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tie '", id, "' was made from a recorded outcome; delete outcome '",
+        id.substr(std::strlen(kOutcomeTiePrefix)), "' instead"));
+  }
+  v1::Record probe;
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION:
+      probe.mutable_organization()->set_id(id);
+      break;
+    case v1::RECORD_KIND_CAPABILITY:
+      probe.mutable_capability()->set_id(id);
+      break;
+    case v1::RECORD_KIND_NEED:
+      probe.mutable_need()->set_id(id);
+      break;
+    case v1::RECORD_KIND_OUTCOME:
+      probe.mutable_outcome()->set_id(id);
+      break;
+    default:
+      probe.mutable_tie()->set_id(id);
+  }
+  WriteOp op;
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION:
+      op.writes.push_back(OrgKey(id));
+      op.reads.push_back(OwnKey(id));
+      break;
+    case v1::RECORD_KIND_CAPABILITY:
+      op.writes.push_back(absl::StrCat("c/", id));
+      break;
+    case v1::RECORD_KIND_NEED:
+      op.writes.push_back(absl::StrCat("n/", id));
+      break;
+    case v1::RECORD_KIND_OUTCOME:
+      op.writes.push_back(absl::StrCat("x/", id));
+      op.writes.push_back(absl::StrCat("t/", kOutcomeTiePrefix, id));
+      break;
+    default:
+      op.writes.push_back(absl::StrCat("t/", id));
+  }
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    if (kind == v1::RECORD_KIND_ORGANIZATION) {
+      if (auto s = catalog_->CheckOrganizationRemovable(id); !s.ok()) {
+        return s;
+      }
     }
     if (!RecordExists(probe)) {
       return absl::NotFoundError(
           absl::StrCat(RecordKindName(probe), " '", id, "' not found"));
     }
-  }
-  StoreBatch batch;
-  batch.Delete(kind, id);
-  if (auto s = store_->Write(batch); !s.ok()) return s;
-  auto lock = WriteLock();
-  switch (kind) {
-    case v1::RECORD_KIND_ORGANIZATION:
-      return catalog_->RemoveOrganization(id);
-    case v1::RECORD_KIND_CAPABILITY:
-    case v1::RECORD_KIND_NEED:
-      catalog_->RemoveProfile(kind, id);
-      return absl::OkStatus();
-    default:
-      catalog_->RemoveTie(id);
-      return absl::OkStatus();
-  }
+    batch->Delete(kind, id);
+    if (kind == v1::RECORD_KIND_OUTCOME) {
+      batch->Delete(v1::RECORD_KIND_TIE, absl::StrCat(kOutcomeTiePrefix, id));
+    }
+    return absl::OkStatus();
+  };
+  op.apply = [&]() -> absl::Status {
+    switch (kind) {
+      case v1::RECORD_KIND_ORGANIZATION:
+        return catalog_->RemoveOrganization(id);
+      case v1::RECORD_KIND_CAPABILITY:
+      case v1::RECORD_KIND_NEED:
+        catalog_->RemoveProfile(kind, id);
+        return absl::OkStatus();
+      case v1::RECORD_KIND_OUTCOME:
+        catalog_->RemoveOutcome(id);
+        catalog_->RemoveTie(absl::StrCat(kOutcomeTiePrefix, id));
+        return absl::OkStatus();
+      default:
+        catalog_->RemoveTie(id);
+        return absl::OkStatus();
+    }
+  };
+  return Commit(op);
 }
 
 // ---------------------------------------------------------------- reads
@@ -681,8 +980,8 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
                                                const std::string& id) const {
   if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
     return Invalid("kind",
-                   "is required (organization, capability, need, "
-                   "tie)");
+                   "is required (organization, capability, need, tie, "
+                   "outcome)");
   }
   if (auto s = ValidateId(id, "id"); !s.ok()) return s;
   auto lock = ReadLock();
@@ -712,6 +1011,12 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
       *record.mutable_need() = *catalog_->needs().entry(slot).need;
       break;
     }
+    case v1::RECORD_KIND_OUTCOME: {
+      const v1::Outcome* outcome = catalog_->outcome(id);
+      if (outcome == nullptr) return not_found("outcome");
+      *record.mutable_outcome() = *outcome;
+      break;
+    }
     default: {
       const uint32_t i = catalog_->TieIndex(id);
       if (i == kNoIndex) return not_found("tie");
@@ -731,6 +1036,10 @@ v1::StatsResponse MatchingEngine::Stats() const {
   stats.set_model(model_identity_);
   stats.set_capability_index(catalog_->capabilities().index().Describe());
   stats.set_need_index(catalog_->needs().index().Describe());
+  stats.set_outcomes(static_cast<int64_t>(catalog_->outcomes().size()));
+  stats.set_capability_index_recovery(recovery_[0]);
+  stats.set_need_index_recovery(recovery_[1]);
+  stats.set_store_sequence(store_->LatestSequence());
   return stats;
 }
 

@@ -11,10 +11,14 @@
 #ifndef HELIXMATCH_SERVICES_MATCHING_ENGINE_H_
 #define HELIXMATCH_SERVICES_MATCHING_ENGINE_H_
 
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -86,16 +90,45 @@ class MatchingEngine {
   struct Prepared;
   struct Query;
   struct Candidate;
+  // One writer's request in the group-commit queue (see Commit).
+  struct WriteOp {
+    using KeySet = std::unordered_set<std::string>;
+    // Conflict keys: records written (exclusive), organizations whose
+    // existence is relied on, organizations gaining a dependent record.
+    std::vector<std::string> writes, reads, adds;
+    size_t records = 1;
+    // Run by the group's leader under the read lock: checks the write
+    // against the catalog and adds its changes to the batch.
+    std::function<absl::Status(StoreBatch*)> check;
+    // Run under the write lock once the group's batch is durable.
+    std::function<absl::Status()> apply;
+    absl::Status status;
+    bool done = false;  // guarded by queue_mu_
+    bool ConflictsWith(const KeySet& writes, const KeySet& reads,
+                       const KeySet& adds) const;
+  };
+  static constexpr size_t kMaxGroupWrites = 256;
+  static constexpr size_t kMaxGroupRecords = 4096;
   MatchingEngine() = default;
 
   absl::Status LoadCatalog();
   absl::Status LoadProfiles(v1::RecordKind kind);
-  absl::StatusOr<Prepared> Prepare(
-      const v1::Record& record,
+  // Validation and embedding: needs no lock.
+  absl::StatusOr<Prepared> PrepareRecord(const v1::Record& record) const;
+  absl::Status CheckReserved(const v1::Record& record,
+                             absl::string_view path) const;
+  // Checks against the catalog (read lock held); sets p.created.
+  absl::Status CheckReferences(
+      Prepared& p,
       const std::vector<std::string>& organizations_in_batch) const;
   void AddToBatch(const Prepared& p, StoreBatch* batch) const;
   absl::Status Apply(const Prepared& p);
+  absl::Status ApplyAll(const std::vector<Prepared>& prepared);
   bool RecordExists(const v1::Record& record) const;
+  static void AddKeys(const v1::Record& record, WriteOp* op);
+  // Queues `op` and returns once it is durable and applied, or refused.
+  absl::Status Commit(WriteOp& op);
+  void RunGroup(const std::vector<WriteOp*>& group);
 
   absl::StatusOr<Query> ResolveQuery(const v1::RecommendRequest& request) const;
   std::vector<Candidate> ScoreSlots(const Query& query,
@@ -117,6 +150,16 @@ class MatchingEngine {
 
   std::shared_lock<std::shared_mutex> ReadLock() const;
   std::unique_lock<std::shared_mutex> WriteLock() const;
+
+  std::mutex queue_mu_;  // guards queue_, committing_, WriteOp::done
+  std::condition_variable queue_cv_;
+  std::deque<WriteOp*> queue_;
+  bool committing_ = false;
+  // Counters, guarded by write_mu_.
+  int64_t groups_committed_ = 0;
+  int64_t writes_committed_ = 0;
+  int64_t changes_since_save_ = 0;
+  std::string recovery_[2];  // how each index was obtained at start
 
   std::mutex write_mu_;         // serializes writers (check, write, apply)
   mutable std::mutex gate_mu_;  // orders readers behind a waiting writer
