@@ -8,8 +8,11 @@
 // acknowledged content and searchable, every acknowledged delete gone from
 // Get and Recommend. A call that got no answer may or may not have taken
 // effect: it counts neither way, but its record is never written again and
-// a batch must be found whole or not at all. Writers then go on. After the
-// last kill the server is stopped cleanly and checked once more.
+// a batch must be found whole or not at all. Writers then go on. Between
+// some rounds the server is stopped with SIGTERM, so that it saves its
+// vector indexes and later recoveries start from them (half of these stops
+// are cut short by SIGKILL). After the last kill the server is stopped
+// cleanly and checked once more.
 //
 // Progress goes to stderr. stdout ends with two lines, the required one
 // last:
@@ -20,6 +23,7 @@
 #include <bit>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -59,6 +63,7 @@ struct HarnessOptions {
   int search_sample = 200;
   bool search_all = false;
   double startup_kill_share = 0.1;
+  double stop_share = 0.1;
   int rpc_timeout_ms = 10000;
   int startup_timeout_ms = 120000;
 };
@@ -196,6 +201,21 @@ double Median(std::vector<double> values) {
                                 : (values[mid - 1] + values[mid]) / 2;
 }
 
+// Local time with milliseconds, as the server's log lines show it.
+std::string WallClock() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      now.time_since_epoch())
+                      .count() %
+                  1000;
+  return absl::StrFormat("%s.%03d", text, ms);
+}
+
 double MillisecondsOf(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
@@ -210,8 +230,15 @@ class Harness {
 
  private:
   absl::Status Prepare();
-  // Starts the server and waits until it serves; records the time taken.
-  absl::Status Restart(const char* why);
+  // Starts the server and waits until it serves; records the time taken
+  // when the start recovers from a SIGKILL.
+  absl::Status Restart(const char* why, bool after_kill);
+  // Starts the server and kills it again somewhere within a typical start.
+  absl::Status CrashDuringStart();
+  // Stops the server with SIGTERM (it saves its vector indexes, so the next
+  // crash recovers by loading them and replaying the store's log), or kills
+  // it while it stops; then restarts and checks it.
+  absl::Status StopBetweenRounds(int round);
   CheckCounts Check(int round, bool search_all);
   void PrintSummary(int kills) const;
   std::vector<WriteLedger*> Ledgers();
@@ -230,6 +257,9 @@ class Harness {
   std::vector<double> recovery_ms_;
   Clock::duration writing_time_{};
   int startup_kills_ = 0;
+  int clean_stops_ = 0;
+  int shutdown_kills_ = 0;
+  double stop_ms_ = 100;  // how long the last clean stop took
 };
 
 absl::Status Harness::Prepare() {
@@ -281,16 +311,63 @@ absl::Status Harness::Prepare() {
   return absl::OkStatus();
 }
 
-absl::Status Harness::Restart(const char* why) {
+absl::Status Harness::Restart(const char* why, bool after_kill) {
   // A marker in the server log, so each start's lines can be told apart.
   std::ofstream(command_.log_file, std::ios::app)
-      << "---- crash harness: start " << ++starts_ << " (" << why << ") ----\n";
+      << "---- crash harness: start " << ++starts_ << " at " << WallClock()
+      << " (" << why << ") ----\n";
   auto server = ServerProcess::Spawn(command_);
   if (!server.ok()) return server.status();
   server_ = std::move(*server);
   auto took = server_->AwaitServing(Milliseconds(options_.startup_timeout_ms));
   if (!took.ok()) return took.status();
-  recovery_ms_.push_back(MillisecondsOf(*took));
+  if (after_kill) recovery_ms_.push_back(MillisecondsOf(*took));
+  return absl::OkStatus();
+}
+
+absl::Status Harness::CrashDuringStart() {
+  const double typical = recovery_ms_.empty() ? 200.0 : Median(recovery_ms_);
+  auto spawned = ServerProcess::Spawn(command_);
+  if (!spawned.ok()) return spawned.status();
+  server_ = std::move(*spawned);
+  std::this_thread::sleep_for(Milliseconds(static_cast<int>(
+      std::uniform_real_distribution<double>(0, typical)(rng_))));
+  ++startup_kills_;
+  return server_->Kill();
+}
+
+absl::Status Harness::StopBetweenRounds(int round) {
+  const bool interrupt = std::bernoulli_distribution(0.5)(rng_);
+  if (interrupt) {
+    server_->RequestStop();
+    std::this_thread::sleep_for(Milliseconds(static_cast<int>(
+        std::uniform_real_distribution<double>(0, stop_ms_)(rng_))));
+    if (auto s = server_->Kill(); !s.ok()) return s;
+    ++shutdown_kills_;
+  } else {
+    const auto started = Clock::now();
+    if (auto s = server_->Stop(Milliseconds(options_.startup_timeout_ms));
+        !s.ok()) {
+      return s;
+    }
+    stop_ms_ = MillisecondsOf(Clock::now() - started);
+    ++clean_stops_;
+  }
+  if (auto s = Restart(
+          interrupt ? "after SIGKILL while stopping" : "after a clean stop",
+          interrupt);
+      !s.ok()) {
+    return s;
+  }
+  const CheckCounts c = Check(round, options_.search_all);
+  spdlog::info(
+      "round {}: {}; checked {} records, searched {}: lost {}, resurrected "
+      "{}, other errors {}",
+      round,
+      interrupt ? "killed while stopping (saving its indexes)"
+                : absl::StrFormat("stopped cleanly in %.0f ms", stop_ms_),
+      c.checked, c.searched, c.lost(), c.resurrected,
+      c.wrong_content + c.torn_batches + c.rpc_errors);
   return absl::OkStatus();
 }
 
@@ -330,9 +407,7 @@ int Harness::Run() {
     threads.emplace_back(RunWriter, std::ref(*writer), std::ref(gate),
                          std::ref(unexpected_failures_));
   }
-  absl::Status fatal = Restart("first start");
-  // The first start is not a recovery.
-  recovery_ms_.clear();
+  absl::Status fatal = Restart("first start", false);
   int kills = 0;
   for (int round = 1; fatal.ok() && round <= options_.kills; ++round) {
     auto stub = v1::MatchService::NewStub(server_->channel());
@@ -350,22 +425,10 @@ int Harness::Run() {
     ++kills;
 
     if (std::bernoulli_distribution(options_.startup_kill_share)(rng_)) {
-      // A crash during recovery: somewhere within a typical start-up.
-      const double typical =
-          recovery_ms_.empty() ? 200.0 : Median(recovery_ms_);
-      auto spawned = ServerProcess::Spawn(command_);
-      if (!spawned.ok()) {
-        fatal = spawned.status();
-        break;
-      }
-      server_ = std::move(*spawned);
-      std::this_thread::sleep_for(Milliseconds(static_cast<int>(
-          std::uniform_real_distribution<double>(0, typical)(rng_))));
-      fatal = server_->Kill();
-      ++startup_kills_;
+      fatal = CrashDuringStart();
       if (!fatal.ok()) break;
     }
-    fatal = Restart("after SIGKILL");
+    fatal = Restart("after SIGKILL", true);
     if (!fatal.ok()) break;
 
     const bool search_all = options_.search_all || round == options_.kills;
@@ -382,6 +445,10 @@ int Harness::Run() {
         round, options_.kills, delay_ms, acked, unconfirmed,
         recovery_ms_.back(), c.checked, c.searched, c.lost(), c.resurrected,
         c.wrong_content + c.torn_batches + c.rpc_errors);
+    if (round < options_.kills &&
+        std::bernoulli_distribution(options_.stop_share)(rng_)) {
+      fatal = StopBetweenRounds(round);
+    }
   }
   gate.Finish();
   for (auto& t : threads) t.join();
@@ -390,9 +457,8 @@ int Harness::Run() {
     // A clean stop saves the indexes; the next start loads them instead of
     // recovering. The data must be the same either way.
     fatal = server_->Stop(Milliseconds(options_.startup_timeout_ms));
-    if (fatal.ok()) fatal = Restart("after a clean stop");
+    if (fatal.ok()) fatal = Restart("after a clean stop", false);
     if (fatal.ok()) {
-      recovery_ms_.pop_back();  // not a crash recovery
       const CheckCounts c = Check(options_.kills + 1, /*search_all=*/true);
       spdlog::info(
           "after a clean stop and start: checked {} records, searched {}: "
@@ -438,13 +504,15 @@ void Harness::PrintSummary(int kills) const {
           : *std::max_element(recovery_ms_.begin(), recovery_ms_.end());
   std::printf(
       "recovery_ms_median=%.0f recovery_ms_max=%.0f writes_per_s=%.0f "
-      "writers=%d seed=%llu startup_kills=%d unconfirmed_writes=%lld "
+      "writers=%d seed=%llu startup_kills=%d clean_stops=%d "
+      "shutdown_kills=%d unconfirmed_writes=%lld "
       "missing=%lld stale=%lld unsearchable=%lld wrong_content=%lld "
       "torn_batches=%lld check_errors=%lld writer_errors=%lld search=%s\n",
       Median(recovery_ms_), max_ms,
       seconds > 0 ? static_cast<double>(acked_writes) / seconds : 0.0,
       options_.writers, static_cast<unsigned long long>(options_.seed),
-      startup_kills_, static_cast<long long>(unconfirmed),
+      startup_kills_, clean_stops_, shutdown_kills_,
+      static_cast<long long>(unconfirmed),
       static_cast<long long>(totals_.missing),
       static_cast<long long>(totals_.stale),
       static_cast<long long>(totals_.unsearchable),
@@ -509,6 +577,12 @@ int main(int argc, char** argv) {
   app.add_option("--startup-kill-share", options.startup_kill_share,
                  "Share of restarts that are killed once more while "
                  "starting")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--stop-share", options.stop_share,
+                 "Share of rounds after which the server is stopped with "
+                 "SIGTERM (it saves its indexes, so later recoveries replay "
+                 "from them); half of these stops are cut short by SIGKILL")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   app.add_option("--rpc-timeout-ms", options.rpc_timeout_ms,

@@ -179,9 +179,13 @@ absl::Status ServerProcess::Kill() {
   return absl::OkStatus();
 }
 
+void ServerProcess::RequestStop() {
+  if (pid_ >= 0) ::kill(pid_, SIGTERM);
+}
+
 absl::Status ServerProcess::Stop(std::chrono::milliseconds timeout) {
   if (pid_ < 0) return absl::OkStatus();
-  ::kill(pid_, SIGTERM);
+  RequestStop();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int wait_status = 0;
   while (!Reaped(&wait_status)) {

@@ -47,6 +47,8 @@ class ServerProcess {
   // A clean stop: SIGTERM, then waits up to `timeout` for exit status 0
   // (SIGKILL after the timeout, and an error).
   absl::Status Stop(std::chrono::milliseconds timeout);
+  // Sends SIGTERM and returns at once (Stop or Kill reaps the child).
+  void RequestStop();
 
   pid_t pid() const { return pid_; }
   // Valid after AwaitServing returned OK.
