@@ -20,7 +20,10 @@
 //   kills=N acked_writes=N lost_writes=N acked_deletes=N resurrected=N
 // Exit status: 0 when nothing was lost, resurrected or otherwise wrong;
 // 1 when something was (the work folder is kept); 2 for bad usage.
+#include <algorithm>
+#include <atomic>
 #include <bit>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
@@ -77,11 +80,12 @@ class RoundGate {
     v1::MatchService::Stub* stub;  // valid until the writer parks
   };
 
-  // Writers: the next open round after `previous`, or nullopt at the end.
+  // Writers: the round after `previous`, or nullopt at the end. The round
+  // may be closed already (a writer that woke late): the writer parks for
+  // it all the same, which is what the controller waits for.
   std::optional<Round> AwaitRound(int previous) {
     std::unique_lock lock(mu_);
-    changed_.wait(lock,
-                  [&] { return finished_ || (open_ && round_ > previous); });
+    changed_.wait(lock, [&] { return finished_ || round_ > previous; });
     if (finished_) return std::nullopt;
     return Round{round_, stub_};
   }
@@ -259,7 +263,8 @@ class Harness {
   int startup_kills_ = 0;
   int clean_stops_ = 0;
   int shutdown_kills_ = 0;
-  double stop_ms_ = 100;  // how long the last clean stop took
+  double stop_ms_ = 100;  // how long the last clean stop took (a guess
+                          // before the first)
 };
 
 absl::Status Harness::Prepare() {
@@ -274,7 +279,12 @@ absl::Status Harness::Prepare() {
     temporary_work_dir_ = true;
   } else {
     work_dir_ = options_.work_dir;
-    std::filesystem::create_directories(work_dir_);
+    std::error_code error;
+    std::filesystem::create_directories(work_dir_, error);
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat("creating '", work_dir_, "': ", error.message()));
+    }
   }
   command_.data_dir = work_dir_ + "/db";
   command_.port_file = work_dir_ + "/port";
