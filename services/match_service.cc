@@ -111,6 +111,15 @@ grpc::Status MatchServiceImpl::Stats(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status MatchServiceImpl::Backup(grpc::ServerContext*,
+                                      const v1::BackupRequest* request,
+                                      v1::BackupResponse* response) {
+  auto result = engine_->Backup(request->folder());
+  if (!result.ok()) return ToGrpc(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
 absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
     MatchingEngine* engine, const std::string& address) {
   grpc::EnableDefaultHealthCheckService(true);

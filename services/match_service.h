@@ -43,6 +43,8 @@ class MatchServiceImpl final : public v1::MatchService::Service {
                        v1::ExplainResponse*) override;
   grpc::Status Stats(grpc::ServerContext*, const v1::StatsRequest*,
                      v1::StatsResponse*) override;
+  grpc::Status Backup(grpc::ServerContext*, const v1::BackupRequest*,
+                      v1::BackupResponse*) override;
 
  private:
   MatchingEngine* engine_;  // not owned

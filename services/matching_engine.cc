@@ -216,7 +216,8 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
 }
 
 MatchingEngine::~MatchingEngine() {
-  if (store_ != nullptr && catalog_ != nullptr) {
+  if (store_ != nullptr && catalog_ != nullptr &&
+      options_.save_indexes_on_close) {
     if (auto s = SaveIndexes(); !s.ok()) {
       spdlog::warn("saving vector indexes on shutdown failed: {}",
                    std::string(s.message()));
@@ -417,17 +418,55 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
 
 absl::Status MatchingEngine::SaveIndexes() {
   std::lock_guard<std::mutex> write_lock(write_mu_);
+  if (auto s = SaveIndexesLocked(dir_); !s.ok()) return s;
+  changes_since_save_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status MatchingEngine::SaveIndexesLocked(const DataDir& dir) {
   auto read_lock = ReadLock();
   for (auto kind : {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
     const ProfileSet& set = catalog_->profiles(kind);
     VectorIndexFileInfo info;
     info.store_sequence = store_->LatestSequence();
     info.slot_ids = set.SlotIds();
-    if (auto s = set.index().Save(dir_.IndexPath(kind), info); !s.ok()) {
+    if (auto s = set.index().Save(dir.IndexPath(kind), info); !s.ok()) {
       return s;
     }
   }
   return absl::OkStatus();
+}
+
+int64_t MatchingEngine::ChangesSinceSave() const {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  return changes_since_save_;
+}
+
+absl::StatusOr<v1::BackupResponse> MatchingEngine::Backup(
+    const std::string& folder) {
+  if (folder.empty()) return Invalid("folder", "is required");
+  std::error_code error;
+  if (std::filesystem::exists(folder, error)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("folder: '", folder, "' already exists"));
+  }
+  const DataDir target{folder};
+  std::filesystem::create_directories(target.IndexFolder(), error);
+  if (error) {
+    return absl::UnavailableError(absl::StrCat(
+        "creating '", target.IndexFolder(), "': ", error.message()));
+  }
+  // No write runs while write_mu_ is held, so the checkpoint and the
+  // indexes reflect the same sequence.
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  if (auto s = store_->Checkpoint(target.StorePath()); !s.ok()) return s;
+  if (auto s = SaveIndexesLocked(target); !s.ok()) return s;
+  v1::BackupResponse response;
+  response.set_folder(folder);
+  response.set_store_sequence(store_->LatestSequence());
+  spdlog::info("backup written to {} at store sequence {}", folder,
+               response.store_sequence());
+  return response;
 }
 
 int MatchingEngine::CurrentYear() const {
@@ -1027,8 +1066,14 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
 }
 
 v1::StatsResponse MatchingEngine::Stats() const {
-  auto lock = ReadLock();
   v1::StatsResponse stats;
+  {
+    // Lock order is write_mu_, then the catalog lock: never the reverse.
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    stats.set_writes_committed(writes_committed_);
+    stats.set_write_groups(groups_committed_);
+  }
+  auto lock = ReadLock();
   stats.set_organizations(catalog_->live_organizations());
   stats.set_capabilities(catalog_->capabilities().live());
   stats.set_needs(catalog_->needs().live());

@@ -46,6 +46,9 @@ struct EngineOptions {
   RankingWeights weights;
   // Year trust recency is measured from; 0 = the current calendar year.
   int reference_year = 0;
+  // Save the vector indexes when the engine is destroyed (a clean stop).
+  // Tests turn it off to leave the files as a crash would.
+  bool save_indexes_on_close = true;
   // Preloaded word vectors (tests share one table); overrides the path.
   std::shared_ptr<const WordVectors> word_vectors;
 };
@@ -83,6 +86,13 @@ class MatchingEngine {
 
   // Writes both vector indexes to their files (also done on destruction).
   absl::Status SaveIndexes();
+  // Changes written since the indexes were last saved.
+  int64_t ChangesSinceSave() const;
+
+  // Copies the store (a RocksDB checkpoint) and both indexes into
+  // `folder`, which must not exist, between two writes: the copy is a data
+  // folder that opens with every write acknowledged before the call.
+  absl::StatusOr<v1::BackupResponse> Backup(const std::string& folder);
 
   const std::string& model_identity() const { return model_identity_; }
 
@@ -112,6 +122,8 @@ class MatchingEngine {
   MatchingEngine() = default;
 
   absl::Status LoadCatalog();
+  // With write_mu_ held.
+  absl::Status SaveIndexesLocked(const DataDir& dir);
   absl::Status LoadProfiles(v1::RecordKind kind);
   // Validation and embedding: needs no lock.
   absl::StatusOr<Prepared> PrepareRecord(const v1::Record& record) const;
@@ -161,7 +173,7 @@ class MatchingEngine {
   int64_t changes_since_save_ = 0;
   std::string recovery_[2];  // how each index was obtained at start
 
-  std::mutex write_mu_;         // serializes writers (check, write, apply)
+  mutable std::mutex write_mu_;  // serializes commits (check, write, apply)
   mutable std::mutex gate_mu_;  // orders readers behind a waiting writer
   mutable std::shared_mutex catalog_mu_;
   std::unique_ptr<Catalog> catalog_;  // guarded by catalog_mu_
