@@ -29,6 +29,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -243,6 +244,8 @@ class Harness {
   // crash recovers by loading them and replaying the store's log), or kills
   // it while it stops; then restarts and checks it.
   absl::Status StopBetweenRounds(int round);
+  // Counts how the server says it obtained its vector indexes.
+  void TallyIndexRecovery();
   CheckCounts Check(int round, bool search_all);
   void PrintSummary(int kills) const;
   std::vector<WriteLedger*> Ledgers();
@@ -263,6 +266,7 @@ class Harness {
   int startup_kills_ = 0;
   int clean_stops_ = 0;
   int shutdown_kills_ = 0;
+  std::map<std::string, int> index_recoveries_;  // per index, per restart
   double stop_ms_ = 100;  // how long the last clean stop took (a guess
                           // before the first)
 };
@@ -331,8 +335,26 @@ absl::Status Harness::Restart(const char* why, bool after_kill) {
   server_ = std::move(*server);
   auto took = server_->AwaitServing(Milliseconds(options_.startup_timeout_ms));
   if (!took.ok()) return took.status();
-  if (after_kill) recovery_ms_.push_back(MillisecondsOf(*took));
+  if (after_kill) {
+    recovery_ms_.push_back(MillisecondsOf(*took));
+    TallyIndexRecovery();
+  }
   return absl::OkStatus();
+}
+
+void Harness::TallyIndexRecovery() {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       Milliseconds(options_.rpc_timeout_ms));
+  v1::StatsResponse stats;
+  auto stub = v1::MatchService::NewStub(server_->channel());
+  if (!stub->Stats(&context, v1::StatsRequest(), &stats).ok()) return;
+  for (const std::string* how :
+       {&stats.capability_index_recovery(), &stats.need_index_recovery()}) {
+    // "loaded", "replayed N ... since sequence S" or "rebuilt: <reason>".
+    const std::string mode = how->substr(0, how->find_first_of(" :"));
+    ++index_recoveries_[mode.empty() ? "unreported" : mode];
+  }
 }
 
 absl::Status Harness::CrashDuringStart() {
@@ -504,6 +526,11 @@ void Harness::PrintSummary(int kills) const {
     unconfirmed += w->ledger().unconfirmed_writes();
   }
   const double seconds = std::chrono::duration<double>(writing_time_).count();
+  std::string recoveries;
+  for (const auto& [mode, count] : index_recoveries_) {
+    absl::StrAppend(&recoveries, recoveries.empty() ? "" : ",", mode, ":",
+                    count);
+  }
   const std::string search =
       options_.search_all ? std::string("all")
                           : absl::StrCat("changed+", options_.search_sample,
@@ -517,7 +544,8 @@ void Harness::PrintSummary(int kills) const {
       "writers=%d seed=%llu startup_kills=%d clean_stops=%d "
       "shutdown_kills=%d unconfirmed_writes=%lld "
       "missing=%lld stale=%lld unsearchable=%lld wrong_content=%lld "
-      "torn_batches=%lld check_errors=%lld writer_errors=%lld search=%s\n",
+      "torn_batches=%lld check_errors=%lld writer_errors=%lld "
+      "index_recoveries=%s search=%s\n",
       Median(recovery_ms_), max_ms,
       seconds > 0 ? static_cast<double>(acked_writes) / seconds : 0.0,
       options_.writers, static_cast<unsigned long long>(options_.seed),
@@ -529,7 +557,8 @@ void Harness::PrintSummary(int kills) const {
       static_cast<long long>(totals_.wrong_content),
       static_cast<long long>(totals_.torn_batches),
       static_cast<long long>(totals_.rpc_errors),
-      static_cast<long long>(unexpected_failures_.load()), search.c_str());
+      static_cast<long long>(unexpected_failures_.load()),
+      recoveries.empty() ? "none" : recoveries.c_str(), search.c_str());
   std::printf(
       "kills=%d acked_writes=%lld lost_writes=%lld acked_deletes=%lld "
       "resurrected=%lld\n",
