@@ -249,6 +249,8 @@ class Harness {
   CheckCounts Check(int round, bool search_all);
   void PrintSummary(int kills) const;
   std::vector<WriteLedger*> Ledgers();
+  // Failed writes while the server was up, plus contradictory answers.
+  int64_t WriterErrors() const;
 
   const HarnessOptions options_;
   std::mt19937_64 rng_;
@@ -409,6 +411,12 @@ std::vector<WriteLedger*> Harness::Ledgers() {
   return ledgers;
 }
 
+int64_t Harness::WriterErrors() const {
+  int64_t errors = unexpected_failures_.load();
+  for (const auto& w : writers_) errors += w->wrong_answers();
+  return errors;
+}
+
 CheckCounts Harness::Check(int round, bool search_all) {
   CheckOptions check;
   check.round = round;
@@ -505,8 +513,7 @@ int Harness::Run() {
                   std::string(fatal.message()));
   }
   PrintSummary(kills);
-  const bool passed = fatal.ok() && totals_.clean() &&
-                      unexpected_failures_.load() == 0 &&
+  const bool passed = fatal.ok() && totals_.clean() && WriterErrors() == 0 &&
                       kills == options_.kills;
   if (passed && temporary_work_dir_) {
     std::error_code ignored;
@@ -557,7 +564,7 @@ void Harness::PrintSummary(int kills) const {
       static_cast<long long>(totals_.wrong_content),
       static_cast<long long>(totals_.torn_batches),
       static_cast<long long>(totals_.rpc_errors),
-      static_cast<long long>(unexpected_failures_.load()),
+      static_cast<long long>(WriterErrors()),
       recoveries.empty() ? "none" : recoveries.c_str(), search.c_str());
   std::printf(
       "kills=%d acked_writes=%lld lost_writes=%lld acked_deletes=%lld "

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch::crash {
@@ -93,8 +94,9 @@ grpc::Status RecordWriter::Step(v1::MatchService::Stub& stub, int round) {
   }
   if (roll < 68) return NewTie(stub, round);
   if (roll < 78 && !profiles_.empty()) return ReplaceProfile(stub, round);
-  if (roll < 87 && !profiles_.empty())
+  if (roll < 87 && !profiles_.empty()) {
     return DeleteFrom(profiles_, stub, round);
+  }
   if (roll < 91 && !ties_.empty()) return DeleteFrom(ties_, stub, round);
   return NewBatch(stub, round);
 }
@@ -120,8 +122,17 @@ grpc::Status RecordWriter::Upsert(v1::MatchService::Stub& stub, int round,
   v1::UpsertRequest request;
   *request.mutable_record() = content;
   v1::UpsertResponse response;
+  // Ids are fresh, so only a replacement finds the record in place.
+  const bool replacement = record.fate == Fate::kLive;
   const grpc::Status status = stub.Upsert(&context, request, &response);
   if (status.ok()) {
+    if (response.created() == replacement) {
+      ++wrong_answers_;
+      spdlog::error("round {}: Upsert of {} answered created={}: {}", round,
+                    record.id, response.created(),
+                    replacement ? "the acknowledged record was gone"
+                                : "a record with this fresh id existed");
+    }
     ledger_.WriteAcked(record, content, round);
   } else {
     ledger_.WriteUnconfirmed(record, content);
@@ -222,6 +233,13 @@ grpc::Status RecordWriter::NewBatch(v1::MatchService::Stub& stub, int round) {
   SetDeadline(&context);
   v1::BatchUpsertResponse response;
   const grpc::Status status = stub.BatchUpsert(&context, request, &response);
+  if (status.ok() && (response.created() != size || response.replaced() != 0)) {
+    ++wrong_answers_;
+    spdlog::error(
+        "round {}: BatchUpsert of {} new records answered created={} "
+        "replaced={}",
+        round, size, response.created(), response.replaced());
+  }
   // Batch ids are unique across writers.
   const int64_t batch = (int64_t{index_} << 40) | serial_;
   for (auto& [record, content] : members) {

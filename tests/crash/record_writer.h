@@ -37,6 +37,11 @@ class RecordWriter {
   // killed treats the status as an error).
   grpc::Status Step(v1::MatchService::Stub& stub, int round);
 
+  // Acknowledged upserts whose answer contradicts the ledger: `created`
+  // for a record that was acknowledged and not deleted (it was lost), or
+  // not `created` for a fresh id.
+  int64_t wrong_answers() const { return wrong_answers_; }
+
   WriteLedger& ledger() { return ledger_; }
   const WriteLedger& ledger() const { return ledger_; }
 
@@ -71,6 +76,7 @@ class RecordWriter {
   const std::chrono::milliseconds rpc_timeout_;
   std::mt19937_64 rng_;
   int64_t serial_ = 0;
+  int64_t wrong_answers_ = 0;
   WriteLedger ledger_;
   // Acknowledged records the writer may still use; pointers into ledger_.
   std::vector<TrackedRecord*> universities_;  // owners of capabilities
