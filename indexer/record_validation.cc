@@ -1,5 +1,6 @@
 #include "indexer/record_validation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
@@ -493,7 +494,13 @@ std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome) {
   tie.set_channel(channel);
   tie.set_year(outcome.year());
   tie.set_origin(v1::TIE_ORIGIN_SELF_INITIATED);
-  tie.set_reference(absl::StrCat("recorded outcome '", outcome.id(), "'"));
+  std::string what = absl::AsciiStrToLower(
+      v1::OutcomeKind_Name(outcome.kind()).substr(sizeof("OUTCOME_KIND_") - 1));
+  std::replace(what.begin(), what.end(), '_', ' ');
+  tie.set_reference(absl::StrCat(what, " (", outcome.year(), "), outcome '",
+                                 outcome.id(), "'",
+                                 outcome.note().empty() ? "" : ": ",
+                                 outcome.note()));
   return tie;
 }
 

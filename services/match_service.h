@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "services/matching_engine.h"
+#include "services/principals.h"
 
 namespace helixmatch {
 
@@ -24,7 +25,9 @@ grpc::Status ToGrpc(const absl::Status& status);
 
 class MatchServiceImpl final : public v1::MatchService::Service {
  public:
-  explicit MatchServiceImpl(MatchingEngine* engine) : engine_(engine) {}
+  // `principals` null: no tokens file, every caller is an operator.
+  MatchServiceImpl(MatchingEngine* engine, const PrincipalTable* principals)
+      : engine_(engine), principals_(principals) {}
 
   grpc::Status Upsert(grpc::ServerContext*, const v1::UpsertRequest*,
                       v1::UpsertResponse*) override;
@@ -45,17 +48,45 @@ class MatchServiceImpl final : public v1::MatchService::Service {
                      v1::StatsResponse*) override;
   grpc::Status Backup(grpc::ServerContext*, const v1::BackupRequest*,
                       v1::BackupResponse*) override;
+  grpc::Status ScreenProposal(grpc::ServerContext*,
+                              const v1::ScreenProposalRequest*,
+                              v1::ScreeningReport*) override;
+  grpc::Status ScreenProposals(
+      grpc::ServerContext*, grpc::ServerReader<v1::ScreenProposalRequest>*,
+      v1::ScreenProposalsResponse*) override;
+  grpc::Status PlanPathway(grpc::ServerContext*,
+                           const v1::PlanPathwayRequest*,
+                           v1::Pathway*) override;
+  grpc::Status ListProgrammes(grpc::ServerContext*,
+                              const v1::ListProgrammesRequest*,
+                              v1::ListProgrammesResponse*) override;
+  grpc::Status RecordOutcome(grpc::ServerContext*,
+                             const v1::RecordOutcomeRequest*,
+                             v1::RecordOutcomeResponse*) override;
+  grpc::Status DeclineReasons(grpc::ServerContext*,
+                              const v1::DeclineReasonsRequest*,
+                              v1::DeclineReasonsResponse*) override;
 
  private:
-  MatchingEngine* engine_;  // not owned
+  // The caller, from `authorization: Bearer TOKEN` metadata.
+  absl::StatusOr<Principal> Authenticate(grpc::ServerContext* context) const;
+  // AuthorizeWrite on the record and, when it replaces one, on the
+  // record it replaces (an organization cannot take over another's id).
+  absl::Status AuthorizeUpsert(const Principal& principal,
+                               const v1::Record& record) const;
+
+  MatchingEngine* engine_;               // not owned
+  const PrincipalTable* principals_;     // not owned; may be null
 };
 
 // A running gRPC server over an engine (not owned; must outlive it).
 class MatchServer {
  public:
   // Listens on `address` ("127.0.0.1:0" picks a free port).
+  // `principals` (not owned, may be null) must outlive the server.
   static absl::StatusOr<std::unique_ptr<MatchServer>> Start(
-      MatchingEngine* engine, const std::string& address);
+      MatchingEngine* engine, const std::string& address,
+      const PrincipalTable* principals = nullptr);
   ~MatchServer();
 
   int port() const { return port_; }

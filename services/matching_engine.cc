@@ -18,6 +18,7 @@
 #include "indexer/text_analyzer.h"
 #include "services/barrier_model.h"
 #include "services/engagement_ladder.h"
+#include "services/engine_internal.h"
 #include "spdlog/spdlog.h"
 
 namespace helixmatch {
@@ -27,30 +28,6 @@ struct MatchingEngine::Prepared {
   std::vector<float> vector;  // capabilities and needs
   std::optional<v1::Tie> tie;  // the tie an outcome becomes
   bool created = true;
-};
-
-// A resolved Recommend query.
-struct MatchingEngine::Query {
-  v1::Direction direction;
-  const ProfileSet* target = nullptr;
-  std::vector<float> vector;
-  std::vector<uint32_t> terms;         // distinct term ids
-  std::vector<double> term_idf;        // BM25 idf per term, over the target
-  double bm25_max = 0;                 // score of a doc matching every term
-  uint32_t requester = kNoIndex;       // organization asking
-  const v1::FirmNeed* need = nullptr;  // query record, if any
-  const v1::CapabilityProfile* capability = nullptr;
-  v1::Filter filter;
-  bool programme_requester = false;
-  std::unordered_set<uint32_t> partners;  // of the requester, by tie
-};
-
-struct MatchingEngine::Candidate {
-  uint32_t slot;
-  double dense = 0;
-  double lexical = 0;
-  double fit = 0;
-  std::vector<std::pair<double, uint32_t>> matched;  // (weight, term)
 };
 
 namespace {
@@ -188,6 +165,13 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
     auto vectors = WordVectors::Load(options.word_vectors_path);
     if (!vectors.ok()) return vectors.status();
     engine->word_vectors_ = std::move(*vectors);
+  }
+  if (!options.programmes_path.empty()) {
+    auto programmes = ProgrammeRegistry::Load(options.programmes_path);
+    if (!programmes.ok()) return programmes.status();
+    engine->programmes_ = std::move(*programmes);
+    spdlog::info("{} programme rule sets loaded from {}",
+                 engine->programmes_.size(), options.programmes_path);
   }
   auto store = RecordStore::Open(engine->dir_.StorePath());
   if (!store.ok()) return store.status();
@@ -1178,15 +1162,8 @@ absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(
                                  " bytes, the limit is ", kMaxQueryTextBytes));
       }
       q.direction = request.direction();
-      const auto tokens = Tokenize(request.text());
       int known = 0;
-      q.vector = embedder_->Embed(tokens, &known);
-      for (const auto& t : tokens) {
-        const uint32_t id = catalog_->terms().Find(t);
-        if (id != kNoIndex) q.terms.push_back(id);
-      }
-      std::sort(q.terms.begin(), q.terms.end());
-      q.terms.erase(std::unique(q.terms.begin(), q.terms.end()), q.terms.end());
+      FillTextQuery(Tokenize(request.text()), &q, &known);
       if (known == 0 && q.terms.empty()) {
         return Invalid("text",
                        "has no word the model or the indexed corpus knows");
@@ -1229,19 +1206,38 @@ absl::StatusOr<MatchingEngine::Query> MatchingEngine::ResolveQuery(
         catalog_->organization(q.requester).record->kind() ==
         v1::ORGANIZATION_KIND_GOVERNMENT_PROGRAMME;
   }
-  q.target = q.direction == v1::DIRECTION_NEED_TO_CAPABILITIES
-                 ? &catalog_->capabilities()
-                 : &catalog_->needs();
-  // BM25 idf over the target set.
-  const double n = static_cast<double>(std::max<int64_t>(1, q.target->live()));
-  const double k1 = options_.weights.bm25_k1;
-  for (uint32_t term : q.terms) {
-    const double df = q.target->DocumentFrequency(term);
-    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-    q.term_idf.push_back(idf);
-    q.bm25_max += idf * (k1 + 1);
-  }
+  PrepareQueryScoring(&q);
   return q;
+}
+
+void MatchingEngine::FillTextQuery(const std::vector<std::string>& tokens,
+                                   Query* q, int* known_words) const {
+  q->vector = embedder_->Embed(tokens, known_words);
+  for (const auto& t : tokens) {
+    const uint32_t id = catalog_->terms().Find(t);
+    if (id != kNoIndex) q->terms.push_back(id);
+  }
+  std::sort(q->terms.begin(), q->terms.end());
+  q->terms.erase(std::unique(q->terms.begin(), q->terms.end()),
+                 q->terms.end());
+}
+
+// Sets the target set from the direction and the BM25 idf of the terms.
+void MatchingEngine::PrepareQueryScoring(Query* q) const {
+  q->target = q->direction == v1::DIRECTION_NEED_TO_CAPABILITIES
+                  ? &catalog_->capabilities()
+                  : &catalog_->needs();
+  const double n =
+      static_cast<double>(std::max<int64_t>(1, q->target->live()));
+  const double k1 = options_.weights.bm25_k1;
+  q->term_idf.clear();
+  q->bm25_max = 0;
+  for (uint32_t term : q->terms) {
+    const double df = q->target->DocumentFrequency(term);
+    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    q->term_idf.push_back(idf);
+    q->bm25_max += idf * (k1 + 1);
+  }
 }
 
 std::vector<MatchingEngine::Candidate> MatchingEngine::ScoreSlots(

@@ -28,6 +28,7 @@
 #include "indexer/embedder.h"
 #include "indexer/record_store.h"
 #include "services/catalog.h"
+#include "services/programme_rules.h"
 #include "services/ranking.h"
 
 namespace helixmatch {
@@ -44,6 +45,9 @@ struct EngineOptions {
   std::string word_vectors_path;
   VectorIndexOptions index;
   RankingWeights weights;
+  // Programme rules: a YAML file or a folder of them (programme_rules.h);
+  // empty: no programmes (screening is refused).
+  std::string programmes_path;
   // Year trust recency is measured from; 0 = the current calendar year.
   int reference_year = 0;
   // Save the vector indexes when the engine is destroyed (a clean stop).
@@ -83,6 +87,26 @@ class MatchingEngine {
   v1::StatsResponse Stats() const;
   // Whether the organization has at least one live capability profile.
   bool HasProfiles(const std::string& organization_id) const;
+
+  // Programme pre-screening (screening.cc). Read-only.
+  // FAILED_PRECONDITION when the engine has no programme rules; errors on
+  // the proposal name the field ("proposal.firm_id: ...").
+  absl::StatusOr<v1::ScreeningReport> ScreenProposal(
+      const v1::Proposal& proposal) const;
+  // Screens each proposal; bad ones are reported by position, the others
+  // ranked (eligible first, then by readiness). Also flags a pair that
+  // appears in more than one proposal of the batch.
+  absl::StatusOr<v1::ScreenProposalsResponse> ScreenProposals(
+      const std::vector<v1::Proposal>& proposals) const;
+  absl::StatusOr<v1::Pathway> PlanPathway(
+      const v1::PlanPathwayRequest& request) const;
+  std::vector<v1::ProgrammeRules> Programmes() const;
+
+  // The outcome loop. Stores the outcome (and the tie it becomes).
+  absl::StatusOr<v1::RecordOutcomeResponse> RecordOutcome(
+      const v1::Outcome& outcome);
+  absl::StatusOr<v1::DeclineReasonsResponse> DeclineReasons(
+      const std::string& organization_id) const;
 
   // Writes both vector indexes to their files (also done on destruction).
   absl::Status SaveIndexes();
@@ -152,6 +176,12 @@ class MatchingEngine {
                                  bool first_is_pinned = false,
                                  bool score_only = false) const;
   int CurrentYear() const;
+  // A free-text query over `target` (capabilities or needs).
+  void FillTextQuery(const std::vector<std::string>& tokens, Query* q,
+                     int* known_words) const;
+  void PrepareQueryScoring(Query* q) const;
+  absl::StatusOr<v1::ScreeningReport> ScreenLocked(
+      const v1::Proposal& proposal) const;
 
   EngineOptions options_;
   DataDir dir_;
@@ -159,6 +189,7 @@ class MatchingEngine {
   std::shared_ptr<const WordVectors> word_vectors_;
   std::unique_ptr<Embedder> embedder_;
   std::string model_identity_;
+  ProgrammeRegistry programmes_;
 
   std::shared_lock<std::shared_mutex> ReadLock() const;
   std::unique_lock<std::shared_mutex> WriteLock() const;

@@ -5,7 +5,11 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <string>
 
@@ -13,6 +17,7 @@
 #include "indexer/default_paths.h"
 #include "services/match_service.h"
 #include "services/matching_engine.h"
+#include "services/principals.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
@@ -39,6 +44,20 @@ int main(int argc, char** argv) {
                  "Write the port actually bound to this file");
   app.add_option("--reference-year", options.reference_year,
                  "Year trust recency is measured from (0: this year)");
+  app.add_option("--programmes", options.programmes_path,
+                 "Programme rules: a YAML file or a folder of them "
+                 "(enables ScreenProposal)");
+  std::string principals_path;
+  app.add_option("--principals", principals_path,
+                 "Tokens file: TOKEN ROLE [ORGANIZATION_ID] per line; "
+                 "without it every caller is an operator");
+  int index_save_seconds = 300;
+  app.add_option("--index-save-seconds", index_save_seconds,
+                 "Save the vector indexes this often when records changed, "
+                 "so a restart after a crash replays little (0: only at "
+                 "shutdown)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   CLI11_PARSE(app, argc, argv);
   // Parallelise across requests, not inside one (and keep in-place index
   // upgrades deterministic).
@@ -53,13 +72,29 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  std::unique_ptr<helixmatch::PrincipalTable> principals;
+  if (!principals_path.empty()) {
+    auto table = helixmatch::PrincipalTable::Load(principals_path);
+    if (!table.ok()) {
+      spdlog::error("{}", std::string(table.status().message()));
+      return 1;
+    }
+    principals =
+        std::make_unique<helixmatch::PrincipalTable>(std::move(*table));
+    spdlog::info("{} principals loaded from {}", principals->size(),
+                 principals_path);
+  } else {
+    spdlog::warn(
+        "no --principals file: every caller has the operator role");
+  }
   auto engine = helixmatch::MatchingEngine::Open(options);
   if (!engine.ok()) {
     spdlog::error("cannot open data folder '{}': {}", options.data_dir,
                   std::string(engine.status().message()));
     return 1;
   }
-  auto server = helixmatch::MatchServer::Start(engine->get(), listen);
+  auto server = helixmatch::MatchServer::Start(engine->get(), listen,
+                                               principals.get());
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));
     return 1;
@@ -70,9 +105,34 @@ int main(int argc, char** argv) {
   }
   spdlog::info("helixmatch-server listening on port {} ({})", port, listen);
 
+  // Periodic index saves bound the log a restart after a crash replays.
+  std::mutex saver_mu;
+  std::condition_variable saver_cv;
+  bool stopping = false;
+  std::thread saver([&] {
+    if (index_save_seconds == 0) return;
+    std::unique_lock<std::mutex> lock(saver_mu);
+    while (!saver_cv.wait_for(lock, std::chrono::seconds(index_save_seconds),
+                              [&] { return stopping; })) {
+      if ((*engine)->ChangesSinceSave() == 0) continue;
+      lock.unlock();
+      if (auto s = (*engine)->SaveIndexes(); !s.ok()) {
+        spdlog::warn("periodic index save failed: {}",
+                     std::string(s.message()));
+      }
+      lock.lock();
+    }
+  });
+
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received signal {}, shutting down", signal_number);
+  {
+    std::lock_guard<std::mutex> lock(saver_mu);
+    stopping = true;
+  }
+  saver_cv.notify_all();
+  saver.join();
   (*server)->Shutdown();
   server->reset();
   engine->reset();  // saves the vector indexes

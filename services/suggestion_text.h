@@ -13,6 +13,12 @@ namespace helixmatch {
 // One suggestion, numbered `rank` (1-based; 0 omits the number).
 std::string FormatSuggestion(const v1::Suggestion& suggestion, int rank);
 
+// A screening report in full, and as one summary line (batch listings).
+std::string FormatScreeningReport(const v1::ScreeningReport& report);
+std::string FormatScreeningSummary(const v1::ScreeningReport& report);
+// A pathway: its summary, then one line per step.
+std::string FormatPathway(const v1::Pathway& pathway);
+
 }  // namespace helixmatch
 
 #endif  // HELIXMATCH_SERVICES_SUGGESTION_TEXT_H_
