@@ -4,7 +4,10 @@
 #include <filesystem>
 #include <random>
 
+#include "absl/strings/str_cat.h"
+#include "indexer/corpus_importer.h"
 #include "indexer/default_paths.h"
+#include "indexer/record_store.h"
 
 namespace helixmatch::testing {
 
@@ -74,6 +77,29 @@ std::string DemoFile(const std::string& name) {
 }
 
 std::string GloveFile() { return DefaultWordVectorsPath(); }
+
+absl::Status ImportDemo(const std::string& root,
+                        std::shared_ptr<const WordVectors> vectors) {
+  DataDir data{root};
+  std::filesystem::create_directories(root);
+  RecordStoreOptions options;
+  options.sync_writes = false;
+  auto store = RecordStore::Open(data.StorePath(), options);
+  if (!store.ok()) return store.status();
+  CorpusImporter importer(store->get(), &data, std::move(vectors));
+  for (const char* file : {"organizations.jsonl", "capabilities.jsonl",
+                           "needs.jsonl", "ties.jsonl"}) {
+    if (auto s = importer.AddJsonlFile(DemoFile(file)); !s.ok()) return s;
+  }
+  auto report = importer.Commit();
+  if (!report.ok()) return report.status();
+  if (!report->rejected.empty()) {
+    const auto& r = report->rejected.front();
+    return absl::InvalidArgumentError(
+        absl::StrCat(r.source, ":", r.line, ": ", r.reason));
+  }
+  return absl::OkStatus();
+}
 
 v1::Organization MakeOrganization(const std::string& id,
                                   v1::OrganizationKind kind,

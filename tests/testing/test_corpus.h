@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "helixmatch/v1/records.pb.h"
 #include "indexer/word_vectors.h"
 
@@ -33,6 +34,12 @@ std::string DemoFile(const std::string& name);
 
 // The GloVe file scripts/fetch-word-vectors.sh writes (default path).
 std::string GloveFile();
+
+// Imports the demo records (organizations, capabilities, needs, ties) into
+// a new data folder at `root` with the product's importer; the error names
+// the first rejected line.
+absl::Status ImportDemo(const std::string& root,
+                        std::shared_ptr<const WordVectors> vectors);
 
 v1::Organization MakeOrganization(const std::string& id,
                                   v1::OrganizationKind kind,
