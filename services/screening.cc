@@ -111,6 +111,18 @@ v1::MatchedProfile ToMatched(const ProfileEntry& e, double fit, double dense,
   return m;
 }
 
+// NOT_FOUND naming `field` unless `id` is a live organization.
+absl::StatusOr<uint32_t> FindLiveOrganization(const Catalog& catalog,
+                                              absl::string_view field,
+                                              const std::string& id) {
+  const uint32_t i = catalog.OrganizationIndex(id);
+  if (i == kNoIndex || !catalog.organization(i).live) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": organization '", id, "' not found"));
+  }
+  return i;
+}
+
 }  // namespace
 
 std::vector<v1::ProgrammeRules> MatchingEngine::Programmes() const {
@@ -139,14 +151,8 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
         "proposal.programme_id: programme '", p.programme_id(),
         "' not found (loaded: ", absl::StrJoin(known, ", "), ")"));
   }
-  const auto find_org = [&](absl::string_view field,
-                            const std::string& id) -> absl::StatusOr<uint32_t> {
-    const uint32_t i = catalog_->OrganizationIndex(id);
-    if (i == kNoIndex || !catalog_->organization(i).live) {
-      return absl::NotFoundError(
-          absl::StrCat(field, ": organization '", id, "' not found"));
-    }
-    return i;
+  const auto find_org = [&](absl::string_view field, const std::string& id) {
+    return FindLiveOrganization(*catalog_, field, id);
   };
   auto uni_index = find_org("proposal.university_id", p.university_id());
   if (!uni_index.ok()) return uni_index.status();
@@ -606,14 +612,8 @@ absl::StatusOr<v1::Pathway> MatchingEngine::PlanPathway(
     }
   }
   auto lock = ReadLock();
-  const auto find_org = [&](absl::string_view field,
-                            const std::string& id) -> absl::StatusOr<uint32_t> {
-    const uint32_t i = catalog_->OrganizationIndex(id);
-    if (i == kNoIndex || !catalog_->organization(i).live) {
-      return absl::NotFoundError(
-          absl::StrCat(field, ": organization '", id, "' not found"));
-    }
-    return i;
+  const auto find_org = [&](absl::string_view field, const std::string& id) {
+    return FindLiveOrganization(*catalog_, field, id);
   };
   auto u = find_org("university_id", request.university_id());
   if (!u.ok()) return u.status();

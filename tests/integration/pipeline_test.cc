@@ -42,23 +42,8 @@ class PipelineTest : public ::testing::Test {
   }
 
   static void ImportDemo(const std::string& root) {
-    DataDir data{root};
-    std::filesystem::create_directories(root);
-    RecordStoreOptions options;
-    options.sync_writes = false;
-    auto store = RecordStore::Open(data.StorePath(), options);
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    CorpusImporter importer(store->get(), &data, *vectors_);
-    for (const char* file : {"organizations.jsonl", "capabilities.jsonl",
-                             "needs.jsonl", "ties.jsonl"}) {
-      ASSERT_TRUE(importer.AddJsonlFile(DemoFile(file)).ok()) << file;
-    }
-    auto report = importer.Commit();
-    ASSERT_TRUE(report.ok()) << report.status().message();
-    ASSERT_TRUE(report->rejected.empty())
-        << report->rejected.front().source << ":"
-        << report->rejected.front().line << " "
-        << report->rejected.front().reason;
+    const auto imported = testing::ImportDemo(root, *vectors_);
+    ASSERT_TRUE(imported.ok()) << imported.message();
   }
 
   static void StartServer() {
