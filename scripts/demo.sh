@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to the demo: installs
 # everything, builds, imports the illustrative demo data (data/demo),
-# starts helixmatch-server on a free port, shows a company's and a TTO's
-# suggestions and one explained pair, then stops the server cleanly.
+# starts helixmatch-server on a free port with the demo programmes' rules
+# and the demo tokens file, then shows
+#   - a company's and a TTO's suggestions and one explained pair;
+#   - a programme screening a batch of proposals, one full screening
+#     report, and an engagement pathway;
+#   - the outcome loop (a signed contract changes the explanation, a
+#     decline is counted by reason) and the autonomy guard;
+#   - a backup;
+# and stops the server cleanly. Every organization, programme, proposal,
+# token and figure shown is illustrative (data/demo/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,15 +31,20 @@ trap cleanup EXIT
 section() { printf '\n==== %s\n\n' "$*"; }
 
 section "Importing the illustrative demo data (data/demo, invented organizations)"
-"$bin/indexer/helixmatch-indexer" import --db "$data_dir" \
+"$bin/indexer/helixmatch-indexer" import --db "$data_dir/db" \
   data/demo/organizations.jsonl data/demo/capabilities.jsonl \
   data/demo/needs.jsonl data/demo/ties.jsonl
 
-section "Starting helixmatch-server on a free port"
-"$bin/services/helixmatch-server" --db "$data_dir" --listen 127.0.0.1:0 \
+section "Starting helixmatch-server on a free port
+  with the demo programmes' rules (data/demo/programmes) and the demo
+  tokens file (data/demo/principals.example: example tokens, not secrets)"
+"$bin/services/helixmatch-server" --db "$data_dir/db" --listen 127.0.0.1:0 \
+  --programmes data/demo/programmes \
+  --principals data/demo/principals.example \
   --port-file "$data_dir/port" 2>"$data_dir/server.log" &
 server_pid=$!
-for _ in $(seq 1 100); do
+# Start-up loads the word vectors (136 MB): allow up to a minute.
+for _ in $(seq 1 600); do
   [[ -s $data_dir/port ]] && break
   if ! kill -0 "$server_pid" 2>/dev/null; then
     cat "$data_dir/server.log" >&2
@@ -42,28 +55,122 @@ for _ in $(seq 1 100); do
 done
 port=$(cat "$data_dir/port")
 client=("$bin/services/helixmatch" --server "127.0.0.1:$port")
+# One client per caller of data/demo/principals.example.
+as_operator=("${client[@]}" --token demo-operator-0123456789)
+as_firm=("${client[@]}" --token demo-tokyrau-copper-0123456789)
+as_tto=("${client[@]}" --token demo-saryarka-tu-0123456789)
+as_altai=("${client[@]}" --token demo-altai-mmu-0123456789)
+as_programme=("${client[@]}" --token demo-applied-research-0123456789)
 "${client[@]}" health --wait-ms 10000
 cat "$data_dir/server.log"
 
 section "A company asks: which research groups can solve our need?
   need:demo-flotation (Tokyrau Copper Company): predictive maintenance and
-  reagent optimisation for flotation cells at a copper concentrator"
-"${client[@]}" recommend --need need:demo-flotation -k 3
+  reagent optimisation for flotation cells at a copper concentrator
+  (caller: org:tokyrau-copper's token)"
+"${as_firm[@]}" recommend --need need:demo-flotation -k 3
 
 section "A TTO asks: which firms need what our flotation lab can do?
-  cap:demo-flotation-lab (Saryarka Technical University)"
-"${client[@]}" recommend --capability cap:demo-flotation-lab -k 3 --profiles 1
+  cap:demo-flotation-lab (Saryarka Technical University; caller: its token)"
+"${as_tto[@]}" recommend --capability cap:demo-flotation-lab -k 3 --profiles 1
 
 section "The same need from a firm's free text, universities in Kazakhstan only"
-"${client[@]}" recommend --text "drought tolerant wheat varieties for the northern steppe" \
+"${as_firm[@]}" recommend --text "drought tolerant wheat varieties for the northern steppe" \
   --direction need-to-capabilities --country KZ -k 2 --profiles 1
 
 section "Explaining one pair: need:demo-flotation x cap:altai-hydromet (no shared history)"
-"${client[@]}" explain --need need:demo-flotation --capability cap:altai-hydromet
+"${as_operator[@]}" explain --need need:demo-flotation --capability cap:altai-hydromet \
+  | tee "$data_dir/explain-before.txt"
+
+section "A programme screens a batch of proposals
+  data/demo/proposals/2025-batch.jsonl: 12 illustrative proposals to the
+  illustrative programmes kz-applied-research and kz-skills-partnership
+  (caller: the programme org:prog-applied-research's token). Eligible
+  first, most ready first; warnings and failed rules in short."
+"${as_programme[@]}" screen --proposals data/demo/proposals/2025-batch.jsonl \
+  --full all >"$data_dir/screen.txt"
+# The ranked list ends at the first empty line; the full reports follow.
+sed '/^$/q' "$data_dir/screen.txt"
+
+# full_report ID: the full report of one proposal from the batch output.
+full_report() {
+  awk -v id="$1" '/^Proposal / { on = ($2 == id) } on' "$data_dir/screen.txt"
+}
+
+section "One full screening report: prop:ar25-roof-fall-b
+  A research institute in Almaty and a Karaganda coal miner that have never
+  worked together propose 240,000 USD of contract research on roof-fall
+  early warning. Eligible, but: no earlier interaction and a large budget,
+  weak topical fit, a ladder jump; the pathway starts at L0 meetings."
+full_report prop:ar25-roof-fall-b
+
+section "Its twin, briefly: prop:ar25-roof-fall
+  The same text from Saryarka Technical University, which has three
+  earlier ties with the same mine: trust, warnings and pathway differ."
+full_report prop:ar25-roof-fall |
+  grep -E '^Proposal|Topical fit|^   (TRUST|UNAWARENESS) |^ Warnings|^   !|^ Pathway:|^   (Earlier|No earlier)|^   trust '
+
+section "An engagement pathway for one pair
+  org:geotech-institute -> org:saryarka-coal, aiming at contract research:
+  the rungs from what their history covers (nothing) to the target"
+"${as_programme[@]}" pathway --university org:geotech-institute \
+  --firm org:saryarka-coal --channel contract-research
+
+section "The outcome loop, 1: a signed contract is recorded
+  org:altai-mmu (with its own token) records that its offer to
+  org:tokyrau-copper became a signed contract (illustrative)"
+"${as_altai[@]}" outcome --id demo-altai-tokyrau-2025 \
+  --offered-by org:altai-mmu --offered-to org:tokyrau-copper \
+  --kind contract-signed --year 2025 \
+  --need need:demo-flotation --capability cap:altai-hydromet \
+  --note "reagent regime trial on one flotation bank (illustrative)"
+
+section "The outcome loop, 2: the same pair explained again
+  need:demo-flotation x cap:altai-hydromet, before and after the contract:
+  score, trust evidence and the engagement-ladder step change"
+"${as_operator[@]}" explain --need need:demo-flotation --capability cap:altai-hydromet \
+  >"$data_dir/explain-after.txt"
+changed_lines='score [0-9]|   depth |^   (TRUST|UNAWARENESS) |^   ladder:'
+echo "before:"
+grep -E "$changed_lines" "$data_dir/explain-before.txt"
+echo
+echo "after:"
+grep -E "$changed_lines" "$data_dir/explain-after.txt"
+
+section "The outcome loop, 3: declines are recorded with a reason
+  two illustrative firms decline org:altai-mmu's offers"
+"${as_altai[@]}" outcome --id demo-altai-aksu-2025 \
+  --offered-by org:altai-mmu --offered-to org:aksu-gold \
+  --kind declined --reason no-budget --year 2025 \
+  --capability cap:altai-gravity --note "no budget line for external research this year"
+"${as_altai[@]}" outcome --id demo-altai-ertis-2025 \
+  --offered-by org:altai-mmu --offered-to org:ertis-aluminium \
+  --kind declined --reason ip-terms --year 2025 \
+  --capability cap:altai-powder
+echo "Why were org:altai-mmu's offers declined?"
+"${as_altai[@]}" declines --organization org:altai-mmu
+
+section "The autonomy guard
+  A programme reads screening reports and aggregates, but cannot record
+  a tie or an outcome on behalf of a university or a firm; a call without
+  a token is refused when the server has a tokens file"
+if "${as_programme[@]}" outcome --id demo-programme-says-so \
+  --offered-by org:saryarka-tu --offered-to org:saryarka-coal \
+  --kind contract-signed --year 2025 2>&1; then
+  echo "demo: the programme's outcome was accepted" >&2
+  exit 1
+fi
+if "${client[@]}" stats 2>&1; then
+  echo "demo: a call without a token was accepted" >&2
+  exit 1
+fi
+
+section "A backup (operator only): a complete data folder to serve with --db"
+"${as_operator[@]}" backup --to "$data_dir/backup"
 
 section "Stopping the server"
 kill -TERM "$server_pid"
 wait "$server_pid"
 server_pid=""
 tail -n 2 "$data_dir/server.log"
-echo "demo: done (all organizations and figures in data/demo are illustrative)"
+echo "demo: done (all organizations, programmes, proposals and figures in data/demo are illustrative)"
