@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The three commands end to end, with good and bad input:
+# The three commands end to end, with good and bad input (the programme
+# side, the outcome loop, backups and a tokens file included):
 #   commands_test.sh BUILD_DIR SOURCE_DIR
 # Uses the real word vectors (scripts/fetch-word-vectors.sh).
 set -uo pipefail
@@ -52,6 +53,16 @@ check "indexer cordis" 0 "1 capability profiles, 1 ties" -- "$indexer" import-co
 # helixmatch-server
 check "server without --db" 106 "db" -- "$server"
 check "server unusable listen address" 1 "cannot listen" -- "$server" --db "$work/db" --listen "256.1.1.1:99999"
+printf 'id: bad-programme\nname: Bad (test)\nmax_budget_usd: lots\n' >"$work/bad-rules.yaml"
+check "server bad rules file" 1 "bad-rules.yaml:3:17: max_budget_usd: expected a number" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --programmes "$work/bad-rules.yaml"
+check "server missing programmes path" 1 "no-programmes: no such programme rules file or folder" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --programmes "$work/no-programmes"
+printf '# tokens\nshort-token operator\n' >"$work/bad.tokens"
+check "server bad principals file" 1 "bad.tokens:2: token is 11 bytes" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --principals "$work/bad.tokens"
+check "server missing principals file" 1 "principals file '.*/no.tokens' cannot be read" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --principals "$work/no.tokens"
 
 "$server" --db "$work/db" --listen 127.0.0.1:0 --port-file "$work/port" 2>"$work/server.log" &
 server_pid=$!
@@ -75,6 +86,24 @@ check "client bad direction" 2 "--direction" -- "$client" --server "$addr" recom
 check "client text without direction" 2 "direction" -- "$client" --server "$addr" recommend --text copper
 check "client bad kind" 2 "not organization" -- "$client" --server "$addr" get --kind planet --id x
 check "client no server" 1 "unavailable|Deadline|failed to connect" -- "$client" --server 127.0.0.1:1 --timeout-ms 500 stats
+# The programme side, on a server without programme rules or tokens.
+proposals=$demo/proposals/2025-batch.jsonl
+check "client screen missing file" 2 "--proposals: cannot read '.*/nope.jsonl'" -- "$client" --server "$addr" screen --proposals "$work/nope.jsonl"
+{ head -n 1 "$proposals"; echo '{"id": "prop:x", "budgetUsd": "lots"'; } >"$work/bad-proposals.jsonl"
+check "client screen non-JSON line" 2 "bad-proposals.jsonl:2: not a Proposal" -- "$client" --server "$addr" screen --proposals "$work/bad-proposals.jsonl"
+check "client screen without programmes" 2 "no programme rules are loaded; start the server with --programmes" -- \
+  "$client" --server "$addr" screen --proposals "$proposals"
+outcome=(outcome --id test-outcome --offered-by org:altai-mmu --offered-to org:tokyrau-copper --year 2025)
+check "client outcome bad kind" 2 "--kind: unknown value 'bogus'" -- "$client" --server "$addr" "${outcome[@]}" --kind bogus
+check "client decline without reason" 2 "outcome.decline_reason: is required" -- "$client" --server "$addr" "${outcome[@]}" --kind declined
+check "client decline" 0 '"created": true' -- "$client" --server "$addr" "${outcome[@]}" --kind declined --reason no-budget
+check "client declines" 0 "DECLINE_REASON_NO_BUDGET" -- "$client" --server "$addr" declines --organization org:altai-mmu
+check "client pathway bad rung" 2 "target_rung: 9 is outside -1..6" -- \
+  "$client" --server "$addr" pathway --university org:geotech-institute --firm org:saryarka-coal --target-rung 9
+check "client pathway" 0 "L0 meetings" -- \
+  "$client" --server "$addr" pathway --university org:geotech-institute --firm org:saryarka-coal --channel contract-research
+check "client backup" 0 '"store_sequence"' -- "$client" --server "$addr" backup --to "$work/backup"
+check "client backup into existing folder" 2 "folder: '.*/backup' already exists" -- "$client" --server "$addr" backup --to "$work/backup"
 
 kill -TERM "$server_pid"
 wait "$server_pid"
@@ -97,6 +126,42 @@ if grep -q "capability index loaded" "$work/restart.log"; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); echo "FAILED restart loads saved index"
+fi
+
+# The backup is a data folder of its own: serve it, with programme rules
+# and a tokens file, so every call needs a token and roles apply.
+printf '%s\n' 'test-operator-0123456789 operator' \
+  'test-programme-0123456789 programme org:prog-applied-research' >"$work/test.tokens"
+rm -f "$work/port"
+"$server" --db "$work/backup" --listen 127.0.0.1:0 --port-file "$work/port" \
+  --programmes "$demo/programmes" --principals "$work/test.tokens" 2>"$work/tokens.log" &
+server_pid=$!
+for _ in $(seq 1 600); do
+  [[ -s $work/port ]] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+addr=127.0.0.1:$(cat "$work/port")
+as_operator=("$client" --server "$addr" --token test-operator-0123456789)
+as_programme=("$client" --server "$addr" --token test-programme-0123456789)
+check "backup serves its records" 0 "org:saryarka-tu" -- "${as_operator[@]}" recommend --need need:demo-flotation -k 2
+check "backup has the outcome" 0 "test-outcome" -- "${as_operator[@]}" get --kind outcome --id test-outcome
+check "no token" 2 "missing 'authorization: Bearer TOKEN' metadata" -- "$client" --server "$addr" stats
+check "unknown token" 2 "unknown token" -- "$client" --server "$addr" --token not-a-known-token-0123 stats
+check "programme screens" 0 "12 proposals screened, 0 rejected" -- "${as_programme[@]}" screen --proposals "$proposals"
+check "programme records outcome" 2 "programme role .*cannot write outcome.*autonomy guard" -- \
+  "${as_programme[@]}" outcome --id by-programme --offered-by org:saryarka-tu --offered-to org:saryarka-coal \
+  --kind contract-signed --year 2025
+check "programme backup" 2 "Backup needs the operator role" -- "${as_programme[@]}" backup --to "$work/backup2"
+kill -TERM "$server_pid"
+wait "$server_pid"
+status=$?
+server_pid=""
+if [[ $status -eq 0 ]] && grep -q "stopped cleanly" "$work/tokens.log"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAILED token server clean stop: exit $status"; cat "$work/tokens.log"
 fi
 
 echo "$passed passed, $failed failed"
