@@ -68,4 +68,13 @@ absl::Status WriteFileAtomically(const std::string& path,
   return FsyncDirectory(dir.empty() ? "." : dir);
 }
 
+absl::Status RemoveFileDurably(const std::string& path) {
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();
+    return ErrnoError("removing", path);
+  }
+  auto dir = std::filesystem::path(path).parent_path();
+  return FsyncDirectory(dir.empty() ? "." : dir);
+}
+
 }  // namespace helixmatch

@@ -19,6 +19,10 @@ namespace helixmatch {
 absl::Status WriteFileAtomically(const std::string& path,
                                  std::span<const absl::string_view> parts);
 
+// Removes `path` (no error when it is missing) and fsyncs its folder, so
+// the removal survives a machine crash once this returns OK.
+absl::Status RemoveFileDurably(const std::string& path);
+
 }  // namespace helixmatch
 
 #endif  // HELIXMATCH_INDEXER_ATOMIC_FILE_H_

@@ -1,14 +1,25 @@
 #include "indexer/record_store.h"
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "indexer/atomic_file.h"
+#include "indexer/checksum.h"
+#include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
-#include "rocksdb/transaction_log.h"
-#include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/transaction_log.h"
+#include "rocksdb/utilities/checkpoint.h"
 
 namespace helixmatch {
 namespace {
@@ -16,11 +27,100 @@ namespace {
 // Column families in FamilyOf order. "default" is required by RocksDB and
 // holds nothing.
 constexpr const char* kFamilyNames[] = {
-    "default", "organizations", "capabilities", "needs", "ties", "model",
-    "outcomes"};
+    "default", "organizations", "capabilities", "needs",
+    "ties",    "model",         "outcomes"};
 constexpr int kModelFamily = 5;
 constexpr int kOutcomeFamily = 6;
 constexpr absl::string_view kModelKey = "embedding_model";
+
+// Written by a clean close, beside RocksDB's files (which RocksDB leaves
+// alone): the last sequence and every live table file with its size.
+// RocksDB reads its MANIFEST and write-ahead log as logs whose torn tail
+// may be dropped after a crash, so a log that lost its tail to damage
+// opens without complaint, minus acknowledged writes. After a clean close
+// nothing may be missing: the close flushes every memtable (the log then
+// holds nothing) and records this, and the next open checks it.
+constexpr char kCloseRecordName[] = "HELIXMATCH-CLOSED";
+constexpr absl::string_view kCloseRecordMagic = "helixmatch-store-closed 1";
+
+struct CloseRecord {
+  uint64_t sequence = 0;
+  std::map<std::string, uint64_t> tables;  // file name -> bytes
+};
+
+std::string EncodeCloseRecord(const CloseRecord& record) {
+  std::string text =
+      absl::StrCat(kCloseRecordMagic, "\nsequence ", record.sequence, "\n");
+  for (const auto& [name, size] : record.tables) {
+    absl::StrAppend(&text, "table ", name, " ", size, "\n");
+  }
+  absl::StrAppend(&text, absl::StrFormat("crc32c %08x\n", Crc32c(text)));
+  return text;
+}
+
+absl::StatusOr<CloseRecord> DecodeCloseRecord(absl::string_view text,
+                                              const std::string& path) {
+  const auto damaged = [&](absl::string_view what) {
+    return absl::DataLossError(
+        absl::StrCat("close record '", path, "' is damaged: ", what));
+  };
+  const size_t crc_at = text.rfind("crc32c ");
+  if (crc_at == absl::string_view::npos) return damaged("no checksum");
+  const absl::string_view body = text.substr(0, crc_at);
+  if (absl::StrFormat("crc32c %08x\n", Crc32c(0, body.data(), body.size())) !=
+      text.substr(crc_at)) {
+    return damaged("checksum mismatch");
+  }
+  CloseRecord record;
+  bool magic = false, sequence = false;
+  for (absl::string_view line : absl::StrSplit(body, '\n', absl::SkipEmpty())) {
+    const std::vector<absl::string_view> words = absl::StrSplit(line, ' ');
+    if (line == kCloseRecordMagic) {
+      magic = true;
+    } else if (words.size() == 2 && words[0] == "sequence" &&
+               absl::SimpleAtoi(words[1], &record.sequence)) {
+      sequence = true;
+    } else if (uint64_t size = 0; words.size() == 3 && words[0] == "table" &&
+                                  absl::SimpleAtoi(words[2], &size)) {
+      record.tables[std::string(words[1])] = size;
+    } else {
+      return damaged(absl::StrCat("unexpected line '", line, "'"));
+    }
+  }
+  if (!magic || !sequence) return damaged("incomplete");
+  return record;
+}
+
+CloseRecord CurrentCloseRecord(rocksdb::DB& db) {
+  CloseRecord record;
+  record.sequence = db.GetLatestSequenceNumber();
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db.GetLiveFilesMetaData(&files);
+  for (const auto& f : files) {
+    record.tables[std::filesystem::path(f.name).filename().string()] = f.size;
+  }
+  return record;
+}
+
+// What a store closed as `expected` lost, or "" when nothing.
+std::string Lost(const CloseRecord& expected, const CloseRecord& found) {
+  std::string lost;
+  if (found.sequence < expected.sequence) {
+    absl::StrAppend(&lost, "its last sequence is ", found.sequence,
+                    ", it was closed at ", expected.sequence, "; ");
+  }
+  for (const auto& [name, size] : expected.tables) {
+    const auto it = found.tables.find(name);
+    if (it == found.tables.end()) {
+      absl::StrAppend(&lost, "its MANIFEST no longer lists table ", name, "; ");
+    } else if (it->second != size) {
+      absl::StrAppend(&lost, "table ", name, " is ", it->second,
+                      " bytes, it was ", size, "; ");
+    }
+  }
+  if (!lost.empty()) lost.resize(lost.size() - 2);
+  return lost;
+}
 
 absl::string_view KindName(int family) {
   switch (family) {
@@ -131,6 +231,33 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
   for (const char* name : kFamilyNames) {
     descriptors.emplace_back(name, family_options);
   }
+  const std::string context = absl::StrCat("opening store '", path, "'");
+  // After a clean close, check that the store still holds everything it
+  // held then, before a read-write open can drop or delete anything.
+  const std::string close_path = absl::StrCat(path, "/", kCloseRecordName);
+  std::ifstream close_file(close_path, std::ios::binary);
+  const bool closed_cleanly = close_file.is_open();
+  if (closed_cleanly) {
+    const std::string text((std::istreambuf_iterator<char>(close_file)),
+                           std::istreambuf_iterator<char>());
+    auto expected = DecodeCloseRecord(text, close_path);
+    if (!expected.ok()) return expected.status();
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    const rocksdb::Status status = rocksdb::DB::OpenForReadOnly(
+        db_options, path, descriptors, &handles, &raw);
+    std::unique_ptr<rocksdb::DB> db(raw);
+    if (!status.ok()) return FromRocksDb(status, context);
+    const CloseRecord found = CurrentCloseRecord(*db);
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    db->Close();
+    if (const std::string lost = Lost(*expected, found); !lost.empty()) {
+      return absl::DataLossError(
+          absl::StrCat(context, ": it was closed cleanly but ", lost,
+                       "; acknowledged writes are missing (restore a backup)"));
+    }
+  }
+
   auto store = std::unique_ptr<RecordStore>(new RecordStore());
   store->path_ = path;
   store->options_ = options;
@@ -138,14 +265,29 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
   const rocksdb::Status status =
       rocksdb::DB::Open(db_options, path, descriptors, &store->families_, &raw);
   store->db_.reset(raw);
-  if (!status.ok()) {
-    return FromRocksDb(status, absl::StrCat("opening store '", path, "'"));
+  if (!status.ok()) return FromRocksDb(status, context);
+  // From the first write on the record would be stale.
+  if (closed_cleanly) {
+    if (auto s = RemoveFileDurably(close_path); !s.ok()) return s;
   }
   return store;
 }
 
 RecordStore::~RecordStore() {
   if (db_ == nullptr) return;
+  // A clean close: every memtable to a table file, background work
+  // stopped (so the set of live files is final), then the close record.
+  rocksdb::FlushOptions flush_options;
+  flush_options.wait = true;
+  const bool flushed = db_->Flush(flush_options, families_).ok();
+  rocksdb::CancelAllBackgroundWork(db_.get(), /*wait=*/true);
+  if (flushed) {
+    // Without the record (write failed) the next open is that of a crash.
+    const std::string text = EncodeCloseRecord(CurrentCloseRecord(*db_));
+    const absl::string_view parts[] = {text};
+    WriteFileAtomically(absl::StrCat(path_, "/", kCloseRecordName), parts)
+        .IgnoreError();
+  }
   for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close();
 }
@@ -207,9 +349,8 @@ absl::StatusOr<std::set<std::string>> RecordStore::ChangedIdsSince(
     std::set<std::string>* ids_;
   };
 
-  const std::string context =
-      absl::StrCat("replaying the log of '", path_, "' after sequence ",
-                   sequence);
+  const std::string context = absl::StrCat("replaying the log of '", path_,
+                                           "' after sequence ", sequence);
   std::unique_ptr<rocksdb::TransactionLogIterator> it;
   rocksdb::Status s = db_->GetUpdatesSince(sequence + 1, &it);
   if (!s.ok()) return FromRocksDb(s, context);
@@ -217,20 +358,21 @@ absl::StatusOr<std::set<std::string>> RecordStore::ChangedIdsSince(
   for (; it->Valid(); it->Next()) {
     rocksdb::BatchResult batch = it->GetBatch();
     if (batch.sequence > next) {
-      return absl::DataLossError(
-          absl::StrCat(context, ": the log jumps from sequence ", next, " to ",
-                       batch.sequence));
+      return absl::DataLossError(absl::StrCat(context,
+                                              ": the log jumps from sequence ",
+                                              next, " to ", batch.sequence));
     }
     Collector collector(family_id, &ids);
     s = batch.writeBatchPtr->Iterate(&collector);
     if (!s.ok()) return FromRocksDb(s, context);
-    next = std::max<uint64_t>(next, batch.sequence + batch.writeBatchPtr->Count());
+    next =
+        std::max<uint64_t>(next, batch.sequence + batch.writeBatchPtr->Count());
   }
   if (s = it->status(); !s.ok()) return FromRocksDb(s, context);
   if (next <= latest) {
-    return absl::DataLossError(absl::StrCat(
-        context, ": the log ends at sequence ", next - 1, ", the store is at ",
-        latest));
+    return absl::DataLossError(
+        absl::StrCat(context, ": the log ends at sequence ", next - 1,
+                     ", the store is at ", latest));
   }
   return ids;
 }
@@ -240,8 +382,8 @@ absl::Status RecordStore::Checkpoint(const std::string& folder) const {
   rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   if (s.ok()) s = checkpoint->CreateCheckpoint(folder);
-  return FromRocksDb(s, absl::StrCat("checkpoint of '", path_, "' into '",
-                                     folder, "'"));
+  return FromRocksDb(
+      s, absl::StrCat("checkpoint of '", path_, "' into '", folder, "'"));
 }
 
 absl::StatusOr<std::string> RecordStore::GetRaw(int family,
@@ -327,8 +469,12 @@ absl::Status RecordStore::ForEach(
     const {
   const int family = FamilyOf(kind);
   if (family == 0) return absl::InvalidArgumentError("kind: is required");
+  // Every block read is checked against its checksum (RocksDB's default,
+  // spelled out): a damaged table fails the scan, so the engine's open.
+  rocksdb::ReadOptions read_options;
+  read_options.verify_checksums = true;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), families_[family]));
+      db_->NewIterator(read_options, families_[family]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
     const rocksdb::Slice value = it->value();
@@ -338,7 +484,8 @@ absl::Status RecordStore::ForEach(
     }
   }
   return FromRocksDb(it->status(),
-                     absl::StrCat("scanning ", KindName(family), "s"));
+                     absl::StrCat("scanning the ", KindName(family),
+                                  " records of '", path_, "'"));
 }
 
 uint64_t RecordStore::LatestSequence() const {
