@@ -497,10 +497,9 @@ std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome) {
   std::string what = absl::AsciiStrToLower(
       v1::OutcomeKind_Name(outcome.kind()).substr(sizeof("OUTCOME_KIND_") - 1));
   std::replace(what.begin(), what.end(), '_', ' ');
-  tie.set_reference(absl::StrCat(what, " (", outcome.year(), "), outcome '",
-                                 outcome.id(), "'",
-                                 outcome.note().empty() ? "" : ": ",
-                                 outcome.note()));
+  tie.set_reference(
+      absl::StrCat(what, " (", outcome.year(), "), outcome '", outcome.id(),
+                   "'", outcome.note().empty() ? "" : ": ", outcome.note()));
   return tie;
 }
 

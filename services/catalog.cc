@@ -217,8 +217,8 @@ void Catalog::PutOutcome(v1::Outcome outcome) {
 bool Catalog::RemoveOutcome(absl::string_view id) {
   auto it = outcomes_.find(id);
   if (it == outcomes_.end()) return false;
-  for (const std::string* org : {&it->second.offered_by(),
-                                 &it->second.offered_to()}) {
+  for (const std::string* org :
+       {&it->second.offered_by(), &it->second.offered_to()}) {
     auto count = outcomes_by_organization_.find(*org);
     if (count != outcomes_by_organization_.end() && --count->second <= 0) {
       outcomes_by_organization_.erase(count);

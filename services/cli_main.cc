@@ -95,8 +95,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "Print the answer as JSON");
   std::string token;
   if (const char* env = std::getenv("HELIXMATCH_TOKEN")) token = env;
-  app.add_option("--token", token,
-                 "API token (default: $HELIXMATCH_TOKEN)");
+  app.add_option("--token", token, "API token (default: $HELIXMATCH_TOKEN)");
 
   helixmatch::v1::RecommendRequest recommend;
   std::string need, capability, text, direction, requester;
@@ -193,8 +192,9 @@ int main(int argc, char** argv) {
 
   std::string backup_folder;
   auto* backup = app.add_subcommand("backup", "Back up the server's data");
-  backup->add_option("--to", backup_folder,
-                     "Folder to create on the server's machine")
+  backup
+      ->add_option("--to", backup_folder,
+                   "Folder to create on the server's machine")
       ->required();
   CLI11_PARSE(app, argc, argv);
 
@@ -350,7 +350,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     std::printf("%d proposals screened, %d rejected, in %.1f ms\n",
-                response.reports_size(), response.rejected_size(), elapsed_ms());
+                response.reports_size(), response.rejected_size(),
+                elapsed_ms());
     for (const auto& r : response.reports()) {
       std::printf("%s\n", helixmatch::FormatScreeningSummary(r).c_str());
     }

@@ -135,10 +135,10 @@ grpc::Status MatchServiceImpl::Ingest(
   v1::IngestRequest request;
   while (reader->Read(&request)) {
     if (context->IsCancelled()) {
-      return grpc::Status(grpc::StatusCode::CANCELLED,
-                          absl::StrCat("ingest cancelled at position ",
-                                       next_position, " after ", accepted,
-                                       " accepted records"));
+      return grpc::Status(
+          grpc::StatusCode::CANCELLED,
+          absl::StrCat("ingest cancelled at position ", next_position,
+                       " after ", accepted, " accepted records"));
     }
     const int64_t at = next_position++;
     if (auto s = AuthorizeUpsert(*principal, request.record()); !s.ok()) {
@@ -268,9 +268,9 @@ grpc::Status MatchServiceImpl::ScreenProposals(
   return grpc::Status::OK;
 }
 
-grpc::Status MatchServiceImpl::PlanPathway(grpc::ServerContext* context,
-                                           const v1::PlanPathwayRequest* request,
-                                           v1::Pathway* response) {
+grpc::Status MatchServiceImpl::PlanPathway(
+    grpc::ServerContext* context, const v1::PlanPathwayRequest* request,
+    v1::Pathway* response) {
   auto principal = Authenticate(context);
   if (!principal.ok()) return ToGrpc(principal.status());
   auto result = engine_->PlanPathway(*request);

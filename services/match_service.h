@@ -51,11 +51,10 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   grpc::Status ScreenProposal(grpc::ServerContext*,
                               const v1::ScreenProposalRequest*,
                               v1::ScreeningReport*) override;
-  grpc::Status ScreenProposals(
-      grpc::ServerContext*, grpc::ServerReader<v1::ScreenProposalRequest>*,
-      v1::ScreenProposalsResponse*) override;
-  grpc::Status PlanPathway(grpc::ServerContext*,
-                           const v1::PlanPathwayRequest*,
+  grpc::Status ScreenProposals(grpc::ServerContext*,
+                               grpc::ServerReader<v1::ScreenProposalRequest>*,
+                               v1::ScreenProposalsResponse*) override;
+  grpc::Status PlanPathway(grpc::ServerContext*, const v1::PlanPathwayRequest*,
                            v1::Pathway*) override;
   grpc::Status ListProgrammes(grpc::ServerContext*,
                               const v1::ListProgrammesRequest*,
@@ -75,8 +74,8 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   absl::Status AuthorizeUpsert(const Principal& principal,
                                const v1::Record& record) const;
 
-  MatchingEngine* engine_;               // not owned
-  const PrincipalTable* principals_;     // not owned; may be null
+  MatchingEngine* engine_;            // not owned
+  const PrincipalTable* principals_;  // not owned; may be null
 };
 
 // A running gRPC server over an engine (not owned; must outlive it).

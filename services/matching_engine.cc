@@ -25,7 +25,7 @@ namespace helixmatch {
 
 struct MatchingEngine::Prepared {
   v1::Record record;
-  std::vector<float> vector;  // capabilities and needs
+  std::vector<float> vector;   // capabilities and needs
   std::optional<v1::Tie> tie;  // the tie an outcome becomes
   bool created = true;
 };
@@ -336,9 +336,9 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
     }
     for (const auto& id : changed) live += stored_has(id) ? 1 : 0;
     if (rebuild_reason.empty() && live != stored) {
-      rebuild_reason = absl::StrCat("index file and replay give ", live,
-                                    " live ", name, " vectors, the store has ",
-                                    stored);
+      rebuild_reason =
+          absl::StrCat("index file and replay give ", live, " live ", name,
+                       " vectors, the store has ", stored);
     }
   }
   std::string& recovery = recovery_[needs ? 1 : 0];
@@ -388,9 +388,9 @@ absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
     auto vector = DecodeVector(bytes, dimension);
     absl::Status s = vector.status();
     if (s.ok()) {
-      s = needs ? catalog_->PutNeed(need_records.at(id).record(), *vector)
-                : catalog_->PutCapability(capabilities.at(id).record(),
-                                          *vector);
+      s = needs
+              ? catalog_->PutNeed(need_records.at(id).record(), *vector)
+              : catalog_->PutCapability(capabilities.at(id).record(), *vector);
     }
     if (!s.ok()) {
       return absl::DataLossError(
@@ -870,8 +870,8 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
     const std::string key = absl::StrCat(RecordKindName(r), "/", RecordId(r));
     if (auto it = seen.find(key); it != seen.end() && !RecordId(r).empty()) {
       reject(position, r,
-             absl::StrCat(RecordKindName(r), ".id: duplicate id '",
-                          RecordId(r), "', also at position ", it->second));
+             absl::StrCat(RecordKindName(r), ".id: duplicate id '", RecordId(r),
+                          "', also at position ", it->second));
       continue;
     }
     auto p = PrepareRecord(r);
@@ -1218,8 +1218,7 @@ void MatchingEngine::FillTextQuery(const std::vector<std::string>& tokens,
     if (id != kNoIndex) q->terms.push_back(id);
   }
   std::sort(q->terms.begin(), q->terms.end());
-  q->terms.erase(std::unique(q->terms.begin(), q->terms.end()),
-                 q->terms.end());
+  q->terms.erase(std::unique(q->terms.begin(), q->terms.end()), q->terms.end());
 }
 
 // Sets the target set from the direction and the BM25 idf of the terms.
@@ -1227,8 +1226,7 @@ void MatchingEngine::PrepareQueryScoring(Query* q) const {
   q->target = q->direction == v1::DIRECTION_NEED_TO_CAPABILITIES
                   ? &catalog_->capabilities()
                   : &catalog_->needs();
-  const double n =
-      static_cast<double>(std::max<int64_t>(1, q->target->live()));
+  const double n = static_cast<double>(std::max<int64_t>(1, q->target->live()));
   const double k1 = options_.weights.bm25_k1;
   q->term_idf.clear();
   q->bm25_max = 0;

@@ -205,7 +205,7 @@ class MatchingEngine {
   std::string recovery_[2];  // how each index was obtained at start
 
   mutable std::mutex write_mu_;  // serializes commits (check, write, apply)
-  mutable std::mutex gate_mu_;  // orders readers behind a waiting writer
+  mutable std::mutex gate_mu_;   // orders readers behind a waiting writer
   mutable std::shared_mutex catalog_mu_;
   std::unique_ptr<Catalog> catalog_;  // guarded by catalog_mu_
 };

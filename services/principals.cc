@@ -57,9 +57,9 @@ absl::Status Authorize(const Principal& principal, const v1::Record& record,
       for (const auto& owner : Owners(record)) {
         if (owner == principal.organization_id) return absl::OkStatus();
       }
-      return absl::PermissionDeniedError(absl::StrCat(
-          "organization '", principal.organization_id, "' cannot ", verb, " ",
-          what, ": it belongs to other organizations"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("organization '", principal.organization_id, "' cannot ",
+                       verb, " ", what, ": it belongs to other organizations"));
   }
   return absl::PermissionDeniedError("unknown role");
 }
@@ -102,8 +102,7 @@ absl::StatusOr<PrincipalTable> PrincipalTable::Parse(absl::string_view text,
     }
     for (char c : token) {
       if (!TokenChar(c)) {
-        return error(
-            "token has a character outside [A-Za-z0-9._~+/=-]");
+        return error("token has a character outside [A-Za-z0-9._~+/=-]");
       }
     }
     if (fields.size() < 2) {
@@ -134,8 +133,7 @@ absl::StatusOr<PrincipalTable> PrincipalTable::Parse(absl::string_view text,
     }
     if (auto [it, inserted] = line_of.emplace(std::string(token), line_number);
         !inserted) {
-      return error(
-          absl::StrCat("token already given on line ", it->second));
+      return error(absl::StrCat("token already given on line ", it->second));
     }
     table.by_token_.emplace(std::string(token), std::move(p));
   }

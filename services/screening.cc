@@ -147,9 +147,9 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
   if (rules == nullptr) {
     std::vector<std::string> known;
     for (const auto& r : programmes_.All()) known.push_back(r.id());
-    return absl::NotFoundError(absl::StrCat(
-        "proposal.programme_id: programme '", p.programme_id(),
-        "' not found (loaded: ", absl::StrJoin(known, ", "), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("proposal.programme_id: programme '", p.programme_id(),
+                     "' not found (loaded: ", absl::StrJoin(known, ", "), ")"));
   }
   const auto find_org = [&](absl::string_view field, const std::string& id) {
     return FindLiveOrganization(*catalog_, field, id);
@@ -216,8 +216,8 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
     const ProfileEntry& e = catalog_->needs().entry(best->slot);
     need = e.need.get();
     fit->set_firm_fit(best->fit);
-    *fit->mutable_firm_need() = ToMatched(e, best->fit, best->dense,
-                                          best->lexical);
+    *fit->mutable_firm_need() =
+        ToMatched(e, best->fit, best->dense, best->lexical);
     for (const auto& [w, term] : best->matched) {
       if (fit->firm_need().matched_terms_size() < 8) {
         fit->mutable_firm_need()->add_matched_terms(
@@ -237,8 +237,8 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
     double best_fit = 0;
     for (const auto& c : scored) best_fit = std::max(best_fit, c.fit);
     suggestion = BuildSuggestion(q, *uni_index, scored, best_fit, 5);
-    best_capability = catalog_->capabilities().entry(scored.front().slot)
-                          .capability.get();
+    best_capability =
+        catalog_->capabilities().entry(scored.front().slot).capability.get();
     fit->set_university_fit(scored.front().fit);
     // Terms shared by the proposal, the best profile and the firm's need.
     std::unordered_set<uint32_t> in_need;
@@ -257,11 +257,12 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
     in.need = need;
     in.history = history;
     in.reference_year = CurrentYear();
-    for (auto& a : AssessBarriers(in)) *suggestion.add_barriers() = std::move(a);
+    for (auto& a : AssessBarriers(in))
+      *suggestion.add_barriers() = std::move(a);
     for (const v1::Tie* t : history.ties) {
-      suggestion.add_trust_evidence(absl::StrCat(
-          t->year(), " ", ChannelShort(t->channel()), " (",
-          v1::TieOutcome_Name(t->outcome()), ")"));
+      suggestion.add_trust_evidence(
+          absl::StrCat(t->year(), " ", ChannelShort(t->channel()), " (",
+                       v1::TieOutcome_Name(t->outcome()), ")"));
     }
   }
   fit->set_matching_profiles(suggestion.matching_profiles());
@@ -344,8 +345,8 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
   if (fit->university_fit() < kWeakFit) {
     AddWarning(&report, v1::WARNING_CODE_WEAK_TOPICAL_FIT,
                absl::StrCat("weak topical fit with the university's profiles (",
-                            absl::SixDigits(fit->university_fit()),
-                            ", below ", kWeakFit, ")"),
+                            absl::SixDigits(fit->university_fit()), ", below ",
+                            kWeakFit, ")"),
                {v1::BARRIER_CODE_RESEARCH_CAPACITY});
   }
   if (path.programme_only_history) {
@@ -357,20 +358,20 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
                {v1::BARRIER_CODE_STATE_STEERING});
   }
   if (history.failed > 0) {
-    AddWarning(&report, v1::WARNING_CODE_EARLIER_FAILURE,
-               absl::StrCat(history.failed,
-                            " earlier tie(s) of the pair failed"),
-               {v1::BARRIER_CODE_TRUST});
+    AddWarning(
+        &report, v1::WARNING_CODE_EARLIER_FAILURE,
+        absl::StrCat(history.failed, " earlier tie(s) of the pair failed"),
+        {v1::BARRIER_CODE_TRUST});
   }
   if (planned_rung >= 0 && planned_rung - history.covered_rung >= kLadderJump) {
-    AddWarning(&report, v1::WARNING_CODE_LADDER_JUMP,
-               absl::StrCat("plans L", planned_rung, " while the pair's history ",
-                            history.covered_rung < 0
-                                ? std::string("covers no rung")
-                                : absl::StrCat("covers up to L",
-                                               history.covered_rung),
-                            "; see the pathway"),
-               {v1::BARRIER_CODE_TRUST, v1::BARRIER_CODE_IP_CONTRACT});
+    AddWarning(
+        &report, v1::WARNING_CODE_LADDER_JUMP,
+        absl::StrCat("plans L", planned_rung, " while the pair's history ",
+                     history.covered_rung < 0
+                         ? std::string("covers no rung")
+                         : absl::StrCat("covers up to L", history.covered_rung),
+                     "; see the pathway"),
+        {v1::BARRIER_CODE_TRUST, v1::BARRIER_CODE_IP_CONTRACT});
   }
   for (const auto& b : report.barriers()) {
     if (b.severity() == v1::SEVERITY_HIGH) {
@@ -401,10 +402,9 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
     if (t->channel() == v1::CHANNEL_SPIN_OFF) {
       auto* c = report.add_conflicts();
       c->set_kind("spin_off");
-      c->set_detail(absl::StrCat("the firm is a spin-off of the university (",
-                                 t->reference().empty() ? t->id()
-                                                        : t->reference(),
-                                 ")"));
+      c->set_detail(
+          absl::StrCat("the firm is a spin-off of the university (",
+                       t->reference().empty() ? t->id() : t->reference(), ")"));
       break;
     }
   }
@@ -435,10 +435,11 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
       return (t->a == *uni_index && t->b == *firm_index) ||
              (t->a == *firm_index && t->b == *uni_index);
     };
-    std::sort(similar.begin(), similar.end(), [&](const auto& a, const auto& b) {
-      if (same(a.second) != same(b.second)) return same(a.second);
-      return a.first > b.first;
-    });
+    std::sort(similar.begin(), similar.end(),
+              [&](const auto& a, const auto& b) {
+                if (same(a.second) != same(b.second)) return same(a.second);
+                return a.first > b.first;
+              });
     for (const auto& [cosine, t] : similar) {
       if (report.similar_size() >= kMaxSimilar) break;
       auto* s = report.add_similar();
@@ -460,13 +461,13 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
     return std::clamp(value, 0.0, 1.0) * weight;
   };
   double score = 0;
-  const double topic =
-      need != nullptr ? 0.5 * fit->university_fit() + 0.5 * fit->firm_fit()
-                      : fit->university_fit();
-  score += component(
-      "fit", topic, kFitWeight,
-      need != nullptr ? "mean of the university and firm fits"
-                      : "university fit; the firm has no need on record");
+  const double topic = need != nullptr
+                           ? 0.5 * fit->university_fit() + 0.5 * fit->firm_fit()
+                           : fit->university_fit();
+  score += component("fit", topic, kFitWeight,
+                     need != nullptr
+                         ? "mean of the university and firm fits"
+                         : "university fit; the firm has no need on record");
   score += component("trust",
                      TrustFeature(history, CurrentYear(),
                                   options_.weights.trust_half_life_years),
@@ -498,9 +499,9 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
                                   "step is the natural next one"));
   if (!report.eligible()) {
     score = std::min(score, kIneligibleCap);
-    component("eligibility", 0, 0,
-              absl::StrCat("ineligible: the score is capped at ",
-                           kIneligibleCap));
+    component(
+        "eligibility", 0, 0,
+        absl::StrCat("ineligible: the score is capped at ", kIneligibleCap));
   } else if (report.conflicts_size() > 0) {
     score = std::min(score, kConflictCap);
     component("eligibility", 1, 0,
@@ -560,9 +561,8 @@ absl::StatusOr<v1::ScreenProposalsResponse> MatchingEngine::ScreenProposals(
   }
   for (auto& report : reports) {
     for (const auto& [pair, list] : pairs) {
-      if (list.size() < 2 ||
-          std::find(list.begin(), list.end(), report.proposal_id()) ==
-              list.end()) {
+      if (list.size() < 2 || std::find(list.begin(), list.end(),
+                                       report.proposal_id()) == list.end()) {
         continue;
       }
       std::vector<std::string> others;
@@ -580,12 +580,12 @@ absl::StatusOr<v1::ScreenProposalsResponse> MatchingEngine::ScreenProposals(
       }
     }
   }
-  std::stable_sort(reports.begin(), reports.end(),
-                   [](const v1::ScreeningReport& a,
-                      const v1::ScreeningReport& b) {
-                     if (a.eligible() != b.eligible()) return a.eligible();
-                     return a.readiness().score() > b.readiness().score();
-                   });
+  std::stable_sort(
+      reports.begin(), reports.end(),
+      [](const v1::ScreeningReport& a, const v1::ScreeningReport& b) {
+        if (a.eligible() != b.eligible()) return a.eligible();
+        return a.readiness().score() > b.readiness().score();
+      });
   for (size_t i = 0; i < reports.size(); ++i) {
     reports[i].set_rank(static_cast<int>(i + 1));
     *response.add_reports() = std::move(reports[i]);
@@ -600,15 +600,14 @@ absl::StatusOr<v1::Pathway> MatchingEngine::PlanPathway(
   }
   if (auto s = ValidateId(request.firm_id(), "firm_id"); !s.ok()) return s;
   if (request.target_rung() < -1 || request.target_rung() > kTopRung) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("target_rung: ", request.target_rung(),
-                     " is outside -1..", kTopRung));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target_rung: ", request.target_rung(), " is outside -1..", kTopRung));
   }
   for (int i = 0; i < request.target_channels_size(); ++i) {
     const int c = request.target_channels(i);
     if (!v1::Channel_IsValid(c) || c == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "target_channels[", i, "]: unknown channel ", c));
+      return absl::InvalidArgumentError(
+          absl::StrCat("target_channels[", i, "]: unknown channel ", c));
     }
   }
   auto lock = ReadLock();
@@ -709,8 +708,9 @@ absl::StatusOr<v1::DeclineReasonsResponse> MatchingEngine::DeclineReasons(
   }
   std::vector<v1::DeclineReasonCount> counts;
   for (auto& [reason, list] : by_reason) {
-    std::stable_sort(list.begin(), list.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(
+        list.begin(), list.end(),
+        [](const auto& a, const auto& b) { return a.first > b.first; });
     v1::DeclineReasonCount c;
     c.set_reason(static_cast<v1::DeclineReason>(reason));
     c.set_count(static_cast<int>(list.size()));
@@ -720,10 +720,9 @@ absl::StatusOr<v1::DeclineReasonsResponse> MatchingEngine::DeclineReasons(
     }
     counts.push_back(std::move(c));
   }
-  std::stable_sort(counts.begin(), counts.end(),
-                   [](const auto& a, const auto& b) {
-                     return a.count() > b.count();
-                   });
+  std::stable_sort(
+      counts.begin(), counts.end(),
+      [](const auto& a, const auto& b) { return a.count() > b.count(); });
   for (auto& c : counts) *response.add_reasons() = std::move(c);
   return response;
 }

@@ -8,10 +8,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 #include <fstream>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "CLI/CLI.hpp"
 #include "indexer/default_paths.h"
@@ -84,8 +84,7 @@ int main(int argc, char** argv) {
     spdlog::info("{} principals loaded from {}", principals->size(),
                  principals_path);
   } else {
-    spdlog::warn(
-        "no --principals file: every caller has the operator role");
+    spdlog::warn("no --principals file: every caller has the operator role");
   }
   auto engine = helixmatch::MatchingEngine::Open(options);
   if (!engine.ok()) {
@@ -93,8 +92,8 @@ int main(int argc, char** argv) {
                   std::string(engine.status().message()));
     return 1;
   }
-  auto server = helixmatch::MatchServer::Start(engine->get(), listen,
-                                               principals.get());
+  auto server =
+      helixmatch::MatchServer::Start(engine->get(), listen, principals.get());
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));
     return 1;

@@ -94,20 +94,17 @@ std::string FormatPathway(const v1::Pathway& p) {
   for (const auto& step : p.steps()) {
     std::vector<std::string> channels, lowers;
     for (int c : step.channels()) {
-      channels.push_back(EnumShort(
-          v1::Channel_Name(static_cast<v1::Channel>(c)), "CHANNEL_"));
+      channels.push_back(
+          EnumShort(v1::Channel_Name(static_cast<v1::Channel>(c)), "CHANNEL_"));
     }
     for (int b : step.lowers()) {
       lowers.push_back(BarrierName(static_cast<v1::BarrierCode>(b)));
     }
-    absl::StrAppendFormat(&out, "   %s: %s; lowers %s%s\n      %s\n",
-                          step.rung_name(),
-                          absl::StrJoin(channels, ", "),
-                          absl::StrJoin(lowers, ", "),
-                          step.transaction_support()
-                              ? "; needs transaction support"
-                              : "",
-                          step.rationale());
+    absl::StrAppendFormat(
+        &out, "   %s: %s; lowers %s%s\n      %s\n", step.rung_name(),
+        absl::StrJoin(channels, ", "), absl::StrJoin(lowers, ", "),
+        step.transaction_support() ? "; needs transaction support" : "",
+        step.rationale());
   }
   return out;
 }
@@ -130,13 +127,13 @@ std::string FormatScreeningSummary(const v1::ScreeningReport& r) {
       "%2d. %-28s %-16s readiness %.2f (%s)%s%s%s", r.rank(), r.proposal_id(),
       r.eligible() ? "eligible" : "INELIGIBLE", r.readiness().score(),
       r.readiness().band(),
-      failed.empty() ? "" : absl::StrCat("  failed: ", absl::StrJoin(failed, ", ")),
-      r.conflicts().empty()
+      failed.empty() ? ""
+                     : absl::StrCat("  failed: ", absl::StrJoin(failed, ", ")),
+      r.conflicts().empty() ? ""
+                            : absl::StrCat("  conflicts: ", r.conflicts_size()),
+      warnings.empty()
           ? ""
-          : absl::StrCat("  conflicts: ", r.conflicts_size()),
-      warnings.empty() ? ""
-                       : absl::StrCat("  warnings: ",
-                                      absl::StrJoin(warnings, ", ")));
+          : absl::StrCat("  warnings: ", absl::StrJoin(warnings, ", ")));
 }
 
 std::string FormatScreeningReport(const v1::ScreeningReport& r) {
@@ -147,8 +144,8 @@ std::string FormatScreeningReport(const v1::ScreeningReport& r) {
       r.readiness().band());
   absl::StrAppend(&out, " Eligibility rules:\n");
   for (const auto& c : r.rules()) {
-    absl::StrAppendFormat(&out, "   %-4s %-20s %s\n", c.passed() ? "pass" : "FAIL",
-                          c.rule(), c.detail());
+    absl::StrAppendFormat(&out, "   %-4s %-20s %s\n",
+                          c.passed() ? "pass" : "FAIL", c.rule(), c.detail());
   }
   const auto& f = r.fit();
   absl::StrAppendFormat(
@@ -159,7 +156,8 @@ std::string FormatScreeningReport(const v1::ScreeningReport& r) {
       f.firm_fit(),
       f.has_firm_need() ? absl::StrCat(" (need '", f.firm_need().title(), "')")
                         : " (no need on record)",
-      f.evidence_terms().empty() ? "none" : absl::StrJoin(f.evidence_terms(), ", "));
+      f.evidence_terms().empty() ? "none"
+                                 : absl::StrJoin(f.evidence_terms(), ", "));
   for (const auto& p : f.university_profiles()) {
     absl::StrAppendFormat(
         &out, "   - %s  [%s] %.2f%s\n", p.title(), p.id(), p.score(),
@@ -167,7 +165,8 @@ std::string FormatScreeningReport(const v1::ScreeningReport& r) {
   }
   absl::StrAppend(&out, " Barriers:\n");
   AppendBarriers(r.barriers(), &out);
-  absl::StrAppend(&out, " Warnings:", r.warnings().empty() ? " none" : "", "\n");
+  absl::StrAppend(&out, " Warnings:", r.warnings().empty() ? " none" : "",
+                  "\n");
   for (const auto& w : r.warnings()) {
     absl::StrAppend(&out, "   ! ", w.message(), "\n");
   }
@@ -185,7 +184,8 @@ std::string FormatScreeningReport(const v1::ScreeningReport& r) {
         EnumShort(v1::Channel_Name(s.tie().channel()), "CHANNEL_"),
         absl::AsciiStrToLower(
             EnumShort(v1::TieOutcome_Name(s.tie().outcome()), "TIE_OUTCOME_")),
-        s.tie().reference().empty() ? "" : absl::StrCat(": ", s.tie().reference()),
+        s.tie().reference().empty() ? ""
+                                    : absl::StrCat(": ", s.tie().reference()),
         s.similarity());
   }
   absl::StrAppend(&out, " Pathway:\n", FormatPathway(r.pathway()));
