@@ -40,6 +40,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "indexer/atomic_file.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
@@ -59,6 +60,7 @@ struct HarnessOptions {
   std::string server_binary = HELIXMATCH_SERVER_BINARY;
   std::string word_vectors;  // empty: synthetic vectors in the work folder
   std::string work_dir;      // empty: a fresh temporary folder
+  std::vector<std::string> server_args;  // more server flags
   int kills = 50;
   uint64_t seed = 0;  // 0: from std::random_device (printed)
   int writers = 4;
@@ -312,6 +314,7 @@ absl::Status Harness::Prepare() {
                                             options_.server_binary,
                                             "' (--server): ", error.message()));
   }
+  command_.extra_args = options_.server_args;
   command_.word_vectors = options_.word_vectors;
   if (command_.word_vectors.empty()) {
     command_.word_vectors = work_dir_ + "/synthetic.hxwv";
@@ -437,10 +440,11 @@ int Harness::Run() {
     return 2;
   }
   spdlog::info(
-      "seed={} writers={} kills={} server={} (copied) word vectors={} work "
-      "dir={}",
+      "seed={} writers={} kills={} server={} (copied) {} word vectors={} "
+      "work dir={}",
       options_.seed, options_.writers, options_.kills, options_.server_binary,
-      command_.word_vectors, work_dir_);
+      absl::StrJoin(options_.server_args, " "), command_.word_vectors,
+      work_dir_);
   RoundGate gate;
   std::vector<std::thread> threads;
   for (auto& writer : writers_) {
@@ -590,6 +594,11 @@ int main(int argc, char** argv) {
   app.add_option("--word-vectors", options.word_vectors,
                  "Word vector file for the server (default: small synthetic "
                  "vectors written to the work folder)");
+  app.add_option("--server-arg", options.server_args,
+                 "One more server flag, repeatable; e.g. "
+                 "--server-arg=--index-save-seconds=1 so kills also land "
+                 "during periodic index saves")
+      ->allow_extra_args(false);
   app.add_option("--work-dir", options.work_dir,
                  "Folder for the data, log and port file; must not hold a "
                  "db/ (default: a temporary folder, removed after a clean "

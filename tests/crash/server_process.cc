@@ -62,6 +62,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Spawn(
       command.binary,    "--db",           command.data_dir,
       "--listen",        "127.0.0.1:0",    "--port-file",
       command.port_file, "--word-vectors", command.word_vectors};
+  args.insert(args.end(), command.extra_args.begin(), command.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

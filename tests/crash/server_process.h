@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,6 +26,7 @@ struct ServerCommand {
   std::string word_vectors;  // --word-vectors
   std::string port_file;     // --port-file; removed before each start
   std::string log_file;      // the child's stdout and stderr are appended
+  std::vector<std::string> extra_args;  // appended to the command line
 };
 
 class ServerProcess {
