@@ -312,8 +312,11 @@ v1::Pathway PlanPathway(const PathwayInput& input) {
   pathway.set_target_rung(target);
 
   const std::string history =
-      covered < 0 ? std::string("No earlier interaction")
-                  : absl::StrCat("Earlier ties cover ", ShortRungName(covered));
+      covered >= 0 ? absl::StrCat("Earlier ties cover ", ShortRungName(covered))
+      : input.failed_tie
+          ? std::string("No completed or ongoing interaction (an earlier "
+                        "one failed)")
+          : std::string("No earlier interaction");
   if (target <= covered) {
     pathway.set_summary(
         target_given

@@ -24,6 +24,9 @@ struct MatchingEngine::Query {
   const v1::CapabilityProfile* capability = nullptr;
   v1::Filter filter;
   bool programme_requester = false;
+  // A profile counts towards topic depth only from this fit up (besides
+  // being close to the best one); screening sets its weak-fit line.
+  double min_match_fit = 0;
   std::unordered_set<uint32_t> partners;  // of the requester, by tie
 };
 

@@ -186,6 +186,18 @@ grpc::Status MatchServiceImpl::Get(grpc::ServerContext* context,
   if (!principal.ok()) return ToGrpc(principal.status());
   auto result = engine_->Get(request->kind(), request->id());
   if (!result.ok()) return ToGrpc(result.status());
+  // Visibility of needs: private ones only to their owner, programme-only
+  // ones also to programmes (answered as if absent, like Recommend).
+  if (result->has_need() && principal->role != Role::kOperator &&
+      result->need().organization_id() != principal->organization_id) {
+    const auto visibility = result->need().visibility();
+    if (visibility == v1::VISIBILITY_PRIVATE ||
+        (visibility == v1::VISIBILITY_PROGRAMME_ONLY &&
+         principal->role != Role::kProgramme)) {
+      return ToGrpc(absl::NotFoundError(
+          absl::StrCat("need '", request->id(), "' not found")));
+    }
+  }
   *response = std::move(*result);
   return grpc::Status::OK;
 }
@@ -195,6 +207,16 @@ grpc::Status MatchServiceImpl::Recommend(grpc::ServerContext* context,
                                          v1::RecommendResponse* response) {
   auto principal = Authenticate(context);
   if (!principal.ok()) return ToGrpc(principal.status());
+  // The requester decides trust and what programme-only needs show; a
+  // caller can only ask as itself.
+  if (principal->role != Role::kOperator &&
+      !request->requester_organization_id().empty() &&
+      request->requester_organization_id() != principal->organization_id) {
+    return ToGrpc(absl::PermissionDeniedError(absl::StrCat(
+        "requester_organization_id: the caller acts for '",
+        principal->organization_id, "', not for '",
+        request->requester_organization_id(), "'")));
+  }
   auto result = engine_->Recommend(*request);
   if (!result.ok()) return ToGrpc(result.status());
   *response = std::move(*result);
@@ -309,6 +331,14 @@ grpc::Status MatchServiceImpl::DeclineReasons(
     v1::DeclineReasonsResponse* response) {
   auto principal = Authenticate(context);
   if (!principal.ok()) return ToGrpc(principal.status());
+  // Programmes see aggregates; an organization sees its own.
+  if (principal->role == Role::kOrganization &&
+      request->organization_id() != principal->organization_id) {
+    return ToGrpc(absl::PermissionDeniedError(absl::StrCat(
+        "organization '", principal->organization_id,
+        "' may read only its own decline reasons, not those of '",
+        request->organization_id(), "'")));
+  }
   auto result = engine_->DeclineReasons(request->organization_id());
   if (!result.ok()) return ToGrpc(result.status());
   *response = std::move(*result);

@@ -728,30 +728,32 @@ void MatchingEngine::RunGroup(const std::vector<WriteOp*>& group) {
   std::lock_guard<std::mutex> write_lock(write_mu_);
   StoreBatch batch;
   std::vector<WriteOp*> accepted;
+  int64_t writing = 0;  // accepted writes with changes to store
   {
     auto read_lock = ReadLock();
     for (WriteOp* op : group) {
       StoreBatch own;
       op->status = op->check(&own);
       if (!op->status.ok()) continue;
+      writing += own.size() > 0 ? 1 : 0;
       batch.Append(std::move(own));
       accepted.push_back(op);
     }
   }
-  if (accepted.empty()) return;
-  if (batch.size() > 0) {
-    if (auto s = store_->Write(batch); !s.ok()) {
-      for (WriteOp* op : accepted) op->status = s;
-      return;
-    }
+  // Nothing to write (e.g. an ingest chunk whose records were all
+  // refused): no sync, and the counters stay as they are.
+  if (batch.size() == 0) return;
+  if (auto s = store_->Write(batch); !s.ok()) {
+    for (WriteOp* op : accepted) op->status = s;
+    return;
   }
   auto lock = WriteLock();
   for (WriteOp* op : accepted) {
     if (auto s = op->apply(); !s.ok()) op->status = s;
   }
   ++groups_committed_;
-  writes_committed_ += accepted.size();
-  changes_since_save_ += batch.size();
+  writes_committed_ += writing;
+  changes_since_save_ += static_cast<int64_t>(batch.size());
 }
 
 // ------------------------------------------------------ write entry points
@@ -1295,7 +1297,8 @@ v1::Suggestion MatchingEngine::BuildSuggestion(
   o->clear_signals();
 
   const auto matches = [&](const Candidate& c) {
-    return c.fit > 0 && c.fit >= w.depth_match_share * best_fit;
+    return c.fit > 0 && c.fit >= w.depth_match_share * best_fit &&
+           c.fit >= q.min_match_fit;
   };
   const int matching = static_cast<int>(
       std::count_if(profiles.begin(), profiles.end(), matches));

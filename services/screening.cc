@@ -17,6 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "indexer/record_validation.h"
 #include "indexer/text_analyzer.h"
@@ -42,6 +43,12 @@ constexpr double kPathwayWeight = 0.15;
 constexpr double kIneligibleCap = 0.25;
 constexpr double kConflictCap = 0.55;
 constexpr double kReadyBand = 0.60;
+// A high barrier can stop a partnership on its own: each one lowers the
+// barrier component beyond its share of the mean.
+constexpr double kHighBarrierPenalty = 0.1;
+// Earlier partnerships of other pairs are shown from this similarity up
+// (cosines of GloVe means run high: unrelated references score ~0.5).
+constexpr double kMinSimilarity = 0.65;
 constexpr double kReviewBand = 0.40;
 // Topical fit below this is weak. Fit blends the cosine of IDF-weighted
 // GloVe means (high even for unrelated texts) with BM25; on the demo data
@@ -226,7 +233,18 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
       need_terms.emplace_back(w, term);
     }
   }
-  q.need = need;
+  // The assessment is of the proposal: its planned channels and TRL stand
+  // in for what the firm's need asks (the ladder's breadth, ORIENTATION).
+  v1::FirmNeed planned;
+  if (need != nullptr) planned = *need;
+  planned.set_organization_id(p.firm_id());
+  if (p.channels_size() > 0) *planned.mutable_channels_wanted() = p.channels();
+  if (p.has_trl()) *planned.mutable_trl_wanted() = p.trl();
+  if (planned.benefits_sought_size() == 0) {
+    *planned.mutable_benefits_sought() = p.benefits();
+  }
+  q.need = &planned;
+  q.min_match_fit = kWeakFit;
   PrepareQueryScoring(&q);
 
   PairHistory history = HistoryBetween(*uni_index, *firm_index);
@@ -344,9 +362,9 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
   }
   if (fit->university_fit() < kWeakFit) {
     AddWarning(&report, v1::WARNING_CODE_WEAK_TOPICAL_FIT,
-               absl::StrCat("weak topical fit with the university's profiles (",
-                            absl::SixDigits(fit->university_fit()), ", below ",
-                            kWeakFit, ")"),
+               absl::StrFormat("weak topical fit with the university's "
+                               "profiles (%.2f, below %.2f)",
+                               fit->university_fit(), kWeakFit),
                {v1::BARRIER_CODE_RESEARCH_CAPACITY});
   }
   if (path.programme_only_history) {
@@ -442,6 +460,7 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
               });
     for (const auto& [cosine, t] : similar) {
       if (report.similar_size() >= kMaxSimilar) break;
+      if (!same(t) && cosine < kMinSimilarity) continue;
       auto* s = report.add_similar();
       *s->mutable_tie() = *t->record;
       s->set_same_pair(same(t));
@@ -478,7 +497,7 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
                      capacity ? "university's research capacity signals"
                               : "no capacity signal: counted as 0.5");
   double weight_sum = 0;
-  int known_barriers = 0;
+  int known_barriers = 0, high_barriers = 0;
   for (const auto& b : report.barriers()) {
     if (b.severity() == v1::SEVERITY_UNKNOWN ||
         b.severity() == v1::SEVERITY_UNSPECIFIED) {
@@ -486,12 +505,17 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
     }
     weight_sum += SeverityWeight(b.severity());
     ++known_barriers;
+    high_barriers += b.severity() == v1::SEVERITY_HIGH ? 1 : 0;
   }
   score += component(
-      "barriers", known_barriers > 0 ? 1.0 - weight_sum / known_barriers : 0.5,
+      "barriers",
+      (known_barriers > 0 ? 1.0 - weight_sum / known_barriers : 0.5) -
+          kHighBarrierPenalty * high_barriers,
       kBarrierWeight,
       absl::StrCat(known_barriers, " of ", report.barriers_size(),
-                   " barriers assessed; 1 means none stands in the way"));
+                   " barriers assessed, ", high_barriers,
+                   " high (each takes ", kHighBarrierPenalty,
+                   " off); 1 means none stands in the way"));
   const int steps = report.pathway().steps_size();
   score += component("pathway", steps <= 1 ? 1.0 : 1.0 / steps, kPathwayWeight,
                      absl::StrCat(steps,

@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   }
   auto engine = helixmatch::MatchingEngine::Open(options);
   if (!engine.ok()) {
-    spdlog::error("cannot open data folder '{}': {}", options.data_dir,
+    spdlog::error("cannot start on data folder '{}': {}", options.data_dir,
                   std::string(engine.status().message()));
     return 1;
   }

@@ -383,6 +383,27 @@ TEST_F(ProgrammeTest, ProgrammeRoleIsRefusedWhenItRecordsAnOutcome) {
   v1::DeclineReasonsResponse reasons;
   EXPECT_TRUE(
       stub_->DeclineReasons(As(kProgramme).get(), declines, &reasons).ok());
+  // An organization reads its own declines only, asks as itself only, and
+  // does not see a programme-only need of another organization.
+  EXPECT_EQ(
+      stub_->DeclineReasons(As(kAltai).get(), declines, &reasons).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  v1::RecommendRequest as_other;
+  as_other.set_text("flotation reagents");
+  as_other.set_direction(v1::DIRECTION_CAPABILITY_TO_NEEDS);
+  as_other.set_requester_organization_id("org:saryarka-tu");
+  as_other.set_k(3);
+  v1::RecommendResponse suggestions;
+  EXPECT_EQ(stub_->Recommend(As(kAltai).get(), as_other, &suggestions)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetRequest hidden;
+  hidden.set_kind(v1::RECORD_KIND_NEED);
+  hidden.set_id("need:buzachi-operators");  // programme-only
+  v1::Record need;
+  EXPECT_EQ(stub_->Get(As(kAltai).get(), hidden, &need).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(stub_->Get(As(kProgramme).get(), hidden, &need).ok());
   v1::BackupRequest backup;
   backup.set_folder(dir_->path() + "/backup-by-programme");
   v1::BackupResponse backed_up;
