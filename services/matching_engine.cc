@@ -196,6 +196,15 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   engine->model_identity_ = absl::StrCat(engine->embedder_->Identity(),
                                          "; ranking ", kRankingWeightsVersion);
   if (auto s = engine->LoadCatalog(); !s.ok()) return s;
+  // A replayed or rebuilt index is saved at once, so the next start (after
+  // another crash, say) does not redo the work: a replay can cross the
+  // Flat -> HNSW threshold, and that conversion takes seconds.
+  if (engine->recovery_[0] != "loaded" || engine->recovery_[1] != "loaded") {
+    if (auto s = engine->SaveIndexes(); !s.ok()) {
+      spdlog::warn("saving the recovered vector indexes failed: {}",
+                   std::string(s.message()));
+    }
+  }
   return engine;
 }
 
