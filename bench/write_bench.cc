@@ -1,0 +1,199 @@
+// Durable write throughput of the engine (no transport): N threads each
+// Upsert capability profiles as fast as the engine acknowledges them, with
+// every write synced (RocksDB sync=true, one fsync per group commit) on
+// the disk holding --dir. For each thread count: writes/s (median of
+// --runs runs of --seconds each, a fresh data folder per run), writes per
+// fsync (writes_committed / write_groups from Stats) and the latency of
+// one Upsert (p50, p99 over all runs).
+//
+//   build/bench/write_bench --threads 1,4,16,64 --runs 3 --seconds 3
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "indexer/default_paths.h"
+#include "indexer/word_vectors.h"
+#include "services/matching_engine.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* kWords[] = {
+    "mining",      "ore",      "flotation", "copper",     "concentrator",
+    "tailings",    "oil",      "gas",       "pipeline",   "corrosion",
+    "reservoir",   "drilling", "wheat",     "drought",    "irrigation",
+    "solar",       "wind",     "grid",      "battery",    "software",
+    "learning",    "data",     "network",   "analytics",  "health",
+    "diagnostics", "clinic",   "water",     "cement",     "steel",
+    "catalyst",    "polymer",  "coating",   "monitoring", "simulation"};
+
+std::string RandomText(std::mt19937& rng, int words) {
+  std::uniform_int_distribution<size_t> pick(0, std::size(kWords) - 1);
+  std::string text;
+  for (int i = 0; i < words; ++i) {
+    if (i > 0) text += ' ';
+    text += kWords[pick(rng)];
+  }
+  return text;
+}
+
+constexpr int kUniversities = 100;
+
+struct Run {
+  double writes_per_second = 0;
+  double writes_per_fsync = 0;
+  std::vector<double> latencies_ms;
+};
+
+Run OneRun(const std::shared_ptr<const helixmatch::WordVectors>& vectors,
+           const std::string& folder, int threads, double seconds) {
+  helixmatch::EngineOptions options;
+  options.data_dir = folder;
+  options.word_vectors = vectors;
+  options.reference_year = 2025;
+  options.save_indexes_on_close = false;
+  auto engine = helixmatch::MatchingEngine::Open(options);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "%s\n", engine.status().ToString().c_str());
+    std::exit(1);
+  }
+  google::protobuf::RepeatedPtrField<helixmatch::v1::Record> batch;
+  for (int i = 0; i < kUniversities; ++i) {
+    auto* org = batch.Add()->mutable_organization();
+    org->set_id(absl::StrCat("org:", i));
+    org->set_kind(helixmatch::v1::ORGANIZATION_KIND_UNIVERSITY);
+    org->set_name(absl::StrCat("University ", i));
+    org->set_country("KZ");
+  }
+  if (auto r = (*engine)->BatchUpsert(batch); !r.ok()) {
+    std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+    std::exit(1);
+  }
+  const auto before = (*engine)->Stats();
+  std::atomic<bool> stop{false};
+  std::atomic<int> ready{0};
+  std::atomic<int64_t> writes{0};
+  std::vector<std::vector<double>> latencies(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      std::mt19937 rng(static_cast<uint32_t>(t));
+      ready.fetch_add(1);
+      while (ready.load() <= threads) std::this_thread::yield();
+      for (int64_t i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+        helixmatch::v1::Record record;
+        auto* cap = record.mutable_capability();
+        cap->set_id(absl::StrCat("cap:", t, ":", i));
+        cap->set_organization_id(
+            absl::StrCat("org:", (t * 7 + i) % kUniversities));
+        cap->set_title(RandomText(rng, 8));
+        cap->set_description(RandomText(rng, 12));
+        const auto start = Clock::now();
+        auto r = (*engine)->Upsert(record);
+        if (!r.ok()) {
+          std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+          std::exit(1);
+        }
+        latencies[t].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - start)
+                .count());
+        writes.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+  while (ready.load() < threads) std::this_thread::yield();
+  const auto start = Clock::now();
+  ready.fetch_add(1);  // go
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop.store(true);
+  for (auto& w : workers) w.join();
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  const auto after = (*engine)->Stats();
+  Run run;
+  run.writes_per_second = static_cast<double>(writes.load()) / elapsed;
+  run.writes_per_fsync = static_cast<double>(after.writes_committed() -
+                                             before.writes_committed()) /
+                         static_cast<double>(std::max<int64_t>(
+                             1, after.write_groups() - before.write_groups()));
+  for (auto& l : latencies) {
+    run.latencies_ms.insert(run.latencies_ms.end(), l.begin(), l.end());
+  }
+  return run;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Durable Upsert throughput with concurrent writers"};
+  std::string threads_list = "1,4,16,64";
+  int runs = 3;
+  double seconds = 3;
+  std::string vectors_path = helixmatch::DefaultWordVectorsPath();
+  std::string base = std::filesystem::temp_directory_path().string();
+  app.add_option("--threads", threads_list, "comma-separated thread counts")
+      ->capture_default_str();
+  app.add_option("--runs", runs)->capture_default_str();
+  app.add_option("--seconds", seconds, "length of one run")
+      ->capture_default_str();
+  app.add_option("--word-vectors", vectors_path)->capture_default_str();
+  app.add_option("--dir", base,
+                 "where the data folders go (its disk is "
+                 "measured)")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  auto vectors = helixmatch::WordVectors::Load(vectors_path);
+  if (!vectors.ok()) {
+    std::fprintf(stderr, "%s\n", vectors.status().ToString().c_str());
+    return 1;
+  }
+  std::printf(
+      "durable Upsert of capability profiles, %d run(s) of %.0f s "
+      "per row, data in %s\n",
+      runs, seconds, base.c_str());
+  std::printf(
+      "| writer threads | writes/s (median) | runs | writes per fsync "
+      "| Upsert p50 ms | Upsert p99 ms |\n|---|---|---|---|---|---|\n");
+  for (absl::string_view item : absl::StrSplit(threads_list, ',')) {
+    const int threads = std::stoi(std::string(item));
+    std::vector<double> rates, grouping, latencies;
+    std::string each;
+    for (int r = 0; r < runs; ++r) {
+      const std::string folder = absl::StrCat(base, "/helixmatch-write-bench-",
+                                              getpid(), "-", threads, "-", r);
+      Run run = OneRun(*vectors, folder, threads, seconds);
+      std::filesystem::remove_all(folder);
+      rates.push_back(run.writes_per_second);
+      grouping.push_back(run.writes_per_fsync);
+      latencies.insert(latencies.end(), run.latencies_ms.begin(),
+                       run.latencies_ms.end());
+      absl::StrAppend(&each, r == 0 ? "" : ", ",
+                      static_cast<int64_t>(run.writes_per_second));
+    }
+    std::sort(latencies.begin(), latencies.end());
+    std::printf("| %d | %.0f | %s | %.1f | %.2f | %.2f |\n", threads,
+                Median(rates), each.c_str(), Median(grouping),
+                latencies[latencies.size() / 2],
+                latencies[latencies.size() * 99 / 100]);
+    std::fflush(stdout);
+  }
+  return 0;
+}
