@@ -283,20 +283,23 @@ class CorruptionTest : public ::testing::Test {
   // Session 1 writes the corpus, saves the indexes, writes more and stops
   // cleanly; session 2 writes more again. In the clean-stop folder both
   // sessions save their indexes when they stop and session 2 stops
-  // cleanly. In the crash folder no session saves its indexes, so they
-  // reflect the corpus only, and session 2 ends in a crash (a child
-  // process that exits without closing anything): opening replays
+  // cleanly. In the crash folder session 2 ends in a crash (a child
+  // process that exits without closing anything), and its index files
+  // are those saved after the corpus, as if every later save had failed
+  // (the engine saves recovered indexes at start): opening replays
   // session 1 from an archived log file (RocksDB archives a log once it
   // is flushed, as a clean stop does) and session 2 from the live log.
   static void BuildFolder(const std::string& root, bool clean,
                           std::string* answers,
                           std::vector<std::string>* earlier_states) {
+    const std::string saved = root + ".corpus-indexes";
     {
       auto engine = MatchingEngine::Open(OptionsFor(root, clean));
       ASSERT_TRUE(engine.ok()) << engine.status();
       auto batch = (*engine)->BatchUpsert(testing::SyntheticCorpus());
       ASSERT_TRUE(batch.ok()) << batch.status();
       ASSERT_TRUE((*engine)->SaveIndexes().ok());
+      fs::copy(DataDir{root}.IndexFolder(), saved, fs::copy_options::recursive);
       ASSERT_TRUE(
           testing::ApplyWrites(**engine, testing::SessionWrites(1)).ok());
     }
@@ -312,6 +315,9 @@ class CorruptionTest : public ::testing::Test {
       *earlier_states =
           absl::StrSplit(run->report.substr(0, end), '\n', absl::SkipEmpty());
       *answers = run->report.substr(end + 3);
+      fs::copy(
+          saved, DataDir{root}.IndexFolder(),
+          fs::copy_options::recursive | fs::copy_options::overwrite_existing);
       return;
     }
     auto engine = MatchingEngine::Open(OptionsFor(root, clean));
