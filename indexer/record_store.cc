@@ -1,6 +1,7 @@
 #include "indexer/record_store.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -122,6 +123,98 @@ std::string Lost(const CloseRecord& expected, const CloseRecord& found) {
   return lost;
 }
 
+// ------------------------------------------------- table pre-check
+//
+// RocksDB 7.8 parses a table's properties block before it checks the
+// block's checksum (ReadTablePropertiesHelper), and Debian's build keeps
+// its assertions: a properties block whose last word was damaged into
+// claiming a hash index aborts the whole process when the table is opened
+// (DataBlockHashIndex::Initialize, "num_buckets_ > 0"), found by the
+// corruption sweep. No block of ours legitimately has that bit (hash
+// indexes are never configured), so it is proof of damage, and the table
+// is kept away from RocksDB. Anything this parser cannot follow is left
+// to RocksDB's own checks.
+
+constexpr uint64_t kBlockBasedTableMagic = 0x88e241b785f4cff7ull;
+constexpr size_t kFooterBytes = 53;  // format versions 1..5
+constexpr uint32_t kHashIndexBit = 1u << 31;
+
+bool GetVarint(absl::string_view* in, uint64_t* value) {
+  *value = 0;
+  for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+uint32_t Fixed32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof(v));  // little-endian, as x86-64
+  return v;
+}
+
+bool ReadAt(std::ifstream& file, uint64_t offset, size_t n, std::string* out) {
+  out->resize(n);
+  file.seekg(static_cast<std::streamoff>(offset));
+  file.read(out->data(), static_cast<std::streamsize>(n));
+  return static_cast<size_t>(file.gcount()) == n;
+}
+
+std::string DamagedPropertiesBlock(const std::string& path) {
+  std::error_code error;
+  const uint64_t size = std::filesystem::file_size(path, error);
+  std::ifstream file(path, std::ios::binary);
+  std::string footer, meta, word;
+  if (error || !file || size < kFooterBytes ||
+      !ReadAt(file, size - kFooterBytes, kFooterBytes, &footer)) {
+    return "";
+  }
+  uint64_t magic;
+  std::memcpy(&magic, footer.data() + kFooterBytes - 8, sizeof(magic));
+  const uint32_t version = Fixed32(footer.data() + kFooterBytes - 12);
+  if (magic != kBlockBasedTableMagic || version < 1 || version > 5) return "";
+  absl::string_view handles(footer.data() + 1, kFooterBytes - 13);
+  uint64_t meta_offset, meta_size;
+  if (!GetVarint(&handles, &meta_offset) || !GetVarint(&handles, &meta_size) ||
+      meta_size < 4 || meta_offset > size || meta_size > size - meta_offset ||
+      meta_size > (64u << 20) || !ReadAt(file, meta_offset, meta_size, &meta)) {
+    return "";
+  }
+  const uint32_t restarts =
+      Fixed32(meta.data() + meta.size() - 4) & ~kHashIndexBit;
+  if (restarts >= meta.size() / 4) return "";
+  absl::string_view entries(meta.data(), meta.size() - 4 * (1 + restarts));
+  std::string key;
+  while (!entries.empty()) {
+    uint64_t shared, unshared, value_size;
+    if (!GetVarint(&entries, &shared) || !GetVarint(&entries, &unshared) ||
+        !GetVarint(&entries, &value_size) || shared > key.size() ||
+        unshared > entries.size() || value_size > entries.size() - unshared) {
+      return "";
+    }
+    key.resize(shared);
+    key.append(entries.data(), unshared);
+    absl::string_view value = entries.substr(unshared, value_size);
+    entries.remove_prefix(unshared + value_size);
+    if (key != "rocksdb.properties") continue;
+    uint64_t offset, length;
+    if (!GetVarint(&value, &offset) || !GetVarint(&value, &length) ||
+        length < 4 || offset > size || length > size - offset ||
+        !ReadAt(file, offset + length - 4, 4, &word)) {
+      return "";
+    }
+    if ((Fixed32(word.data()) & kHashIndexBit) != 0) {
+      return absl::StrCat("its properties block (", length, " bytes at ",
+                          offset, ") is damaged: it claims a hash index");
+    }
+    return "";
+  }
+  return "";
+}
+
 absl::string_view KindName(int family) {
   switch (family) {
     case 1:
@@ -232,6 +325,46 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
     descriptors.emplace_back(name, family_options);
   }
   const std::string context = absl::StrCat("opening store '", path, "'");
+  // Tables RocksDB must not parse are set aside (renamed) for the open. If
+  // the store needs one, the open fails naming it and they are put back;
+  // if not (a table left by a flush or compaction a crash cut short, which
+  // RocksDB would delete), they are removed.
+  std::vector<std::pair<std::string, std::string>> aside;  // path, why
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(path, error)) {
+    const std::string file = entry.path().string();
+    if (entry.path().extension() != ".sst") continue;
+    std::string why = DamagedPropertiesBlock(file);
+    if (why.empty()) continue;
+    std::filesystem::rename(file, file + ".damaged", error);
+    if (error) {
+      return absl::UnavailableError(
+          absl::StrCat(context, ": setting aside damaged table '", file,
+                       "': ", error.message()));
+    }
+    aside.emplace_back(file, std::move(why));
+  }
+  auto store = OpenVerified(path, options, db_options, descriptors, context);
+  for (const auto& [file, why] : aside) {
+    if (store.ok()) {
+      std::filesystem::remove(file + ".damaged", error);
+    } else {
+      std::filesystem::rename(file + ".damaged", file, error);
+    }
+  }
+  if (!store.ok() && !aside.empty()) {
+    return absl::DataLossError(absl::StrCat(
+        context, ": table '", aside.front().first, "': ", aside.front().second,
+        " (without it: ", store.status().message(), ")"));
+  }
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::OpenVerified(
+    const std::string& path, const RecordStoreOptions& options,
+    const rocksdb::Options& db_options,
+    const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors,
+    const std::string& context) {
   // After a clean close, check that the store still holds everything it
   // held then, before a read-write open can drop or delete anything.
   const std::string close_path = absl::StrCat(path, "/", kCloseRecordName);

@@ -117,6 +117,12 @@ class RecordStore {
 
  private:
   RecordStore() = default;
+  // Open's second half: the close-record check and RocksDB's open.
+  static absl::StatusOr<std::unique_ptr<RecordStore>> OpenVerified(
+      const std::string& path, const RecordStoreOptions& options,
+      const rocksdb::Options& db_options,
+      const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors,
+      const std::string& context);
   absl::StatusOr<std::string> GetRaw(int family, absl::string_view key,
                                      absl::string_view what) const;
 

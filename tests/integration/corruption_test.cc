@@ -27,6 +27,9 @@
 // truncations per kind of file and folder, plus deletions. A longer sweep
 // prints the same table of counts per kind:
 //   HELIXMATCH_CORRUPTION_SEEDS=100 build/tests/integration_corruption_test
+// HELIXMATCH_CORRUPTION_KINDS="sst flip" keeps the kinds whose name holds
+// the text; a folder that crashed the child or gave wrong answers is kept
+// in $TMPDIR/helixmatch-corruption-SEED.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -396,6 +399,7 @@ class CorruptionTest : public ::testing::Test {
     ASSERT_TRUE(run.ok()) << run.status();
     if (!run->exit.exited || run->exit.code != 0) {
       ++tally->crashes;
+      Keep(trial, seed);
       std::ifstream log(trial + ".child.log");
       std::string text((std::istreambuf_iterator<char>(log)),
                        std::istreambuf_iterator<char>());
@@ -426,6 +430,7 @@ class CorruptionTest : public ::testing::Test {
     }
     if (!testing::SameAnswers(o.answers, p.reference.answers)) {
       ++tally->wrong;
+      Keep(trial, seed);
       tally->failures.push_back(
           absl::StrCat(label, ": opened (", o.capability_recovery, "; ",
                        o.need_recovery, ") with different answers:\n",
@@ -442,6 +447,18 @@ class CorruptionTest : public ::testing::Test {
     } else {
       ++tally->harmless;
     }
+  }
+
+  // A damaged folder that crashed the child or gave wrong answers stays,
+  // for a rerun by hand (HELIXMATCH_TEST_CHILD=corruption-open
+  // HELIXMATCH_CORRUPTION_FOLDER=<copy> <this binary> 3>&1).
+  static void Keep(const std::string& trial, uint32_t seed) {
+    const std::string kept = absl::StrCat(fs::temp_directory_path().string(),
+                                          "/helixmatch-corruption-", seed);
+    fs::remove_all(kept);
+    fs::copy(trial, kept, fs::copy_options::recursive);
+    std::fprintf(stderr, "corruption sweep: damaged folder kept in %s\n",
+                 kept.c_str());
   }
 
   static std::string FirstDifference(const std::string& a,
@@ -481,6 +498,10 @@ TEST_F(CorruptionTest, EveryDamageIsDetectedOrHarmlessNeverWrongNorACrash) {
     for (Mutation m :
          {Mutation::kFlip, Mutation::kTruncate, Mutation::kDelete}) {
       const std::string key = absl::StrCat(kind.name, " ", MutationName(m));
+      if (const char* only = std::getenv("HELIXMATCH_CORRUPTION_KINDS");
+          only != nullptr && !absl::StrContains(key, only)) {
+        continue;
+      }
       order.push_back(key);
       Tally& tally = by_kind[key];
       for (size_t f = 0; f < pristine_->size(); ++f) {
