@@ -1253,6 +1253,12 @@ std::vector<MatchingEngine::Candidate> MatchingEngine::ScoreSlots(
     const Query& q, const std::vector<uint32_t>& slots) const {
   const RankingWeights& w = options_.weights;
   const double avg = q.target->average_length();
+  // Ties go by the term's text, not its id (the order the catalog first
+  // saw each word), so answers depend on the records alone.
+  const auto by_weight_then_text = [this](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return catalog_->terms().Term(a.second) < catalog_->terms().Term(b.second);
+  };
   std::vector<Candidate> out;
   out.reserve(slots.size());
   for (uint32_t slot : slots) {
@@ -1281,8 +1287,7 @@ std::vector<MatchingEngine::Candidate> MatchingEngine::ScoreSlots(
     }
     c.lexical = q.bm25_max > 0 ? std::min(1.0, bm25 / q.bm25_max) : 0.0;
     c.fit = w.dense * c.dense + w.lexical * c.lexical;
-    std::sort(c.matched.begin(), c.matched.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::sort(c.matched.begin(), c.matched.end(), by_weight_then_text);
     out.push_back(std::move(c));
   }
   return out;
@@ -1294,9 +1299,12 @@ v1::Suggestion MatchingEngine::BuildSuggestion(
     bool score_only) const {
   const RankingWeights& w = options_.weights;
   const OrganizationEntry& org = catalog_->organization(organization);
+  // Ties go by profile id, not slot (which depends on the index's
+  // history), so a rebuilt or restored index lists the same profiles.
   std::sort(profiles.begin() + (first_is_pinned ? 1 : 0), profiles.end(),
-            [](const Candidate& a, const Candidate& b) {
-              return a.fit != b.fit ? a.fit > b.fit : a.slot < b.slot;
+            [&q](const Candidate& a, const Candidate& b) {
+              if (a.fit != b.fit) return a.fit > b.fit;
+              return q.target->entry(a.slot).id < q.target->entry(b.slot).id;
             });
   const Candidate& best = profiles.front();
   const ProfileEntry& best_entry = q.target->entry(best.slot);
@@ -1405,8 +1413,10 @@ v1::Suggestion MatchingEngine::BuildSuggestion(
       terms.emplace_back(weight, term);
     }
   }
-  std::sort(terms.begin(), terms.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(terms.begin(), terms.end(), [this](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return catalog_->terms().Term(a.second) < catalog_->terms().Term(b.second);
+  });
   std::unordered_set<uint32_t> used;
   for (const auto& [weight, term] : terms) {
     if (s.evidence_terms_size() >= 10) break;

@@ -355,15 +355,10 @@ TEST_F(DurabilityTest, ConcurrentWritersAreDurableVisibleAndGrouped) {
   EXPECT_GT(found, 0);
 }
 
-// Fails (kept disabled until fixed; reported with issue 5): ties inside
-// a suggestion are broken by internal numbers that depend on the index's
-// history, so the same records give other answers after a rebuild.
-// MatchingEngine::BuildSuggestion orders profiles of equal fit by slot
-// (a rebuilt index numbers slots in id order, a live one in write order)
-// and matched terms of equal weight by term id (the order the catalog
-// first saw each word). Breaking the ties by profile id and by the term
-// itself would make answers a function of the records alone.
-TEST_F(DurabilityTest, DISABLED_RebuiltIndexesGiveTheSameProfilesAndTerms) {
+// Ties inside a suggestion are broken by profile id and by the term's
+// text, never by slot or term id (which depend on the index's history),
+// so the same records give the same answers after a rebuild.
+TEST_F(DurabilityTest, RebuiltIndexesGiveTheSameProfilesAndTerms) {
   std::vector<v1::RecommendResponse> before;
   {
     auto engine = OpenOrDie(root_, true);
