@@ -20,8 +20,8 @@ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DHELIXMATCH_BUILD_TESTS=ON -DHELIXMATCH_BUILD_BENCH=OFF \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread
-cmake --build build-tsan -j "$(nproc)" --target services_concurrency_test \
-  services_matching_engine_test integration_durability_test \
+cmake --build build-tsan -j "$(nproc)" --target services_engine_concurrency_test \
+  services_engine_acknowledged_deletes_test integration_durability_test \
   integration_backup_test
 
 # nproc honours OMP_NUM_THREADS: count without it.

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 #include "services/principals.h"
 
 namespace helixmatch {

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "services/barrier_model.h"
-#include "services/engagement_ladder.h"
+#include "services/partnership/barrier_model.h"
+#include "services/partnership/engagement_ladder.h"
 
 namespace helixmatch {
 

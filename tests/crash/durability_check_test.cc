@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "services/match_service.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch::crash {

@@ -47,7 +47,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/synthetic_corpus.h"
 #include "tests/testing/test_corpus.h"

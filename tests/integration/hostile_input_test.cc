@@ -23,7 +23,7 @@
 #include "indexer/word_vectors.h"
 #include "services/health_probe.h"
 #include "services/match_service.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 #include "tests/testing/synthetic_corpus.h"
 #include "tests/testing/test_corpus.h"
 

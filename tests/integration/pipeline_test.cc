@@ -12,7 +12,7 @@
 #include "indexer/record_store.h"
 #include "services/health_probe.h"
 #include "services/match_service.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch {

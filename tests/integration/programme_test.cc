@@ -13,7 +13,7 @@
 
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "services/match_service.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 #include "services/principals.h"
 #include "tests/testing/test_corpus.h"
 

@@ -26,7 +26,7 @@
 #include "helixmatch/v1/matching.pb.h"
 #include "helixmatch/v1/records.pb.h"
 #include "indexer/checksum.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch::testing {

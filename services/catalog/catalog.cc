@@ -1,0 +1,380 @@
+#include "services/catalog/catalog.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "indexer/record_validation.h"
+#include "indexer/text_analyzer.h"
+
+namespace helixmatch {
+
+Catalog::Catalog(std::unique_ptr<VectorIndex> capability_index,
+                 std::unique_ptr<VectorIndex> need_index)
+    : capabilities_(v1::RECORD_KIND_CAPABILITY, std::move(capability_index)),
+      needs_(v1::RECORD_KIND_NEED, std::move(need_index)) {}
+
+uint32_t Catalog::OrganizationIndex(absl::string_view id) const {
+  const auto it = organization_of_.find(std::string(id));
+  return it == organization_of_.end() ? kNoIndex : it->second;
+}
+
+uint32_t Catalog::LiveOrganizationIndex(absl::string_view id) const {
+  const uint32_t i = OrganizationIndex(id);
+  return i != kNoIndex && organizations_[i].live ? i : kNoIndex;
+}
+
+std::vector<uint32_t> Catalog::PartnersOf(uint32_t organization) const {
+  std::vector<uint32_t> partners;
+  for (uint32_t t : organizations_[organization].ties) {
+    const TieEntry& tie = ties_[t];
+    if (tie.live) partners.push_back(tie.a == organization ? tie.b : tie.a);
+  }
+  std::sort(partners.begin(), partners.end());
+  partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
+  return partners;
+}
+
+PairHistory Catalog::HistoryBetween(uint32_t a, uint32_t b) const {
+  if (a == kNoIndex || b == kNoIndex) return {};
+  const auto& ta = organizations_[a].ties;
+  const auto& tb = organizations_[b].ties;
+  std::vector<const v1::Tie*> ties;
+  for (uint32_t t : ta.size() <= tb.size() ? ta : tb) {
+    const TieEntry& tie = ties_[t];
+    if (tie.live &&
+        ((tie.a == a && tie.b == b) || (tie.a == b && tie.b == a))) {
+      ties.push_back(tie.record.get());
+    }
+  }
+  return SummarizeTies(std::move(ties));
+}
+
+bool Catalog::Contains(v1::RecordKind kind, absl::string_view id) const {
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION:
+      return LiveOrganizationIndex(id) != kNoIndex;
+    case v1::RECORD_KIND_CAPABILITY:
+    case v1::RECORD_KIND_NEED:
+      return profiles(kind).SlotOf(id) != kNoIndex;
+    case v1::RECORD_KIND_TIE:
+      return TieIndex(id) != kNoIndex;
+    case v1::RECORD_KIND_OUTCOME:
+      return outcome(id) != nullptr;
+    default:
+      return false;
+  }
+}
+
+std::optional<v1::Record> Catalog::Find(v1::RecordKind kind,
+                                        absl::string_view id) const {
+  if (!Contains(kind, id)) return std::nullopt;
+  v1::Record record;
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION:
+      *record.mutable_organization() =
+          *organizations_[OrganizationIndex(id)].record;
+      break;
+    case v1::RECORD_KIND_CAPABILITY:
+      *record.mutable_capability() =
+          *capabilities_.entry(capabilities_.SlotOf(id)).capability;
+      break;
+    case v1::RECORD_KIND_NEED:
+      *record.mutable_need() = *needs_.entry(needs_.SlotOf(id)).need;
+      break;
+    case v1::RECORD_KIND_TIE:
+      *record.mutable_tie() = *ties_[TieIndex(id)].record;
+      break;
+    default:
+      *record.mutable_outcome() = *outcome(id);
+  }
+  return record;
+}
+
+absl::Status Catalog::Put(const v1::Record& record,
+                          std::span<const float> vector) {
+  switch (record.kind_case()) {
+    case v1::Record::kOrganization:
+      PutOrganization(record.organization());
+      return absl::OkStatus();
+    case v1::Record::kCapability:
+      return PutCapability(record.capability(), vector);
+    case v1::Record::kNeed:
+      return PutNeed(record.need(), vector);
+    case v1::Record::kTie:
+      PutTie(record.tie());
+      return absl::OkStatus();
+    case v1::Record::kOutcome:
+      PutOutcome(record.outcome());
+      if (auto tie = TieFromOutcome(record.outcome())) {
+        PutTie(std::move(*tie));
+      } else {
+        RemoveTie(absl::StrCat(kOutcomeTiePrefix, record.outcome().id()));
+      }
+      return absl::OkStatus();
+    default:
+      return absl::OkStatus();
+  }
+}
+
+absl::Status Catalog::Remove(v1::RecordKind kind, absl::string_view id) {
+  switch (kind) {
+    case v1::RECORD_KIND_ORGANIZATION:
+      return RemoveOrganization(id);
+    case v1::RECORD_KIND_CAPABILITY:
+    case v1::RECORD_KIND_NEED:
+      RemoveProfile(kind, id);
+      return absl::OkStatus();
+    case v1::RECORD_KIND_OUTCOME:
+      RemoveOutcome(id);
+      RemoveTie(absl::StrCat(kOutcomeTiePrefix, id));
+      return absl::OkStatus();
+    default:
+      RemoveTie(id);
+      return absl::OkStatus();
+  }
+}
+
+uint32_t Catalog::TieIndex(absl::string_view id) const {
+  const auto it = tie_of_.find(std::string(id));
+  return it == tie_of_.end() ? kNoIndex : it->second;
+}
+
+std::vector<TermCount> Catalog::CountTerms(absl::string_view text,
+                                           uint32_t* length) {
+  const auto tokens = Tokenize(std::string_view(text.data(), text.size()));
+  std::vector<uint32_t> ids;
+  ids.reserve(tokens.size());
+  for (const auto& token : tokens) ids.push_back(terms_.Intern(token));
+  std::sort(ids.begin(), ids.end());
+  std::vector<TermCount> counts;
+  for (uint32_t id : ids) {
+    if (!counts.empty() && counts.back().term == id) {
+      ++counts.back().count;
+    } else {
+      counts.push_back({id, 1});
+    }
+  }
+  *length = static_cast<uint32_t>(tokens.size());
+  return counts;
+}
+
+int Catalog::FirmsInRegion(const std::string& region) const {
+  const auto it = firms_by_region_.find(region);
+  return it == firms_by_region_.end() ? 0 : it->second;
+}
+
+void Catalog::CountFirm(const v1::Organization& org, int delta) {
+  if (org.kind() == v1::ORGANIZATION_KIND_FIRM && !org.region().empty()) {
+    firms_by_region_[org.region()] += delta;
+  }
+}
+
+void Catalog::PutOrganization(v1::Organization org) {
+  const uint32_t existing = OrganizationIndex(org.id());
+  auto record = std::make_shared<const v1::Organization>(std::move(org));
+  CountFirm(*record, +1);
+  if (existing != kNoIndex) {
+    auto& entry = organizations_[existing];
+    if (entry.live) CountFirm(*entry.record, -1);
+    if (!entry.live) ++live_organizations_;
+    entry.record = std::move(record);
+    entry.live = true;
+    return;
+  }
+  const auto index = static_cast<uint32_t>(organizations_.size());
+  organization_of_[record->id()] = index;
+  organizations_.push_back({std::move(record), {}, {}, {}, true});
+  ++live_organizations_;
+}
+
+absl::Status Catalog::CheckOrganizationRemovable(absl::string_view id) const {
+  const uint32_t index = OrganizationIndex(id);
+  if (index == kNoIndex || !organizations_[index].live) {
+    return absl::NotFoundError(
+        absl::StrCat("organization '", id, "' not found"));
+  }
+  const auto& entry = organizations_[index];
+  const auto outcomes = outcomes_by_organization_.find(std::string(id));
+  const int outcome_count =
+      outcomes == outcomes_by_organization_.end() ? 0 : outcomes->second;
+  if (!entry.capabilities.empty() || !entry.needs.empty() ||
+      !entry.ties.empty() || outcome_count > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "organization '", id, "' still has ", entry.capabilities.size(),
+        " capability profiles, ", entry.needs.size(), " needs, ",
+        entry.ties.size(), " ties and ", outcome_count,
+        " outcomes; delete those first"));
+  }
+  return absl::OkStatus();
+}
+
+void Catalog::PutOutcome(v1::Outcome outcome) {
+  RemoveOutcome(outcome.id());
+  ++outcomes_by_organization_[outcome.offered_by()];
+  ++outcomes_by_organization_[outcome.offered_to()];
+  std::string id = outcome.id();
+  outcomes_.emplace(std::move(id), std::move(outcome));
+}
+
+bool Catalog::RemoveOutcome(absl::string_view id) {
+  auto it = outcomes_.find(id);
+  if (it == outcomes_.end()) return false;
+  for (const std::string* org :
+       {&it->second.offered_by(), &it->second.offered_to()}) {
+    auto count = outcomes_by_organization_.find(*org);
+    if (count != outcomes_by_organization_.end() && --count->second <= 0) {
+      outcomes_by_organization_.erase(count);
+    }
+  }
+  outcomes_.erase(it);
+  return true;
+}
+
+const v1::Outcome* Catalog::outcome(absl::string_view id) const {
+  auto it = outcomes_.find(id);
+  return it == outcomes_.end() ? nullptr : &it->second;
+}
+
+absl::Status Catalog::RemoveOrganization(absl::string_view id) {
+  if (auto s = CheckOrganizationRemovable(id); !s.ok()) return s;
+  auto& entry = organizations_[OrganizationIndex(id)];
+  CountFirm(*entry.record, -1);
+  entry.live = false;
+  --live_organizations_;
+  return absl::OkStatus();
+}
+
+void Catalog::DetachProfile(v1::RecordKind kind, uint32_t slot) {
+  const auto& e = profiles(kind).entry(slot);
+  auto& list = kind == v1::RECORD_KIND_NEED
+                   ? organizations_[e.organization].needs
+                   : organizations_[e.organization].capabilities;
+  list.erase(std::remove(list.begin(), list.end(), slot), list.end());
+}
+
+void Catalog::AttachProfile(v1::RecordKind kind, uint32_t slot) {
+  const auto& e = profiles(kind).entry(slot);
+  auto& org = organizations_[e.organization];
+  (kind == v1::RECORD_KIND_NEED ? org.needs : org.capabilities).push_back(slot);
+}
+
+absl::StatusOr<ProfileEntry> Catalog::DeadEntry() {
+  ProfileEntry entry;
+  entry.live = false;
+  return entry;
+}
+
+absl::StatusOr<ProfileEntry> Catalog::MakeCapabilityEntry(
+    v1::CapabilityProfile profile) {
+  ProfileEntry entry;
+  entry.id = profile.id();
+  entry.organization = OrganizationIndex(profile.organization_id());
+  if (entry.organization == kNoIndex) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("capability.organization_id: organization '",
+                     profile.organization_id(), "' not found"));
+  }
+  entry.terms = CountTerms(CapabilityText(profile), &entry.length);
+  entry.capability =
+      std::make_shared<const v1::CapabilityProfile>(std::move(profile));
+  return entry;
+}
+
+absl::StatusOr<ProfileEntry> Catalog::MakeNeedEntry(v1::FirmNeed need) {
+  ProfileEntry entry;
+  entry.id = need.id();
+  entry.organization = OrganizationIndex(need.organization_id());
+  if (entry.organization == kNoIndex) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("need.organization_id: organization '",
+                     need.organization_id(), "' not found"));
+  }
+  entry.terms = CountTerms(NeedText(need), &entry.length);
+  entry.need = std::make_shared<const v1::FirmNeed>(std::move(need));
+  return entry;
+}
+
+absl::Status Catalog::PutCapability(v1::CapabilityProfile profile,
+                                    std::span<const float> vector) {
+  auto entry = MakeCapabilityEntry(std::move(profile));
+  if (!entry.ok()) return entry.status();
+  RemoveProfile(v1::RECORD_KIND_CAPABILITY, entry->id);
+  if (auto s = capabilities_.Put(std::move(*entry), vector); !s.ok()) return s;
+  AttachProfile(v1::RECORD_KIND_CAPABILITY,
+                static_cast<uint32_t>(capabilities_.entries().size() - 1));
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::PutNeed(v1::FirmNeed need,
+                              std::span<const float> vector) {
+  auto entry = MakeNeedEntry(std::move(need));
+  if (!entry.ok()) return entry.status();
+  RemoveProfile(v1::RECORD_KIND_NEED, entry->id);
+  if (auto s = needs_.Put(std::move(*entry), vector); !s.ok()) return s;
+  AttachProfile(v1::RECORD_KIND_NEED,
+                static_cast<uint32_t>(needs_.entries().size() - 1));
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AdoptSlot(v1::RecordKind kind,
+                                absl::StatusOr<ProfileEntry> made) {
+  if (!made.ok()) return made.status();
+  const bool live = made->live;
+  ProfileSet& set = profiles(kind);
+  if (auto s = set.Adopt(std::move(*made)); !s.ok()) return s;
+  if (live) {
+    AttachProfile(kind, static_cast<uint32_t>(set.entries().size() - 1));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Catalog::AdoptCapabilitySlot(
+    const v1::CapabilityProfile* profile) {
+  return AdoptSlot(
+      v1::RECORD_KIND_CAPABILITY,
+      profile != nullptr ? MakeCapabilityEntry(*profile) : DeadEntry());
+}
+
+absl::Status Catalog::AdoptNeedSlot(const v1::FirmNeed* need) {
+  return AdoptSlot(v1::RECORD_KIND_NEED,
+                   need != nullptr ? MakeNeedEntry(*need) : DeadEntry());
+}
+
+bool Catalog::RemoveProfile(v1::RecordKind kind, absl::string_view id) {
+  auto& set = profiles(kind);
+  const uint32_t slot = set.SlotOf(id);
+  if (slot == kNoIndex) return false;
+  DetachProfile(kind, slot);
+  return set.Remove(id);
+}
+
+void Catalog::PutTie(v1::Tie tie) {
+  RemoveTie(tie.id());
+  TieEntry entry;
+  entry.a = OrganizationIndex(tie.organization_a());
+  entry.b = OrganizationIndex(tie.organization_b());
+  entry.record = std::make_shared<const v1::Tie>(std::move(tie));
+  const auto index = static_cast<uint32_t>(ties_.size());
+  tie_of_[entry.record->id()] = index;
+  if (entry.a != kNoIndex) organizations_[entry.a].ties.push_back(index);
+  if (entry.b != kNoIndex) organizations_[entry.b].ties.push_back(index);
+  ties_.push_back(std::move(entry));
+  ++live_ties_;
+}
+
+bool Catalog::RemoveTie(absl::string_view id) {
+  const auto it = tie_of_.find(std::string(id));
+  if (it == tie_of_.end()) return false;
+  auto& entry = ties_[it->second];
+  for (uint32_t org : {entry.a, entry.b}) {
+    if (org == kNoIndex) continue;
+    auto& list = organizations_[org].ties;
+    list.erase(std::remove(list.begin(), list.end(), it->second), list.end());
+  }
+  entry.live = false;
+  tie_of_.erase(it);
+  --live_ties_;
+  return true;
+}
+
+}  // namespace helixmatch

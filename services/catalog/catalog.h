@@ -1,0 +1,158 @@
+// The in-memory view of the store that answers queries: organizations,
+// capability profiles and needs (with their vector index and BM25
+// postings) and ties. Loaded once at start; kept in step with every
+// acknowledged write, so no query reads RocksDB.
+//
+// Thread safety: none inside. MatchingEngine guards a Catalog with a
+// reader/writer lock: queries read under the shared lock, writes mutate
+// under the exclusive lock.
+#ifndef HELIXMATCH_SERVICES_CATALOG_CATALOG_H_
+#define HELIXMATCH_SERVICES_CATALOG_CATALOG_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "helixmatch/v1/records.pb.h"
+#include "indexer/corpus.h"
+#include "indexer/vector_index.h"
+#include "services/catalog/profile_set.h"
+#include "services/partnership/pair_history.h"
+
+namespace helixmatch {
+
+struct OrganizationEntry {
+  std::shared_ptr<const v1::Organization> record;
+  std::vector<uint32_t> capabilities;  // live slots
+  std::vector<uint32_t> needs;
+  std::vector<uint32_t> ties;  // indexes into Catalog::ties()
+  bool live = true;
+};
+
+struct TieEntry {
+  std::shared_ptr<const v1::Tie> record;
+  uint32_t a = kNoIndex;
+  uint32_t b = kNoIndex;
+  bool live = true;
+};
+
+class Catalog {
+ public:
+  Catalog(std::unique_ptr<VectorIndex> capability_index,
+          std::unique_ptr<VectorIndex> need_index);
+
+  TermDictionary& terms() { return terms_; }
+  const TermDictionary& terms() const { return terms_; }
+  ProfileSet& capabilities() { return capabilities_; }
+  const ProfileSet& capabilities() const { return capabilities_; }
+  ProfileSet& needs() { return needs_; }
+  const ProfileSet& needs() const { return needs_; }
+  ProfileSet& profiles(v1::RecordKind kind) {
+    return kind == v1::RECORD_KIND_NEED ? needs_ : capabilities_;
+  }
+  const ProfileSet& profiles(v1::RecordKind kind) const {
+    return kind == v1::RECORD_KIND_NEED ? needs_ : capabilities_;
+  }
+
+  const std::vector<OrganizationEntry>& organizations() const {
+    return organizations_;
+  }
+  const OrganizationEntry& organization(uint32_t index) const {
+    return organizations_[index];
+  }
+  uint32_t OrganizationIndex(absl::string_view id) const;
+  // Index of the live organization `id`; kNoIndex when there is none.
+  uint32_t LiveOrganizationIndex(absl::string_view id) const;
+  // Organizations tied to `organization` by a live tie, each once,
+  // ascending.
+  std::vector<uint32_t> PartnersOf(uint32_t organization) const;
+  // The live ties between two organizations; empty when either is
+  // kNoIndex.
+  PairHistory HistoryBetween(uint32_t a, uint32_t b) const;
+  const std::vector<TieEntry>& ties() const { return ties_; }
+  uint32_t TieIndex(absl::string_view id) const;
+  int64_t live_organizations() const { return live_organizations_; }
+  // Live firms whose region is `region` (exact match).
+  int FirmsInRegion(const std::string& region) const;
+  int64_t live_ties() const { return live_ties_; }
+
+  // Records as the API sees them. Find returns a copy; nullopt when no
+  // live record of that kind has the id.
+  bool Contains(v1::RecordKind kind, absl::string_view id) const;
+  std::optional<v1::Record> Find(v1::RecordKind kind,
+                                 absl::string_view id) const;
+  // Applies an acknowledged write. Capabilities and needs take their
+  // `vector` (ignored for other kinds). An outcome brings the tie it
+  // makes (TieFromOutcome) or removes the one its earlier version made.
+  // References must exist (checked by the caller).
+  absl::Status Put(const v1::Record& record, std::span<const float> vector);
+  // Removes an existing record; an outcome takes its tie along. Errors as
+  // RemoveOrganization for organizations.
+  absl::Status Remove(v1::RecordKind kind, absl::string_view id);
+
+  // Mutations by kind. References must exist (checked by the caller).
+  void PutOrganization(v1::Organization org);
+  // NOT_FOUND for an unknown id; FAILED_PRECONDITION when profiles, needs
+  // or ties still refer to the organization.
+  absl::Status CheckOrganizationRemovable(absl::string_view id) const;
+  absl::Status RemoveOrganization(absl::string_view id);
+  absl::Status PutCapability(v1::CapabilityProfile profile,
+                             std::span<const float> vector);
+  absl::Status PutNeed(v1::FirmNeed need, std::span<const float> vector);
+  bool RemoveProfile(v1::RecordKind kind, absl::string_view id);
+  // Loading from a saved index: the next slot holds this record's vector
+  // already; nullptr marks a dead slot.
+  absl::Status AdoptCapabilitySlot(const v1::CapabilityProfile* profile);
+  absl::Status AdoptNeedSlot(const v1::FirmNeed* need);
+  void PutTie(v1::Tie tie);
+  bool RemoveTie(absl::string_view id);
+
+  // Recorded outcomes (the outcome loop), by id. Their ties are put and
+  // removed by the caller alongside.
+  void PutOutcome(v1::Outcome outcome);
+  bool RemoveOutcome(absl::string_view id);
+  const v1::Outcome* outcome(absl::string_view id) const;
+  const std::map<std::string, v1::Outcome, std::less<>>& outcomes() const {
+    return outcomes_;
+  }
+
+  // Tokenizes text and maps it to counts of known-or-new term ids.
+  std::vector<TermCount> CountTerms(absl::string_view text, uint32_t* length);
+
+ private:
+  absl::StatusOr<ProfileEntry> MakeCapabilityEntry(
+      v1::CapabilityProfile profile);
+  absl::StatusOr<ProfileEntry> MakeNeedEntry(v1::FirmNeed need);
+  static absl::StatusOr<ProfileEntry> DeadEntry();
+  absl::Status AdoptSlot(v1::RecordKind kind,
+                         absl::StatusOr<ProfileEntry> made);
+  void DetachProfile(v1::RecordKind kind, uint32_t slot);
+  void AttachProfile(v1::RecordKind kind, uint32_t slot);
+
+  TermDictionary terms_;
+  ProfileSet capabilities_;
+  ProfileSet needs_;
+  std::vector<OrganizationEntry> organizations_;
+  std::unordered_map<std::string, uint32_t> organization_of_;
+  std::vector<TieEntry> ties_;
+  std::unordered_map<std::string, uint32_t> tie_of_;
+  void CountFirm(const v1::Organization& org, int delta);
+
+  std::map<std::string, v1::Outcome, std::less<>> outcomes_;
+  std::unordered_map<std::string, int> outcomes_by_organization_;
+
+  std::unordered_map<std::string, int> firms_by_region_;
+  int64_t live_organizations_ = 0;
+  int64_t live_ties_ = 0;
+};
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_CATALOG_CATALOG_H_

@@ -1,0 +1,222 @@
+// MatchingEngine's writes: each one validates and embeds its records
+// outside every lock, then goes through the group commit, whose leader
+// checks it against the catalog, writes it durably and applies it.
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "indexer/record_validation.h"
+#include "services/engine/matching_engine.h"
+#include "services/engine/record_writes.h"
+
+namespace helixmatch {
+namespace {
+
+absl::Status Prefixed(const absl::Status& s, absl::string_view prefix) {
+  return absl::Status(s.code(), absl::StrCat(prefix, s.message()));
+}
+
+std::string KindAndId(const v1::Record& r) {
+  return absl::StrCat(RecordKindName(r), "/", RecordId(r));
+}
+
+// Applies accepted records to the catalog, organizations before the
+// records that refer to them.
+absl::Status ApplyAll(Catalog* catalog,
+                      const std::vector<EmbeddedRecord>& records) {
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& r : records) {
+      if (r.record.has_organization() != (pass == 0)) continue;
+      if (auto s = catalog->Put(r.record, r.vector); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
+    const v1::Record& record) {
+  auto r = EmbedForWrite(*embedder_, record);
+  if (!r.ok()) return r.status();
+  WriteOp op;
+  AddUpsertKeys(r->record, &op);
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    if (auto s = CheckReferences(*catalog_, &*r, {}); !s.ok()) return s;
+    AddStoreWrites(*r, batch);
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return catalog_->Put(r->record, r->vector); };
+  if (auto s = commits_->Commit(op); !s.ok()) return s;
+  v1::UpsertResponse response;
+  response.set_created(r->created);
+  return response;
+}
+
+absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
+    const google::protobuf::RepeatedPtrField<v1::Record>& records) {
+  if (records.empty()) {
+    return absl::InvalidArgumentError("records: is empty");
+  }
+  if (records.size() > kMaxBatchRecords) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("records: has ", records.size(), " records, the limit is ",
+                     kMaxBatchRecords));
+  }
+  std::vector<EmbeddedRecord> embedded;
+  std::vector<std::string> batch_orgs;
+  std::unordered_map<std::string, int> seen;
+  WriteOp op;
+  for (int i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const std::string at = absl::StrCat("records[", i, "].");
+    if (auto [it, inserted] = seen.emplace(KindAndId(r), i);
+        !inserted && !RecordId(r).empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, RecordKindName(r), ".id: duplicate id '",
+                       RecordId(r), "', also at records[", it->second, "]"));
+    }
+    auto e = EmbedForWrite(*embedder_, r);
+    if (!e.ok()) return Prefixed(e.status(), at);
+    if (r.has_organization()) batch_orgs.push_back(r.organization().id());
+    AddUpsertKeys(r, &op);
+    embedded.push_back(std::move(*e));
+  }
+  op.records = embedded.size();
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    for (size_t i = 0; i < embedded.size(); ++i) {
+      if (auto s = CheckReferences(*catalog_, &embedded[i], batch_orgs);
+          !s.ok()) {
+        return Prefixed(s, absl::StrCat("records[", i, "]."));
+      }
+    }
+    for (const auto& e : embedded) AddStoreWrites(e, batch);
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return ApplyAll(catalog_.get(), embedded); };
+  if (auto s = commits_->Commit(op); !s.ok()) return s;
+  v1::BatchUpsertResponse response;
+  for (const auto& e : embedded) {
+    if (e.created) {
+      response.set_created(response.created() + 1);
+    } else {
+      response.set_replaced(response.replaced() + 1);
+    }
+  }
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
+    const std::vector<v1::Record>& records, int64_t first_position) {
+  std::vector<v1::RecordError> errors;
+  const auto reject = [&](int64_t position, const v1::Record& r,
+                          absl::string_view message) {
+    auto& e = errors.emplace_back();
+    e.set_position(position);
+    e.set_id(RecordId(r));
+    e.set_message(std::string(message));
+  };
+  // Catalog-free checks and embedding happen here, outside every lock.
+  std::vector<EmbeddedRecord> candidates;
+  std::vector<int64_t> positions;
+  std::unordered_map<std::string, int64_t> seen;
+  WriteOp op;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const int64_t position = first_position + static_cast<int64_t>(i);
+    if (auto it = seen.find(KindAndId(r));
+        it != seen.end() && !RecordId(r).empty()) {
+      reject(position, r,
+             absl::StrCat(RecordKindName(r), ".id: duplicate id '", RecordId(r),
+                          "', also at position ", it->second));
+      continue;
+    }
+    auto e = EmbedForWrite(*embedder_, r);
+    if (!e.ok()) {
+      reject(position, r, e.status().message());
+      continue;
+    }
+    seen.emplace(KindAndId(r), position);
+    AddUpsertKeys(r, &op);
+    candidates.push_back(std::move(*e));
+    positions.push_back(position);
+  }
+  if (candidates.empty()) return errors;
+  op.records = candidates.size();
+  std::vector<EmbeddedRecord> accepted;
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    std::vector<std::string> accepted_orgs;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (auto s = CheckReferences(*catalog_, &candidates[i], accepted_orgs);
+          !s.ok()) {
+        reject(positions[i], candidates[i].record, s.message());
+        continue;
+      }
+      if (candidates[i].record.has_organization()) {
+        accepted_orgs.push_back(candidates[i].record.organization().id());
+      }
+      AddStoreWrites(candidates[i], batch);
+      accepted.push_back(std::move(candidates[i]));
+    }
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return ApplyAll(catalog_.get(), accepted); };
+  if (auto s = commits_->Commit(op); !s.ok()) return s;
+  std::sort(errors.begin(), errors.end(),
+            [](const v1::RecordError& a, const v1::RecordError& b) {
+              return a.position() < b.position();
+            });
+  return errors;
+}
+
+absl::Status MatchingEngine::Delete(v1::RecordKind kind,
+                                    const std::string& id) {
+  if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
+    return absl::InvalidArgumentError(
+        "kind: is required (organization, capability, need, tie, outcome)");
+  }
+  if (auto s = ValidateId(id, "id"); !s.ok()) return s;
+  if (kind == v1::RECORD_KIND_TIE && absl::StartsWith(id, kOutcomeTiePrefix)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tie '", id, "' was made from a recorded outcome; delete outcome '",
+        id.substr(std::strlen(kOutcomeTiePrefix)), "' instead"));
+  }
+  WriteOp op;
+  AddDeleteKeys(kind, id, &op);
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    if (kind == v1::RECORD_KIND_ORGANIZATION) {
+      if (auto s = catalog_->CheckOrganizationRemovable(id); !s.ok()) {
+        return s;
+      }
+    }
+    if (!catalog_->Contains(kind, id)) {
+      return absl::NotFoundError(absl::StrCat(
+          absl::AsciiStrToLower(v1::RecordKind_Name(kind).substr(12)), " '", id,
+          "' not found"));
+    }
+    batch->Delete(kind, id);
+    if (kind == v1::RECORD_KIND_OUTCOME) {
+      batch->Delete(v1::RECORD_KIND_TIE, absl::StrCat(kOutcomeTiePrefix, id));
+    }
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return catalog_->Remove(kind, id); };
+  return commits_->Commit(op);
+}
+
+absl::StatusOr<v1::RecordOutcomeResponse> MatchingEngine::RecordOutcome(
+    const v1::Outcome& outcome) {
+  v1::Record record;
+  *record.mutable_outcome() = outcome;
+  auto upserted = Upsert(record);
+  if (!upserted.ok()) return upserted.status();
+  v1::RecordOutcomeResponse response;
+  response.set_created(upserted->created());
+  if (auto tie = TieFromOutcome(outcome)) *response.mutable_tie() = *tie;
+  return response;
+}
+
+}  // namespace helixmatch

@@ -1,0 +1,264 @@
+#include "services/engine/matching_engine.h"
+
+#include <ctime>
+#include <filesystem>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "indexer/record_validation.h"
+#include "services/engine/catalog_loader.h"
+#include "services/engine/recommend.h"
+#include "services/programmes/outcomes.h"
+#include "services/programmes/pathways.h"
+#include "services/programmes/screening.h"
+#include "spdlog/spdlog.h"
+
+namespace helixmatch {
+namespace {
+
+absl::Status ValidateKindAndId(v1::RecordKind kind, const std::string& id) {
+  if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
+    return absl::InvalidArgumentError(
+        "kind: is required (organization, capability, need, tie, outcome)");
+  }
+  return ValidateId(id, "id");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
+    const EngineOptions& options) {
+  auto engine = std::unique_ptr<MatchingEngine>(new MatchingEngine());
+  engine->options_ = options;
+  engine->dir_ = DataDir{options.data_dir};
+  if (auto s = engine->LoadWordVectors(); !s.ok()) return s;
+  if (!options.programmes_path.empty()) {
+    auto programmes = ProgrammeRegistry::Load(options.programmes_path);
+    if (!programmes.ok()) return programmes.status();
+    engine->programmes_ = std::move(*programmes);
+    spdlog::info("{} programme rule sets loaded from {}",
+                 engine->programmes_.size(), options.programmes_path);
+  }
+  if (auto s = engine->OpenStoreAndModel(); !s.ok()) return s;
+  auto loaded =
+      LoadCatalog(*engine->store_, engine->dir_, engine->embedder_->Dimension(),
+                  options.index, engine->model_identity_);
+  if (!loaded.ok()) return loaded.status();
+  engine->catalog_ = std::move(loaded->catalog);
+  engine->capability_recovery_ = std::move(loaded->capability_recovery);
+  engine->need_recovery_ = std::move(loaded->need_recovery);
+  engine->commits_ = std::make_unique<GroupCommit>(engine->store_.get(),
+                                                   &engine->catalog_lock_);
+  // A replayed or rebuilt index is saved at once, so the next start (after
+  // another crash, say) does not redo the work: a replay can cross the
+  // Flat -> HNSW threshold, and that conversion takes seconds.
+  if (engine->capability_recovery_ != "loaded" ||
+      engine->need_recovery_ != "loaded") {
+    if (auto s = engine->SaveIndexes(); !s.ok()) {
+      spdlog::warn("saving the recovered vector indexes failed: {}",
+                   std::string(s.message()));
+    }
+  }
+  return engine;
+}
+
+absl::Status MatchingEngine::LoadWordVectors() {
+  std::error_code error;
+  std::filesystem::create_directories(dir_.IndexFolder(), error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("creating '", dir_.IndexFolder(), "': ", error.message()));
+  }
+  if (options_.word_vectors) {
+    word_vectors_ = options_.word_vectors;
+    return absl::OkStatus();
+  }
+  auto vectors = WordVectors::Load(options_.word_vectors_path);
+  if (!vectors.ok()) return vectors.status();
+  word_vectors_ = std::move(*vectors);
+  return absl::OkStatus();
+}
+
+// The store and the embedding model stored in it (an empty store gets an
+// IDF fitted on nothing, every word weighing the same, until the first
+// import refits it).
+absl::Status MatchingEngine::OpenStoreAndModel() {
+  auto store = RecordStore::Open(dir_.StorePath());
+  if (!store.ok()) return store.status();
+  store_ = std::move(*store);
+  auto model = store_->GetModel();
+  if (!model.ok()) return model.status();
+  if (model->has_value()) {
+    auto embedder = GloveIdfEmbedder::FromModel(word_vectors_, **model);
+    if (!embedder.ok()) return embedder.status();
+    embedder_ = std::move(*embedder);
+  } else {
+    auto embedder =
+        std::make_unique<GloveIdfEmbedder>(word_vectors_, IdfTable::Fit({}));
+    StoreBatch batch;
+    batch.PutModel(embedder->ToModel());
+    if (auto s = store_->Write(batch); !s.ok()) return s;
+    embedder_ = std::move(embedder);
+  }
+  model_identity_ =
+      absl::StrCat(embedder_->Identity(), "; ranking ", kRankingWeightsVersion);
+  return absl::OkStatus();
+}
+
+MatchingEngine::~MatchingEngine() {
+  if (commits_ != nullptr && options_.save_indexes_on_close) {
+    if (auto s = SaveIndexes(); !s.ok()) {
+      spdlog::warn("saving vector indexes on shutdown failed: {}",
+                   std::string(s.message()));
+    }
+  }
+}
+
+absl::Status MatchingEngine::SaveIndexes() {
+  auto held = commits_->HoldWrites();
+  if (auto s = SaveIndexesTo(dir_); !s.ok()) return s;
+  commits_->MarkSaved(held);
+  return absl::OkStatus();
+}
+
+absl::Status MatchingEngine::SaveIndexesTo(const DataDir& dir) const {
+  auto read_lock = catalog_lock_.Read();
+  for (auto kind : {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
+    const ProfileSet& set = catalog_->profiles(kind);
+    VectorIndexFileInfo info;
+    info.store_sequence = store_->LatestSequence();
+    info.slot_ids = set.SlotIds();
+    if (auto s = set.index().Save(dir.IndexPath(kind), info); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+int64_t MatchingEngine::ChangesSinceSave() const {
+  return commits_->Counters().changes_since_save;
+}
+
+absl::StatusOr<v1::BackupResponse> MatchingEngine::Backup(
+    const std::string& folder) {
+  if (folder.empty()) return absl::InvalidArgumentError("folder: is required");
+  std::error_code error;
+  if (std::filesystem::exists(folder, error)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("folder: '", folder, "' already exists"));
+  }
+  const DataDir target{folder};
+  std::filesystem::create_directories(target.IndexFolder(), error);
+  if (error) {
+    return absl::UnavailableError(absl::StrCat(
+        "creating '", target.IndexFolder(), "': ", error.message()));
+  }
+  // No write runs while the writes are held, so the checkpoint and the
+  // indexes reflect the same sequence.
+  auto held = commits_->HoldWrites();
+  if (auto s = store_->Checkpoint(target.StorePath()); !s.ok()) return s;
+  if (auto s = SaveIndexesTo(target); !s.ok()) return s;
+  v1::BackupResponse response;
+  response.set_folder(folder);
+  response.set_store_sequence(store_->LatestSequence());
+  spdlog::info("backup written to {} at store sequence {}", folder,
+               response.store_sequence());
+  return response;
+}
+
+int MatchingEngine::CurrentYear() const {
+  if (options_.reference_year > 0) return options_.reference_year;
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900;
+}
+
+absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
+                                               const std::string& id) const {
+  if (auto s = ValidateKindAndId(kind, id); !s.ok()) return s;
+  auto lock = catalog_lock_.Read();
+  auto record = catalog_->Find(kind, id);
+  if (!record) {
+    return absl::NotFoundError(absl::StrCat(
+        absl::AsciiStrToLower(v1::RecordKind_Name(kind).substr(12)), " '", id,
+        "' not found"));
+  }
+  return *record;
+}
+
+absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
+    const v1::RecommendRequest& request) const {
+  auto lock = catalog_lock_.Read();
+  return RecommendOver(
+      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_},
+      request);
+}
+
+absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
+    const v1::ExplainRequest& request) const {
+  auto lock = catalog_lock_.Read();
+  return ExplainOver(
+      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_},
+      request);
+}
+
+v1::StatsResponse MatchingEngine::Stats() const {
+  v1::StatsResponse stats;
+  const CommitCounters counters = commits_->Counters();
+  stats.set_writes_committed(counters.writes);
+  stats.set_write_groups(counters.groups);
+  auto lock = catalog_lock_.Read();
+  stats.set_organizations(catalog_->live_organizations());
+  stats.set_capabilities(catalog_->capabilities().live());
+  stats.set_needs(catalog_->needs().live());
+  stats.set_ties(catalog_->live_ties());
+  stats.set_model(model_identity_);
+  stats.set_capability_index(catalog_->capabilities().index().Describe());
+  stats.set_need_index(catalog_->needs().index().Describe());
+  stats.set_outcomes(static_cast<int64_t>(catalog_->outcomes().size()));
+  stats.set_capability_index_recovery(capability_recovery_);
+  stats.set_need_index_recovery(need_recovery_);
+  stats.set_store_sequence(store_->LatestSequence());
+  return stats;
+}
+
+bool MatchingEngine::HasProfiles(const std::string& organization_id) const {
+  auto lock = catalog_lock_.Read();
+  const uint32_t i = catalog_->OrganizationIndex(organization_id);
+  return i != kNoIndex && !catalog_->organization(i).capabilities.empty();
+}
+
+absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenProposal(
+    const v1::Proposal& proposal) const {
+  auto lock = catalog_lock_.Read();
+  return helixmatch::ScreenProposal(
+      {*catalog_, *embedder_, programmes_, options_.weights, CurrentYear()},
+      proposal);
+}
+
+absl::StatusOr<v1::ScreenProposalsResponse> MatchingEngine::ScreenProposals(
+    const std::vector<v1::Proposal>& proposals) const {
+  auto lock = catalog_lock_.Read();
+  return helixmatch::ScreenProposals(
+      {*catalog_, *embedder_, programmes_, options_.weights, CurrentYear()},
+      proposals);
+}
+
+absl::StatusOr<v1::Pathway> MatchingEngine::PlanPathway(
+    const v1::PlanPathwayRequest& request) const {
+  auto lock = catalog_lock_.Read();
+  return PlanPairPathway(*catalog_, request);
+}
+
+std::vector<v1::ProgrammeRules> MatchingEngine::Programmes() const {
+  return programmes_.All();
+}
+
+absl::StatusOr<v1::DeclineReasonsResponse> MatchingEngine::DeclineReasons(
+    const std::string& organization_id) const {
+  auto lock = catalog_lock_.Read();
+  return CountDeclineReasons(*catalog_, organization_id);
+}
+
+}  // namespace helixmatch

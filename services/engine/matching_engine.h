@@ -1,0 +1,138 @@
+// The engine behind every transport: a facade that opens a data folder,
+// holds the catalog lock and the group commit, and delegates each call to
+// the module that does the work (query/, ranking/, explain/, programmes/).
+// Requests and answers are the proto messages of helixmatch.v1; no gRPC
+// here, so tests call the engine directly.
+//
+// Thread-safe: queries run concurrently under a shared lock; writes go
+// through the group commit, are made durable in RocksDB first and then
+// applied to the catalog under the exclusive lock, so a query never sees
+// a record that is not acknowledged-durable, nor a deleted record after
+// the delete returned.
+#ifndef HELIXMATCH_SERVICES_ENGINE_MATCHING_ENGINE_H_
+#define HELIXMATCH_SERVICES_ENGINE_MATCHING_ENGINE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "helixmatch/v1/matching.pb.h"
+#include "helixmatch/v1/records.pb.h"
+#include "indexer/corpus.h"
+#include "indexer/embedder.h"
+#include "indexer/record_store.h"
+#include "services/catalog/catalog.h"
+#include "services/engine/catalog_lock.h"
+#include "services/engine/group_commit.h"
+#include "services/programme_rules.h"
+#include "services/query/recommend_request.h"
+#include "services/ranking/weights.h"
+
+namespace helixmatch {
+
+// Records per BatchUpsert.
+inline constexpr int kMaxBatchRecords = 1000;
+
+struct EngineOptions {
+  std::string data_dir;
+  std::string word_vectors_path;
+  VectorIndexOptions index;
+  RankingWeights weights;
+  // Programme rules: a YAML file or a folder of them (see ProgrammeRegistry);
+  // empty: no programmes (screening is refused).
+  std::string programmes_path;
+  // Year trust recency is measured from; 0 = the current calendar year.
+  int reference_year = 0;
+  // Save the vector indexes when the engine is destroyed (a clean stop).
+  // Tests turn it off to leave the files as a crash would.
+  bool save_indexes_on_close = true;
+  // Preloaded word vectors (tests share one table); overrides the path.
+  std::shared_ptr<const WordVectors> word_vectors;
+};
+
+class MatchingEngine {
+ public:
+  // Opens the data folder (created if missing), loads the model, the
+  // catalog and the vector indexes (replayed or rebuilt from the store
+  // when a file is stale, missing or corrupt; the log says which, and a
+  // recovered index is saved at once).
+  static absl::StatusOr<std::unique_ptr<MatchingEngine>> Open(
+      const EngineOptions& options);
+  ~MatchingEngine();
+
+  // Writes (durable when they return OK).
+  absl::StatusOr<v1::UpsertResponse> Upsert(const v1::Record& record);
+  // All or nothing; errors name records[i] and the field.
+  absl::StatusOr<v1::BatchUpsertResponse> BatchUpsert(
+      const google::protobuf::RepeatedPtrField<v1::Record>& records);
+  // Writes each valid record, reports each bad one; `first_position` is the
+  // stream position of records[0].
+  absl::StatusOr<std::vector<v1::RecordError>> IngestChunk(
+      const std::vector<v1::Record>& records, int64_t first_position);
+  absl::Status Delete(v1::RecordKind kind, const std::string& id);
+  // Stores the outcome (and the tie it becomes).
+  absl::StatusOr<v1::RecordOutcomeResponse> RecordOutcome(
+      const v1::Outcome& outcome);
+
+  // Queries.
+  absl::StatusOr<v1::Record> Get(v1::RecordKind kind,
+                                 const std::string& id) const;
+  absl::StatusOr<v1::RecommendResponse> Recommend(
+      const v1::RecommendRequest& request) const;
+  absl::StatusOr<v1::ExplainResponse> Explain(
+      const v1::ExplainRequest& request) const;
+  v1::StatsResponse Stats() const;
+  // Whether the organization has at least one live capability profile.
+  bool HasProfiles(const std::string& organization_id) const;
+
+  // Programme pre-screening (programmes/screening.h). Read-only.
+  absl::StatusOr<v1::ScreeningReport> ScreenProposal(
+      const v1::Proposal& proposal) const;
+  absl::StatusOr<v1::ScreenProposalsResponse> ScreenProposals(
+      const std::vector<v1::Proposal>& proposals) const;
+  absl::StatusOr<v1::Pathway> PlanPathway(
+      const v1::PlanPathwayRequest& request) const;
+  std::vector<v1::ProgrammeRules> Programmes() const;
+  absl::StatusOr<v1::DeclineReasonsResponse> DeclineReasons(
+      const std::string& organization_id) const;
+
+  // Writes both vector indexes to their files (also done on destruction).
+  absl::Status SaveIndexes();
+  // Store changes written since the indexes were last saved.
+  int64_t ChangesSinceSave() const;
+
+  // Copies the store (a RocksDB checkpoint) and both indexes into
+  // `folder`, which must not exist, between two writes: the copy is a data
+  // folder that opens with every write acknowledged before the call.
+  absl::StatusOr<v1::BackupResponse> Backup(const std::string& folder);
+
+  const std::string& model_identity() const { return model_identity_; }
+
+ private:
+  MatchingEngine() = default;
+  // The steps of Open, in this order.
+  absl::Status LoadWordVectors();  // also creates the data folder
+  absl::Status OpenStoreAndModel();
+  // With the group commit's writes held.
+  absl::Status SaveIndexesTo(const DataDir& dir) const;
+  int CurrentYear() const;
+
+  EngineOptions options_;
+  DataDir dir_;
+  std::unique_ptr<RecordStore> store_;
+  std::shared_ptr<const WordVectors> word_vectors_;
+  std::unique_ptr<Embedder> embedder_;
+  std::string model_identity_;
+  ProgrammeRegistry programmes_;
+  std::string capability_recovery_;  // how each index was obtained at start
+  std::string need_recovery_;
+
+  CatalogLock catalog_lock_;
+  std::unique_ptr<Catalog> catalog_;  // guarded by catalog_lock_
+  std::unique_ptr<GroupCommit> commits_;
+};
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_ENGINE_MATCHING_ENGINE_H_

@@ -1,0 +1,39 @@
+// The query path of Recommend and Explain over a catalog: validate,
+// resolve the query, retrieve candidates, rank every candidate
+// organization, explain the k best.
+//
+// Call under the engine's read lock. Pure otherwise.
+#ifndef HELIXMATCH_SERVICES_ENGINE_RECOMMEND_H_
+#define HELIXMATCH_SERVICES_ENGINE_RECOMMEND_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "helixmatch/v1/matching.pb.h"
+#include "indexer/embedder.h"
+#include "services/catalog/catalog.h"
+#include "services/ranking/weights.h"
+
+namespace helixmatch {
+
+struct QueryContext {
+  const Catalog& catalog;
+  const Embedder& embedder;
+  const RankingWeights& weights;
+  int reference_year;
+  const std::string& model_identity;  // reported in responses
+};
+
+// Errors: see ValidateRecommendRequest and ResolveQuery.
+absl::StatusOr<v1::RecommendResponse> RecommendOver(
+    const QueryContext& context, const v1::RecommendRequest& request);
+
+// The suggestion of one pair, the named capability first among its
+// organization's profiles. INVALID_ARGUMENT for bad ids, NOT_FOUND for an
+// unknown need or capability.
+absl::StatusOr<v1::ExplainResponse> ExplainOver(
+    const QueryContext& context, const v1::ExplainRequest& request);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_ENGINE_RECOMMEND_H_

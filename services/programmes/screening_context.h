@@ -1,0 +1,24 @@
+// What screening reads: the catalog (under the engine's read lock), the
+// embedding model, the programmes' rules, the ranking weights and the
+// year trust recency is measured from. All referenced, none owned.
+#ifndef HELIXMATCH_SERVICES_PROGRAMMES_SCREENING_CONTEXT_H_
+#define HELIXMATCH_SERVICES_PROGRAMMES_SCREENING_CONTEXT_H_
+
+#include "indexer/embedder.h"
+#include "services/catalog/catalog.h"
+#include "services/programme_rules.h"
+#include "services/ranking/weights.h"
+
+namespace helixmatch {
+
+struct ScreeningContext {
+  const Catalog& catalog;
+  const Embedder& embedder;
+  const ProgrammeRegistry& programmes;
+  const RankingWeights& weights;
+  int reference_year;
+};
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_PROGRAMMES_SCREENING_CONTEXT_H_

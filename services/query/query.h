@@ -1,0 +1,41 @@
+// A resolved query: what is asked (a vector and BM25 terms over one
+// target profile set), by whom, and which targets it may return.
+// ResolveQuery (query_resolver.h) makes one from a RecommendRequest;
+// screening builds one from a proposal's text.
+#ifndef HELIXMATCH_SERVICES_QUERY_QUERY_H_
+#define HELIXMATCH_SERVICES_QUERY_QUERY_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "helixmatch/v1/matching.pb.h"
+#include "helixmatch/v1/records.pb.h"
+#include "services/catalog/catalog.h"
+
+namespace helixmatch {
+
+struct Query {
+  v1::Direction direction = v1::DIRECTION_UNSPECIFIED;
+  // The profiles searched: capabilities for DIRECTION_NEED_TO_CAPABILITIES,
+  // needs for DIRECTION_CAPABILITY_TO_NEEDS. Set by SetQueryTarget.
+  const ProfileSet* target = nullptr;
+  std::vector<float> vector;
+  std::vector<uint32_t> terms;    // distinct term ids, ascending
+  std::vector<double> term_idf;   // BM25 idf of terms[i] over the target
+  uint32_t requester = kNoIndex;  // organization asking; kNoIndex: unknown
+  // The record the query was made from, if any (owned by the catalog).
+  const v1::FirmNeed* need = nullptr;
+  const v1::CapabilityProfile* capability = nullptr;
+  v1::Filter filter;
+  // Whether the requester is a government programme (it may see
+  // programme-only needs).
+  bool programme_requester = false;
+  // A profile counts towards topic depth only from this fit up (besides
+  // being close to the best one); screening sets its weak-fit line.
+  double min_match_fit = 0;
+  std::vector<uint32_t> partners;  // of the requester by live tie, ascending
+};
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_QUERY_QUERY_H_

@@ -1,0 +1,48 @@
+// Candidate generation for a query: the target profiles the ranking will
+// score. Three sources, all through the query's TargetFilter:
+//   - dense: the vector index's top N by inner product;
+//   - lexical: the top N by a BM25-like weight over the postings of the
+//     query's terms (terms in more than a tenth of the profiles are
+//     skipped here: they add little but cost a long postings walk);
+//   - the requester's earlier partners: every profile of theirs, whatever
+//     the text, since trust is the strongest single signal of who works
+//     together.
+// N starts at max(200, 20 k) and widens fourfold until the candidates
+// span k organizations or every slot was considered.
+//
+// Call under the engine's read lock. Pure otherwise.
+#ifndef HELIXMATCH_SERVICES_QUERY_RETRIEVAL_H_
+#define HELIXMATCH_SERVICES_QUERY_RETRIEVAL_H_
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/catalog/catalog.h"
+#include "services/query/query.h"
+#include "services/query/target_filter.h"
+
+namespace helixmatch {
+
+struct CandidatePool {
+  std::vector<uint32_t> slots;  // ascending
+  // The candidate slots of each organization (ascending), organizations
+  // in the order of their first slot.
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> by_organization;
+};
+
+struct RetrievalOptions {
+  int k = 10;  // organizations wanted
+  // Add the profiles of the requester's earlier partners.
+  bool partners = true;
+};
+
+// INTERNAL when the vector search fails.
+absl::StatusOr<CandidatePool> RetrieveCandidates(
+    const Catalog& catalog, const Query& query, const TargetFilter& filter,
+    const RetrievalOptions& options);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_QUERY_RETRIEVAL_H_

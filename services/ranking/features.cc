@@ -1,0 +1,182 @@
+#include "services/ranking/features.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_set>
+
+namespace helixmatch {
+
+PairSides SidesOf(const Catalog& catalog, const Query& q, uint32_t organization,
+                  const ProfileEntry& representative) {
+  const bool need_side = q.direction == v1::DIRECTION_CAPABILITY_TO_NEEDS;
+  const v1::Organization* requester =
+      q.requester != kNoIndex ? catalog.organization(q.requester).record.get()
+                              : nullptr;
+  const v1::Organization* candidate =
+      catalog.organization(organization).record.get();
+  PairSides sides;
+  sides.university = need_side ? requester : candidate;
+  sides.firm = need_side ? candidate : requester;
+  sides.capability = need_side ? q.capability : representative.capability.get();
+  sides.need = need_side ? representative.need.get() : q.need;
+  sides.university_index = need_side ? q.requester : organization;
+  sides.firm_index = need_side ? organization : q.requester;
+  return sides;
+}
+
+bool CountsForDepth(const ProfileFit& c, double best_fit,
+                    const RankingWeights& w, const Query& q) {
+  return c.fit > 0 && c.fit >= w.depth_match_share * best_fit &&
+         c.fit >= q.min_match_fit;
+}
+
+OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
+                                     const RankingWeights& w,
+                                     int reference_year, uint32_t organization,
+                                     std::span<const ProfileFit> profiles,
+                                     double best_fit) {
+  const OrganizationEntry& org = catalog.organization(organization);
+  const ProfileFit& best = profiles.front();
+  const PairSides sides =
+      SidesOf(catalog, q, organization, q.target->entry(best.slot));
+  const bool need_side = q.direction == v1::DIRECTION_CAPABILITY_TO_NEEDS;
+  OrganizationFeatures f;
+  f.dense = best.dense;
+  f.lexical = best.lexical;
+  f.topical_fit = best.fit;
+  f.matching_profiles = static_cast<int>(std::count_if(
+      profiles.begin(), profiles.end(),
+      [&](const ProfileFit& c) { return CountsForDepth(c, best_fit, w, q); }));
+  f.total_profiles =
+      static_cast<int>(need_side ? org.needs.size() : org.capabilities.size());
+  f.depth = std::min(1.0, std::log2(1.0 + f.matching_profiles) /
+                              std::log2(1.0 + std::max(1, w.depth_saturation)));
+  if (q.requester != kNoIndex) {
+    f.trust = TrustFeature(catalog.HistoryBetween(q.requester, organization),
+                           reference_year, w.trust_half_life_years);
+    f.proximity = ProximityFeature(*catalog.organization(q.requester).record,
+                                   *org.record);
+  }
+  const v1::Organization* capacity_org =
+      need_side ? sides.firm : sides.university;
+  if (capacity_org != nullptr) f.capacity = CapacityFeature(*capacity_org);
+  if (sides.need != nullptr && sides.capability != nullptr) {
+    f.benefit_alignment =
+        BenefitAlignmentFeature(*sides.need, *sides.capability);
+  }
+  f.activity =
+      std::min(1.0, std::log1p(f.total_profiles) /
+                        std::log1p(std::max(1, w.activity_saturation)));
+  if (w.network > 0 && !q.partners.empty()) {
+    f.network = NetworkFeature(catalog, organization, q.requester, q.partners);
+  }
+  return f;
+}
+
+double NetworkFeature(const Catalog& catalog, uint32_t organization,
+                      uint32_t requester,
+                      const std::vector<uint32_t>& partners) {
+  std::unordered_set<uint32_t> shared;
+  for (uint32_t t : catalog.organization(organization).ties) {
+    const TieEntry& tie = catalog.ties()[t];
+    const uint32_t other = tie.a == organization ? tie.b : tie.a;
+    if (tie.live && other != requester &&
+        std::binary_search(partners.begin(), partners.end(), other)) {
+      shared.insert(other);
+    }
+  }
+  return 1.0 - std::exp(-static_cast<double>(shared.size()) / 2);
+}
+
+double TrustFeature(const PairHistory& history, int reference_year,
+                    double half_life_years) {
+  double sum = 0;
+  for (const v1::Tie* tie : history.ties) {
+    double weight;
+    switch (tie->outcome()) {
+      case v1::TIE_OUTCOME_COMPLETED:
+        weight = 1.0;
+        break;
+      case v1::TIE_OUTCOME_ONGOING:
+        weight = 0.8;
+        break;
+      case v1::TIE_OUTCOME_FAILED:
+        weight = 0.1;
+        break;
+      default:
+        weight = 0.5;
+    }
+    const double age = std::max(0, reference_year - tie->year());
+    sum += weight * std::pow(0.5, age / half_life_years);
+  }
+  return 1.0 - std::exp(-sum);
+}
+
+double ProximityFeature(const v1::Organization& a, const v1::Organization& b) {
+  if (a.country() != b.country()) return 0.0;
+  if (!a.city().empty() && a.city() == b.city()) return 1.0;
+  if (!a.region().empty() && a.region() == b.region()) return 0.75;
+  return 0.5;
+}
+
+std::optional<double> CapacityFeature(const v1::Organization& org) {
+  if (!org.has_signals()) return std::nullopt;
+  const auto& s = org.signals();
+  double sum = 0;
+  int n = 0;
+  if (org.kind() == v1::ORGANIZATION_KIND_FIRM) {
+    if (s.has_rd_staff()) {
+      sum += std::min(1.0, s.rd_staff() / 10.0);
+      ++n;
+    }
+    if (s.has_phd_staff()) {
+      sum += std::min(1.0, s.phd_staff() / 3.0);
+      ++n;
+    }
+  } else {
+    if (s.has_publications_per_year() && s.has_researchers() &&
+        s.researchers() > 0) {
+      sum += std::min(1.0, static_cast<double>(s.publications_per_year()) /
+                               s.researchers());
+      ++n;
+    }
+    if (s.has_active_projects()) {
+      sum += std::min(1.0, s.active_projects() / 10.0);
+      ++n;
+    }
+  }
+  if (n == 0) return std::nullopt;
+  return sum / n;
+}
+
+std::optional<double> BenefitAlignmentFeature(
+    const v1::FirmNeed& need, const v1::CapabilityProfile& capability) {
+  // Lists may repeat a value; compare them as sets.
+  const auto as_set = [](const auto& list) {
+    return std::set<int>(list.begin(), list.end());
+  };
+  const auto overlap = [](const std::set<int>& a, const std::set<int>& b) {
+    int hit = 0;
+    for (int x : a) hit += static_cast<int>(b.count(x));
+    return hit;
+  };
+  std::optional<double> channels, benefits;
+  const auto wanted = as_set(need.channels_wanted());
+  const auto offered = as_set(capability.channels_offered());
+  if (!wanted.empty() && !offered.empty()) {
+    channels = static_cast<double>(overlap(wanted, offered)) / wanted.size();
+  }
+  const auto sought = as_set(need.benefits_sought());
+  const auto lab_sought = as_set(capability.benefits_sought());
+  if (!sought.empty() && !lab_sought.empty()) {
+    const int hit = overlap(sought, lab_sought);
+    const int total = static_cast<int>(sought.size() + lab_sought.size()) - hit;
+    benefits = static_cast<double>(hit) / total;
+  }
+  if (channels && benefits) return 0.6 * *channels + 0.4 * *benefits;
+  if (channels) return channels;
+  return benefits;
+}
+
+}  // namespace helixmatch

@@ -1,0 +1,99 @@
+// What the ranking knows of one candidate organization for one query:
+// the fit of its best profile, the depth of its profiles in the topic,
+// trust from the pair's history, proximity, capacity, benefit alignment,
+// activity and shared partners. Every feature is in [0, 1]; a feature
+// without a signal is nullopt (reported as unknown, weighed as 0).
+// Computed for every candidate organization, so it builds no text.
+//
+// Call under the engine's read lock. Pure otherwise.
+#ifndef HELIXMATCH_SERVICES_RANKING_FEATURES_H_
+#define HELIXMATCH_SERVICES_RANKING_FEATURES_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "helixmatch/v1/records.pb.h"
+#include "services/catalog/catalog.h"
+#include "services/partnership/pair_history.h"
+#include "services/query/query.h"
+#include "services/ranking/profile_fit.h"
+#include "services/ranking/weights.h"
+
+namespace helixmatch {
+
+struct OrganizationFeatures {
+  // Of the organization's representative profile (its best, or the one an
+  // Explain request names).
+  double dense = 0;
+  double lexical = 0;
+  double topical_fit = 0;
+  int matching_profiles = 0;  // candidates that CountForDepth
+  int total_profiles = 0;     // live profiles of the searched kind
+  double depth = 0;
+  std::optional<double> trust;      // nullopt: no requester
+  std::optional<double> proximity;  // nullopt: no requester
+  std::optional<double> capacity;
+  std::optional<double> benefit_alignment;
+  double activity = 0;
+  double network = 0;  // 0 when the weight is 0 or the asker has no partner
+};
+
+// The two sides of a suggested pair: the university holds the capability,
+// the firm the need, whichever of the two asks. A side is null when
+// unknown (a free-text query without requester).
+struct PairSides {
+  const v1::Organization* university = nullptr;
+  const v1::Organization* firm = nullptr;
+  const v1::CapabilityProfile* capability = nullptr;
+  const v1::FirmNeed* need = nullptr;
+  uint32_t university_index = kNoIndex;
+  uint32_t firm_index = kNoIndex;
+};
+
+// `representative` is the candidate organization's profile in the
+// query's target set.
+PairSides SidesOf(const Catalog& catalog, const Query& query,
+                  uint32_t organization, const ProfileEntry& representative);
+
+// Whether a profile counts for topic depth: a positive fit of at least
+// depth_match_share of the best fit among all candidates and at least the
+// query's min_match_fit.
+bool CountsForDepth(const ProfileFit& profile, double best_fit,
+                    const RankingWeights& weights, const Query& query);
+
+// `profiles` are the organization's candidate profiles, the
+// representative first; `best_fit` the best fit among all candidates.
+OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& query,
+                                     const RankingWeights& weights,
+                                     int reference_year, uint32_t organization,
+                                     std::span<const ProfileFit> profiles,
+                                     double best_fit);
+
+// 1 - exp(-sum of tie weights): a completed tie weighs 1, ongoing 0.8,
+// unknown outcome 0.5, failed 0.1, each halved every half-life.
+double TrustFeature(const PairHistory& history, int reference_year,
+                    double half_life_years);
+
+// Same city 1, same region 0.75, same country 0.5, else 0.
+double ProximityFeature(const v1::Organization& a, const v1::Organization& b);
+
+// Research capacity of a university (or absorptive capacity of a firm)
+// from its signals; nullopt when it has none of them.
+std::optional<double> CapacityFeature(const v1::Organization& org);
+
+// Share of the channels the firm wants that the lab offers, blended with
+// the overlap of benefits sought; nullopt when either side lists none.
+std::optional<double> BenefitAlignmentFeature(
+    const v1::FirmNeed& need, const v1::CapabilityProfile& capability);
+
+// 1 - exp(-shared / 2) over the organizations tied to both the candidate
+// and the asker (other than the asker); `partners` is the asker's,
+// ascending.
+double NetworkFeature(const Catalog& catalog, uint32_t organization,
+                      uint32_t requester,
+                      const std::vector<uint32_t>& partners);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_RANKING_FEATURES_H_

@@ -1,0 +1,50 @@
+// Topical fit of single profiles with a query: the cosine of their
+// vectors and a BM25 share over the query's terms, blended by the
+// weights (fit = dense * cosine + lexical * BM25 share), with the terms
+// each profile matched.
+//
+// Call under the engine's read lock. Pure otherwise.
+#ifndef HELIXMATCH_SERVICES_RANKING_PROFILE_FIT_H_
+#define HELIXMATCH_SERVICES_RANKING_PROFILE_FIT_H_
+
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "services/catalog/catalog.h"
+#include "services/query/query.h"
+#include "services/ranking/weights.h"
+
+namespace helixmatch {
+
+struct ProfileFit {
+  uint32_t slot = 0;   // in the query's target set
+  double dense = 0;    // cosine, clamped at 0
+  double lexical = 0;  // BM25 over the BM25 of a profile holding every term
+  double fit = 0;
+  // (BM25 part, term id) of each query term the profile holds, in term id
+  // order until SortMatchedTerms.
+  std::vector<std::pair<double, uint32_t>> matched;
+};
+
+std::vector<ProfileFit> ScoreProfiles(const Query& query,
+                                      const RankingWeights& weights,
+                                      std::span<const uint32_t> slots);
+
+// Best fit first; equal fits by profile id, so the order depends on the
+// records alone, not on slots. `keep_first` leaves profiles[0] in place
+// (an explained profile stays first).
+void SortByFit(const ProfileSet& set, std::span<ProfileFit> profiles,
+               bool keep_first = false);
+
+// Strongest term first; equal weights by the term's text.
+void SortMatchedTerms(const TermDictionary& terms,
+                      std::vector<std::pair<double, uint32_t>>* matched);
+
+// The highest fit among `profiles`; 0 when empty.
+double BestFit(std::span<const ProfileFit> profiles);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_RANKING_PROFILE_FIT_H_

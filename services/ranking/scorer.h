@@ -1,0 +1,58 @@
+// Scores candidate organizations and keeps the k best: the best profile's
+// topical fit plus the weighted organization features, ties broken by
+// organization id. Every candidate's features are computed once here;
+// explanations are built afterwards, for the k best only.
+//
+// Call under the engine's read lock. Pure otherwise.
+#ifndef HELIXMATCH_SERVICES_RANKING_SCORER_H_
+#define HELIXMATCH_SERVICES_RANKING_SCORER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "helixmatch/v1/matching.pb.h"
+#include "services/catalog/catalog.h"
+#include "services/query/query.h"
+#include "services/query/retrieval.h"
+#include "services/ranking/features.h"
+#include "services/ranking/profile_fit.h"
+#include "services/ranking/weights.h"
+
+namespace helixmatch {
+
+struct RankedOrganization {
+  uint32_t organization = kNoIndex;
+  std::vector<ProfileFit> profiles;  // its candidate profiles, best first
+  OrganizationFeatures features;
+  double score = 0;
+};
+
+struct Ranking {
+  std::vector<RankedOrganization> top;  // best first, at most k
+  double best_fit = 0;                  // among all candidate profiles
+  int candidates_considered = 0;        // candidate profiles scored
+};
+
+double WeightedScore(const OrganizationFeatures& features,
+                     const RankingWeights& weights);
+
+// The features as the response reports them; unknown ones are listed in
+// unknown_features.
+void FillBreakdown(const OrganizationFeatures& features,
+                   v1::ScoreBreakdown* breakdown);
+
+// Scores the profiles of one organization (its representative first when
+// `keep_first`, else the best by fit) and computes its features.
+RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
+                                    const RankingWeights& weights,
+                                    int reference_year, uint32_t organization,
+                                    std::vector<ProfileFit> profiles,
+                                    double best_fit, bool keep_first = false);
+
+Ranking RankCandidates(const Catalog& catalog, const Query& query,
+                       const RankingWeights& weights, int reference_year,
+                       const CandidatePool& pool, int k);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_RANKING_SCORER_H_
