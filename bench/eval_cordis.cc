@@ -29,7 +29,7 @@
 #include "absl/strings/numbers.h"
 #include "indexer/csv_reader.h"
 #include "indexer/default_paths.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 
 #include "CLI/CLI.hpp"
 #include "indexer/default_paths.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 
 namespace {
 

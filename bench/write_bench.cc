@@ -24,7 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "indexer/default_paths.h"
 #include "indexer/word_vectors.h"
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 
 namespace {
 

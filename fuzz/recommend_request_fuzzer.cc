@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "services/matching_engine.h"
+#include "services/engine/matching_engine.h"
 
 namespace {
 
