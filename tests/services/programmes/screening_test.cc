@@ -43,9 +43,7 @@ large_budget_usd: 150000
 class ScreeningTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    {
-      std::ofstream(dir_.path() + "/applied.yaml") << kRules;
-    }
+    { std::ofstream(dir_.path() + "/applied.yaml") << kRules; }
     auto registry = ProgrammeRegistry::Load(dir_.path() + "/applied.yaml");
     ASSERT_TRUE(registry.ok()) << registry.status();
     programmes_ = std::move(*registry);
@@ -59,7 +57,8 @@ class ScreeningTest : public ::testing::Test {
           MakeOrganization(id, v1::ORGANIZATION_KIND_UNIVERSITY));
     }
     for (const char* id : {"f_copper", "f_board"}) {
-      catalog_->PutOrganization(MakeOrganization(id, v1::ORGANIZATION_KIND_FIRM));
+      catalog_->PutOrganization(
+          MakeOrganization(id, v1::ORGANIZATION_KIND_FIRM));
     }
     for (const char* uni : {"u_mine", "u_twin"}) {
       PutCapability(MakeCapability(std::string(uni) + "_flotation", uni,
@@ -71,18 +70,21 @@ class ScreeningTest : public ::testing::Test {
                      "Flotation reagent for copper ore at the concentrator"));
     PutNeed(MakeNeed("n_wheat", "f_board", "Wheat crop irrigation"));
     // u_mine and f_copper worked together; u_twin never did.
-    catalog_->PutTie(MakeTie("t1", "u_mine", "f_copper", 2022,
-                             v1::TIE_OUTCOME_COMPLETED,
-                             v1::CHANNEL_CONSULTANCY));
+    v1::Tie tie = MakeTie("t1", "u_mine", "f_copper", 2022,
+                          v1::TIE_OUTCOME_COMPLETED, v1::CHANNEL_CONSULTANCY);
+    tie.set_reference("consultancy on copper flotation reagents");
+    catalog_->PutTie(tie);
   }
 
   void PutCapability(const v1::CapabilityProfile& c) {
     ASSERT_TRUE(
-        catalog_->PutCapability(c, embedder_->Embed(Tokenize(CapabilityText(c))))
+        catalog_
+            ->PutCapability(c, embedder_->Embed(Tokenize(CapabilityText(c))))
             .ok());
   }
   void PutNeed(const v1::FirmNeed& n) {
-    ASSERT_TRUE(catalog_->PutNeed(n, embedder_->Embed(Tokenize(NeedText(n)))).ok());
+    ASSERT_TRUE(
+        catalog_->PutNeed(n, embedder_->Embed(Tokenize(NeedText(n)))).ok());
   }
 
   ScreeningContext Context() const {
@@ -122,7 +124,8 @@ TEST_F(ScreeningTest, SoundProposalIsEligibleAndItsReadinessAddsUp) {
   auto report = ScreenProposal(Context(), Proposal("p1", "u_mine"));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->eligible());
-  for (const auto& rule : report->rules()) EXPECT_TRUE(rule.passed()) << rule.rule();
+  for (const auto& rule : report->rules())
+    EXPECT_TRUE(rule.passed()) << rule.rule();
   EXPECT_EQ(report->fit().firm_need().id(), "n_flotation");
   EXPECT_GE(report->fit().university_fit(), kWeakFit);
   EXPECT_EQ(report->fit().total_profiles(), 2);
@@ -171,9 +174,9 @@ TEST_F(ScreeningTest, BudgetOverTheLimitFailsOneRuleAndCapsReadiness) {
   EXPECT_EQ(failed, 1);
   EXPECT_LE(report->readiness().score(), kIneligibleCap);
   EXPECT_EQ(report->readiness().band(), "not ready");
-  EXPECT_TRUE(
-      HasWarning(*report, v1::WARNING_CODE_NO_PRIOR_INTERACTION_LARGE_BUDGET) ==
-      false);  // the pair has history
+  // The pair has history: no warning about a large first budget.
+  EXPECT_FALSE(
+      HasWarning(*report, v1::WARNING_CODE_NO_PRIOR_INTERACTION_LARGE_BUDGET));
 }
 
 TEST_F(ScreeningTest, BoardMemberIsAConflictThatCapsReadiness) {
@@ -229,7 +232,7 @@ TEST_F(ScreeningTest, BatchRanksFlagsTheSamePairAndReportsBadOnes) {
   std::vector<v1::Proposal> batch = {Proposal("a", "u_twin"),
                                      Proposal("b", "u_mine"),
                                      Proposal("c", "u_mine")};
-  v1::Proposal over = Proposal("d", "u_twin");
+  v1::Proposal over = Proposal("d", "u_empty");
   over.set_budget_usd(900000);
   batch.push_back(over);
   batch.push_back(Proposal("a", "u_mine"));  // duplicate id
@@ -248,7 +251,9 @@ TEST_F(ScreeningTest, BatchRanksFlagsTheSamePairAndReportsBadOnes) {
       flagged |= c.kind() == "same_pair_in_batch";
     }
     EXPECT_EQ(flagged, same_pair) << r.proposal_id();
-    if (same_pair) EXPECT_LE(r.readiness().score(), kConflictCap);
+    if (same_pair) {
+      EXPECT_LE(r.readiness().score(), kConflictCap);
+    }
   }
   // Eligible first: the ineligible one is last.
   EXPECT_EQ(response->reports(3).proposal_id(), "d");
