@@ -294,95 +294,99 @@ void InsertInCodeOrder(v1::BarrierCode code,
 
 }  // namespace
 
-v1::Pathway PlanPathway(const PathwayInput& input) {
-  v1::Pathway pathway;
-  const int covered = std::clamp(input.covered_rung, -1, kTopRung);
-  const int first = covered + 1;
-  // The target: given, else planned, else wanted, else just the first
-  // uncovered rung.
+namespace {
+
+// The rung a pathway aims at: given, else planned, else wanted, else just
+// the first uncovered rung (`given` is false then).
+int PathwayTarget(const PathwayInput& input, int first, bool* given) {
   int target = std::min(input.target_rung, kTopRung);
-  bool target_given = true;
+  *given = true;
   if (target < 0) target = TargetRungOf(input.target_channels);
   if (target < 0) target = TargetRungOf(input.wanted);
   if (target < 0) {
     target = std::min(first, kTopRung);
-    target_given = false;
+    *given = false;
   }
-  pathway.set_covered_rung(covered);
-  pathway.set_target_rung(target);
+  return target;
+}
 
-  const std::string history =
-      covered >= 0 ? absl::StrCat("Earlier ties cover ", ShortRungName(covered))
-      : input.failed_tie
-          ? std::string(
-                "No completed or ongoing interaction (an earlier "
-                "one failed)")
-          : std::string("No earlier interaction");
-  if (target <= covered) {
-    pathway.set_summary(
-        target_given
-            ? absl::StrCat(history, ", which already reaches the target ",
-                           ShortRungName(target), ": do it directly.")
-            : absl::StrCat(history, ", the top rung: no step is left."));
-    return pathway;
+std::string HistoryPhrase(const PathwayInput& input, int covered) {
+  if (covered >= 0) {
+    return absl::StrCat("Earlier ties cover ", ShortRungName(covered));
   }
+  return input.failed_tie ? std::string(
+                                "No completed or ongoing interaction (an "
+                                "earlier one failed)")
+                          : std::string("No earlier interaction");
+}
 
-  const bool skip_curriculum = SkipCurriculum(input, first, target);
-  for (int rung = first; rung <= target; ++rung) {
-    if (skip_curriculum && rung == kCurriculumRung) continue;
-    v1::PathwayStep& step = *pathway.add_steps();
-    step.set_rung(rung);
-    step.set_rung_name(RungName(rung));
-    // The firm's wishes first, then what the university offers, then the
-    // plan; a source with nothing at this rung gives way to the next.
-    std::vector<v1::Channel> channels;
-    for (const auto* source :
-         {&input.wanted, &input.offered, &input.target_channels}) {
-      channels = ListedAt(rung, *source);
-      if (!channels.empty()) break;
-    }
-    if (channels.empty()) channels = ChannelsOfRung(rung);
-    for (v1::Channel c : channels) step.add_channels(c);
-
-    std::vector<v1::BarrierCode> lowers = BarriersLoweredAt(rung);
-    std::vector<std::string> notes = {RungReason(rung)};
-    if (rung == first && input.programme_only_history) {
-      InsertInCodeOrder(v1::BARRIER_CODE_STATE_STEERING, lowers);
-      notes.push_back(
-          "earlier ties were all made by programmes, so let the pair start "
-          "this one itself (STATE_STEERING)");
-    }
-    if (rung == first && input.failed_tie) {
-      notes.push_back(
-          "an earlier tie between the two failed, so agree scope and "
-          "milestones in writing first");
-    }
-    if (skip_curriculum && rung == kCurriculumRung + 1) {
-      notes.push_back(
-          "L2 joint curricula are left out, since the internships already "
-          "place graduates with the firm and consultancy is the remedy for "
-          "differing horizons");
-    }
-    if (rung == kCurriculumRung && first < rung && target >= kResearchRung &&
-        FirmLacksRdStaff(input)) {
-      notes.push_back(
-          "kept on this research path because the firm has no R&D staff on "
-          "record to take up research (ABSORPTIVE_CAPACITY)");
-    }
-    if (rung >= kResearchRung && FirmLacksRdStaff(input)) {
-      notes.push_back(
-          "the firm has no R&D staff on record, so name who there will take "
-          "up the results");
-    }
-    step.set_transaction_support(rung >= kFirstContractRung);
-    if (step.transaction_support()) {
-      notes.push_back(TransactionNote(input.tto_or_templates));
-    }
-    for (v1::BarrierCode code : lowers) step.add_lowers(code);
-    step.set_rationale(absl::StrCat(absl::StrJoin(notes, "; "), "."));
+// Why this step, beyond the rung's own reason.
+std::vector<std::string> StepNotes(const PathwayInput& input, int rung,
+                                   int first, int target,
+                                   bool skip_curriculum) {
+  std::vector<std::string> notes = {RungReason(rung)};
+  if (rung == first && input.programme_only_history) {
+    notes.push_back(
+        "earlier ties were all made by programmes, so let the pair start "
+        "this one itself (STATE_STEERING)");
   }
+  if (rung == first && input.failed_tie) {
+    notes.push_back(
+        "an earlier tie between the two failed, so agree scope and "
+        "milestones in writing first");
+  }
+  if (skip_curriculum && rung == kCurriculumRung + 1) {
+    notes.push_back(
+        "L2 joint curricula are left out, since the internships already "
+        "place graduates with the firm and consultancy is the remedy for "
+        "differing horizons");
+  }
+  if (rung == kCurriculumRung && first < rung && target >= kResearchRung &&
+      FirmLacksRdStaff(input)) {
+    notes.push_back(
+        "kept on this research path because the firm has no R&D staff on "
+        "record to take up research (ABSORPTIVE_CAPACITY)");
+  }
+  if (rung >= kResearchRung && FirmLacksRdStaff(input)) {
+    notes.push_back(
+        "the firm has no R&D staff on record, so name who there will take "
+        "up the results");
+  }
+  if (rung >= kFirstContractRung) {
+    notes.push_back(TransactionNote(input.tto_or_templates));
+  }
+  return notes;
+}
 
-  const int steps = pathway.steps_size();
+void FillStep(const PathwayInput& input, int rung, int first, int target,
+              bool skip_curriculum, v1::PathwayStep* step) {
+  step->set_rung(rung);
+  step->set_rung_name(RungName(rung));
+  // The firm's wishes first, then what the university offers, then the
+  // plan; a source with nothing at this rung gives way to the next.
+  std::vector<v1::Channel> channels;
+  for (const auto* source :
+       {&input.wanted, &input.offered, &input.target_channels}) {
+    channels = ListedAt(rung, *source);
+    if (!channels.empty()) break;
+  }
+  if (channels.empty()) channels = ChannelsOfRung(rung);
+  for (v1::Channel c : channels) step->add_channels(c);
+  std::vector<v1::BarrierCode> lowers = BarriersLoweredAt(rung);
+  if (rung == first && input.programme_only_history) {
+    InsertInCodeOrder(v1::BARRIER_CODE_STATE_STEERING, lowers);
+  }
+  for (v1::BarrierCode code : lowers) step->add_lowers(code);
+  step->set_transaction_support(rung >= kFirstContractRung);
+  step->set_rationale(absl::StrCat(
+      absl::StrJoin(StepNotes(input, rung, first, target, skip_curriculum),
+                    "; "),
+      "."));
+}
+
+std::string PathwaySummary(const std::string& history, int steps, int first,
+                           int target, bool skip_curriculum,
+                           bool target_given) {
   std::string summary = absl::StrCat(history, ": ");
   if (steps == 1) {
     absl::StrAppend(&summary, "1 step, ", ShortRungName(first));
@@ -403,7 +407,35 @@ v1::Pathway PlanPathway(const PathwayInput& input) {
   } else {
     absl::StrAppend(&summary, "; no transaction support needed.");
   }
-  pathway.set_summary(summary);
+  return summary;
+}
+
+}  // namespace
+
+v1::Pathway PlanPathway(const PathwayInput& input) {
+  v1::Pathway pathway;
+  const int covered = std::clamp(input.covered_rung, -1, kTopRung);
+  const int first = covered + 1;
+  bool target_given = true;
+  const int target = PathwayTarget(input, first, &target_given);
+  pathway.set_covered_rung(covered);
+  pathway.set_target_rung(target);
+  const std::string history = HistoryPhrase(input, covered);
+  if (target <= covered) {
+    pathway.set_summary(
+        target_given
+            ? absl::StrCat(history, ", which already reaches the target ",
+                           ShortRungName(target), ": do it directly.")
+            : absl::StrCat(history, ", the top rung: no step is left."));
+    return pathway;
+  }
+  const bool skip_curriculum = SkipCurriculum(input, first, target);
+  for (int rung = first; rung <= target; ++rung) {
+    if (skip_curriculum && rung == kCurriculumRung) continue;
+    FillStep(input, rung, first, target, skip_curriculum, pathway.add_steps());
+  }
+  pathway.set_summary(PathwaySummary(history, pathway.steps_size(), first,
+                                     target, skip_curriculum, target_given));
   return pathway;
 }
 
