@@ -28,7 +28,7 @@
 #include "indexer/embedder.h"
 #include "indexer/record_store.h"
 #include "services/catalog.h"
-#include "services/programme_rules.h"
+#include "services/programmes/rules_file.h"
 #include "services/ranking.h"
 
 namespace helixmatch {

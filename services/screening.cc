@@ -25,6 +25,8 @@
 #include "services/engagement_ladder.h"
 #include "services/engine_internal.h"
 #include "services/matching_engine.h"
+#include "services/programmes/eligibility.h"
+#include "services/programmes/proposal_validation.h"
 #include "services/ranking.h"
 
 namespace helixmatch {
