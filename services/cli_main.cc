@@ -36,7 +36,7 @@
 
 #include "CLI/CLI.hpp"
 #include "helixmatch/v1/matching.grpc.pb.h"
-#include "services/health_probe.h"
+#include "services/server/health_probe.h"
 #include "services/suggestion_text.h"
 
 namespace {

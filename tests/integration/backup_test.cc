@@ -18,9 +18,9 @@
 #include "google/protobuf/util/field_comparator.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
-#include "services/match_service.h"
 #include "services/matching_engine.h"
-#include "services/principals.h"
+#include "services/server/match_service.h"
+#include "services/server/principals.h"
 #include "tests/testing/synthetic_corpus.h"
 #include "tests/testing/test_corpus.h"
 

@@ -21,9 +21,9 @@
 #include "gmock/gmock.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "indexer/word_vectors.h"
-#include "services/health_probe.h"
-#include "services/match_service.h"
 #include "services/matching_engine.h"
+#include "services/server/health_probe.h"
+#include "services/server/match_service.h"
 #include "tests/testing/synthetic_corpus.h"
 #include "tests/testing/test_corpus.h"
 

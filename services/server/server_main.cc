@@ -15,9 +15,9 @@
 
 #include "CLI/CLI.hpp"
 #include "indexer/default_paths.h"
-#include "services/match_service.h"
 #include "services/matching_engine.h"
-#include "services/principals.h"
+#include "services/server/match_service.h"
+#include "services/server/principals.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
