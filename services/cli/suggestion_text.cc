@@ -1,4 +1,4 @@
-#include "services/suggestion_text.h"
+#include "services/cli/suggestion_text.h"
 
 #include <map>
 
