@@ -1,4 +1,4 @@
-// Backup and restore (issue 5): a RocksDB checkpoint plus both vector
+// Backup and restore: a RocksDB checkpoint plus both vector
 // indexes, through the engine and through the Backup RPC of a real gRPC
 // server on port 0. The backup folder, served on its own, answers a fixed
 // set of twenty Recommend queries identically (organizations, order,
@@ -44,8 +44,7 @@ EngineOptions OptionsFor(const std::string& folder) {
 // Equal messages; floating-point fields may differ in the last bits (see
 // testing::SameAnswers), and a profile's matched terms of equal weight
 // may come in another order (the engine orders them by term id, which
-// depends on the order the catalog first saw the words: reported with
-// issue 5).
+// depends on the order the catalog first saw the words).
 bool Identical(const google::protobuf::Message& a,
                const google::protobuf::Message& b, std::string* diff) {
   DefaultFieldComparator comparator;

@@ -1,6 +1,6 @@
-// Hostile input (issue 5) against a real gRPC server on port 0: oversized
-// messages, limits on text, k and batch size, non-finite numbers, invalid
-// UTF-8, expired deadlines; and damaged word-vector files. Each refusal
+// Hostile input against a real gRPC server on port 0: oversized messages,
+// limits on text, k and batch size, non-finite numbers, invalid UTF-8,
+// expired deadlines; and damaged word-vector files. Each refusal
 // has the right code and a message naming the field and the limit, and
 // the server stays healthy and unchanged after it.
 #include <grpcpp/generic/generic_stub.h>
