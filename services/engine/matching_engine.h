@@ -25,7 +25,7 @@
 #include "services/catalog/catalog.h"
 #include "services/engine/catalog_lock.h"
 #include "services/engine/group_commit.h"
-#include "services/programme_rules.h"
+#include "services/programmes/rules_file.h"
 #include "services/query/recommend_request.h"
 #include "services/ranking/weights.h"
 

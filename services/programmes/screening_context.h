@@ -6,7 +6,7 @@
 
 #include "indexer/embedder.h"
 #include "services/catalog/catalog.h"
-#include "services/programme_rules.h"
+#include "services/programmes/rules_file.h"
 #include "services/ranking/weights.h"
 
 namespace helixmatch {

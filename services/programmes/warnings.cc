@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/partnership/barrier_model.h"
-#include "services/programme_rules.h"
+#include "services/programmes/eligibility.h"
 #include "services/programmes/topical_fit.h"
 
 namespace helixmatch {

@@ -5,8 +5,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include "services/match_service.h"
 #include "services/engine/matching_engine.h"
+#include "services/server/match_service.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch::crash {

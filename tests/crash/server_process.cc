@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "services/health_probe.h"
+#include "services/cli/health_probe.h"
 
 namespace helixmatch::crash {
 namespace {

@@ -1,4 +1,4 @@
-// Backup and restore (issue 5): a RocksDB checkpoint plus both vector
+// Backup and restore: a RocksDB checkpoint plus both vector
 // indexes, through the engine and through the Backup RPC of a real gRPC
 // server on port 0. The backup folder, served on its own, answers a fixed
 // set of twenty Recommend queries identically (organizations, order,
@@ -18,9 +18,9 @@
 #include "google/protobuf/util/field_comparator.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
-#include "services/match_service.h"
 #include "services/engine/matching_engine.h"
-#include "services/principals.h"
+#include "services/server/match_service.h"
+#include "services/server/principals.h"
 #include "tests/testing/synthetic_corpus.h"
 #include "tests/testing/test_corpus.h"
 
@@ -44,8 +44,7 @@ EngineOptions OptionsFor(const std::string& folder) {
 // Equal messages; floating-point fields may differ in the last bits (see
 // testing::SameAnswers), and a profile's matched terms of equal weight
 // may come in another order (the engine orders them by term id, which
-// depends on the order the catalog first saw the words: reported with
-// issue 5).
+// depends on the order the catalog first saw the words).
 bool Identical(const google::protobuf::Message& a,
                const google::protobuf::Message& b, std::string* diff) {
   DefaultFieldComparator comparator;

@@ -1,6 +1,6 @@
-// Hostile input (issue 5) against a real gRPC server on port 0: oversized
-// messages, limits on text, k and batch size, non-finite numbers, invalid
-// UTF-8, expired deadlines; and damaged word-vector files. Each refusal
+// Hostile input against a real gRPC server on port 0: oversized messages,
+// limits on text, k and batch size, non-finite numbers, invalid UTF-8,
+// expired deadlines; and damaged word-vector files. Each refusal
 // has the right code and a message naming the field and the limit, and
 // the server stays healthy and unchanged after it.
 #include <grpcpp/generic/generic_stub.h>
@@ -21,9 +21,9 @@
 #include "gmock/gmock.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "indexer/word_vectors.h"
-#include "services/health_probe.h"
-#include "services/match_service.h"
 #include "services/engine/matching_engine.h"
+#include "services/cli/health_probe.h"
+#include "services/server/match_service.h"
 #include "tests/testing/synthetic_corpus.h"
 #include "tests/testing/test_corpus.h"
 

@@ -10,9 +10,9 @@
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "indexer/corpus_importer.h"
 #include "indexer/record_store.h"
-#include "services/health_probe.h"
-#include "services/match_service.h"
 #include "services/engine/matching_engine.h"
+#include "services/cli/health_probe.h"
+#include "services/server/match_service.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch {

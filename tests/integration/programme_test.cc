@@ -12,9 +12,9 @@
 #include <map>
 
 #include "helixmatch/v1/matching.grpc.pb.h"
-#include "services/match_service.h"
 #include "services/engine/matching_engine.h"
-#include "services/principals.h"
+#include "services/server/match_service.h"
+#include "services/server/principals.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch {

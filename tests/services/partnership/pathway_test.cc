@@ -1,4 +1,4 @@
-// PlanPathway and its pieces (services/engagement_ladder.h).
+// PlanPathway and its pieces (services/partnership/engagement_ladder.h).
 #include <algorithm>
 #include <cctype>
 #include <string>

@@ -1,4 +1,4 @@
-#include "services/suggestion_text.h"
+#include "services/cli/suggestion_text.h"
 
 #include <map>
 
@@ -11,6 +11,38 @@
 #include "services/partnership/engagement_ladder.h"
 
 namespace helixmatch {
+
+namespace {
+
+std::string EnumShort(const std::string& name, absl::string_view prefix) {
+  return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
+}
+
+// One line per barrier; with `with_mitigations`, a high or medium one is
+// followed by its mitigation.
+void AppendBarriers(
+    const google::protobuf::RepeatedPtrField<v1::BarrierAssessment>& barriers,
+    bool with_mitigations, std::string* out) {
+  for (const auto& a : barriers) {
+    std::vector<std::string> evidence;
+    for (const auto& e : a.evidence()) {
+      evidence.push_back(absl::StrCat(e.signal(), "=", e.value()));
+    }
+    absl::StrAppendFormat(
+        out, "   %-19s %-7s conf %.1f  %s%s\n", BarrierName(a.code()),
+        SeverityName(a.severity()), a.confidence(), a.summary(),
+        evidence.empty()
+            ? ""
+            : absl::StrCat(" [", absl::StrJoin(evidence, "; "), "]"));
+    if (with_mitigations && (a.severity() == v1::SEVERITY_HIGH ||
+                             a.severity() == v1::SEVERITY_MEDIUM)) {
+      absl::StrAppend(out, "   ", std::string(21, ' '), "-> ", a.mitigation(),
+                      "\n");
+    }
+  }
+}
+
+}  // namespace
 
 std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
   std::string out;
@@ -43,51 +75,10 @@ std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
         &out, "   - %s  [%s] %.2f%s\n", p.title(), p.id(), p.score(),
         p.reference().empty() ? "" : absl::StrCat("  ", p.reference()));
   }
-  for (const auto& a : s.barriers()) {
-    std::vector<std::string> evidence;
-    for (const auto& e : a.evidence()) {
-      evidence.push_back(absl::StrCat(e.signal(), "=", e.value()));
-    }
-    absl::StrAppendFormat(
-        &out, "   %-19s %-7s conf %.1f  %s%s\n", BarrierName(a.code()),
-        SeverityName(a.severity()), a.confidence(), a.summary(),
-        evidence.empty()
-            ? ""
-            : absl::StrCat(" [", absl::StrJoin(evidence, "; "), "]"));
-    if (a.severity() == v1::SEVERITY_HIGH ||
-        a.severity() == v1::SEVERITY_MEDIUM) {
-      absl::StrAppend(&out, "   ", std::string(21, ' '), "-> ", a.mitigation(),
-                      "\n");
-    }
-  }
+  AppendBarriers(s.barriers(), /*with_mitigations=*/true, &out);
   absl::StrAppend(&out, "   ladder: ", s.ladder().rationale(), "\n");
   return out;
 }
-
-namespace {
-
-std::string EnumShort(const std::string& name, absl::string_view prefix) {
-  return absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name;
-}
-
-void AppendBarriers(
-    const google::protobuf::RepeatedPtrField<v1::BarrierAssessment>& barriers,
-    std::string* out) {
-  for (const auto& a : barriers) {
-    std::vector<std::string> evidence;
-    for (const auto& e : a.evidence()) {
-      evidence.push_back(absl::StrCat(e.signal(), "=", e.value()));
-    }
-    absl::StrAppendFormat(
-        out, "   %-19s %-7s conf %.1f  %s%s\n", BarrierName(a.code()),
-        SeverityName(a.severity()), a.confidence(), a.summary(),
-        evidence.empty()
-            ? ""
-            : absl::StrCat(" [", absl::StrJoin(evidence, "; "), "]"));
-  }
-}
-
-}  // namespace
 
 std::string FormatPathway(const v1::Pathway& p) {
   std::string out = absl::StrCat("   ", p.summary(), "\n");
@@ -164,7 +155,7 @@ std::string FormatScreeningReport(const v1::ScreeningReport& r) {
         p.reference().empty() ? "" : absl::StrCat("  ", p.reference()));
   }
   absl::StrAppend(&out, " Barriers:\n");
-  AppendBarriers(r.barriers(), &out);
+  AppendBarriers(r.barriers(), /*with_mitigations=*/false, &out);
   absl::StrAppend(&out, " Warnings:", r.warnings().empty() ? " none" : "",
                   "\n");
   for (const auto& w : r.warnings()) {

@@ -1,7 +1,6 @@
-// Programme rules as data (issue 4): the eligibility rules of a funding
-// programme, one YAML file per programme, read and checked at server start;
-// the checks on a submitted Proposal; and the eligibility test of a proposal
-// against one programme's rules.
+// Programme rules as data: the eligibility rules of a funding programme,
+// one YAML file per programme, read into v1::ProgrammeRules and checked at
+// server start; and the registry of the programmes a server knows.
 //
 // YAML format (see data/demo/programmes/ for complete files). The keys are
 // the field names of v1::ProgrammeRules; enum values are written without
@@ -32,8 +31,8 @@
 //
 // Thread safety: the functions are pure. A ProgrammeRegistry is immutable
 // after Load, so its const methods may be called from many threads.
-#ifndef HELIXMATCH_SERVICES_PROGRAMME_RULES_H_
-#define HELIXMATCH_SERVICES_PROGRAMME_RULES_H_
+#ifndef HELIXMATCH_SERVICES_PROGRAMMES_RULES_FILE_H_
+#define HELIXMATCH_SERVICES_PROGRAMMES_RULES_FILE_H_
 
 #include <cstddef>
 #include <functional>
@@ -44,18 +43,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "helixmatch/v1/matching.pb.h"
 #include "helixmatch/v1/records.pb.h"
 
 namespace helixmatch {
 
-// Limits on a Proposal beyond those of record_validation.h: a proposal is
-// a short application, not a document store.
-inline constexpr size_t kMaxProposalTitleBytes = 300;
-inline constexpr size_t kMaxProposalAbstractBytes = 20000;
-inline constexpr size_t kMaxProposalKeywordBytes = 100;
-inline constexpr int kMaxDeclaredConflicts = 32;
-inline constexpr int kMaxDurationMonths = 120;  // also the rules' limit
 // A rules file larger than this is refused before parsing.
 inline constexpr size_t kMaxRulesFileBytes = 1 << 20;
 // Board members and reviewers of one programme.
@@ -72,7 +63,9 @@ absl::StatusOr<v1::ProgrammeRules> ParseProgrammeRules(
 // Checks rules that did not come from YAML (or came through another path):
 // id and name required, id format, enum values, countries, TRL 1..9 with
 // min <= max, amounts finite and >= 0, min_budget_usd <= max_budget_usd,
-// min_cofunding_share in 0..1, max_duration_months in 0..120, no duplicate
+// min_cofunding_share in 0..1, max_duration_months in 0..120
+// (kMaxDurationMonths), at most kMaxConflictOrganizations valid ids in
+// conflict_organizations, large_budget_usd <= max_budget_usd, no duplicate
 // list entries. Message: "<source>: <field>: <what is wrong>" (no
 // position); source may be empty.
 absl::Status ValidateProgrammeRules(const v1::ProgrammeRules& rules,
@@ -88,9 +81,10 @@ class ProgrammeRegistry {
   // non-recursively in file-name order; other files, sub-folders and
   // hidden files (".name") are ignored. Errors: NOT_FOUND when the path
   // does not exist or the folder holds no rules file; INVALID_ARGUMENT for
-  // a file that is not .yaml/.yml, any error of ParseProgrammeRules, and a
-  // programme id defined twice (the message names both files); the errno
-  // status when a file cannot be read.
+  // a file that is not .yaml/.yml, a file over kMaxRulesFileBytes, any
+  // error of ParseProgrammeRules, and a programme id defined twice (the
+  // message names both files); the errno status when a file cannot be
+  // read.
   static absl::StatusOr<ProgrammeRegistry> Load(const std::string& path);
 
   // nullptr when unknown. The pointer stays valid as long as the registry
@@ -108,49 +102,6 @@ class ProgrammeRegistry {
   std::map<std::string, Entry, std::less<>> programmes_;
 };
 
-// Checks one proposal on its own, before screening. INVALID_ARGUMENT with
-// the field path, e.g. "proposal.budget_usd: must be > 0".
-//   ids (id, programme_id, university_id, firm_id, need_id if set): the id
-//     rule of record_validation.h; firm_id != university_id
-//   title: required, <= kMaxProposalTitleBytes; abstract <=
-//     kMaxProposalAbstractBytes; unit <= kMaxNameBytes
-//   keywords: <= kMaxListItems of 1..kMaxProposalKeywordBytes
-//   budget_usd > 0, cofunding_usd >= 0, both finite
-//   trl: unknown (0..0) or 1..9 with min <= max
-//   channels, benefits: known values, not UNSPECIFIED, <= kMaxListItems
-//   duration_months: 0 (unknown) .. kMaxDurationMonths
-//   declared_conflicts: <= kMaxDeclaredConflicts non-blank texts of
-//     <= kMaxShortTextBytes (free text or organization ids)
-absl::Status ValidateProposal(const v1::Proposal& p);
-
-// Applies every eligibility rule the programme sets, in the order of the
-// ProgrammeRules fields: research_kinds, partner_kinds, countries, trl,
-// min_budget_usd, max_budget_usd, min_cofunding_share, required_channels,
-// max_duration_months. Rules left empty or zero give no check. `rule` is
-// the rules-file field name; `detail` one sentence, e.g.
-// "budget 900000 USD is above max_budget_usd 500000". `countries` gives
-// one check covering both partners. Facts the proposal leaves unknown (no
-// TRL range, no duration, no channels) fail the rule that needs them.
-// `university` and `firm` are the organizations p.university_id and
-// p.firm_id name; the caller looks them up. Expects a valid proposal
-// (ValidateProposal); NaN amounts fail the budget rules.
-//
-// Not eligibility rules, so never checked here: conflict_organizations
-// (conflicts of interest), research_programme and large_budget_usd
-// (screening warnings).
-std::vector<v1::RuleCheck> CheckEligibility(const v1::ProgrammeRules& rules,
-                                            const v1::Proposal& p,
-                                            const v1::Organization& university,
-                                            const v1::Organization& firm);
-
-// True when every check passed (also when there are none).
-bool Eligible(const std::vector<v1::RuleCheck>& checks);
-
-// The budget above which a pair without earlier interaction is warned
-// about: large_budget_usd, else a quarter of max_budget_usd, else 0
-// (no threshold).
-double LargeBudgetThreshold(const v1::ProgrammeRules& rules);
-
 }  // namespace helixmatch
 
-#endif  // HELIXMATCH_SERVICES_PROGRAMME_RULES_H_
+#endif  // HELIXMATCH_SERVICES_PROGRAMMES_RULES_FILE_H_

@@ -1,4 +1,4 @@
-#include "services/match_service.h"
+#include "services/server/match_service.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -212,10 +212,10 @@ grpc::Status MatchServiceImpl::Recommend(grpc::ServerContext* context,
   if (principal->role != Role::kOperator &&
       !request->requester_organization_id().empty() &&
       request->requester_organization_id() != principal->organization_id) {
-    return ToGrpc(absl::PermissionDeniedError(absl::StrCat(
-        "requester_organization_id: the caller acts for '",
-        principal->organization_id, "', not for '",
-        request->requester_organization_id(), "'")));
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat("requester_organization_id: the caller acts for '",
+                     principal->organization_id, "', not for '",
+                     request->requester_organization_id(), "'")));
   }
   auto result = engine_->Recommend(*request);
   if (!result.ok()) return ToGrpc(result.status());
@@ -334,10 +334,10 @@ grpc::Status MatchServiceImpl::DeclineReasons(
   // Programmes see aggregates; an organization sees its own.
   if (principal->role == Role::kOrganization &&
       request->organization_id() != principal->organization_id) {
-    return ToGrpc(absl::PermissionDeniedError(absl::StrCat(
-        "organization '", principal->organization_id,
-        "' may read only its own decline reasons, not those of '",
-        request->organization_id(), "'")));
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat("organization '", principal->organization_id,
+                     "' may read only its own decline reasons, not those of '",
+                     request->organization_id(), "'")));
   }
   auto result = engine_->DeclineReasons(request->organization_id());
   if (!result.ok()) return ToGrpc(result.status());

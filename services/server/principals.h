@@ -10,11 +10,16 @@
 //   TOKEN  organization  ORGANIZATION_ID   # a university, TTO or firm
 //   TOKEN  programme     ORGANIZATION_ID   # a government programme
 //
-// Tokens are 16..256 bytes of [A-Za-z0-9._~+/=-]. Callers send
-// `authorization: Bearer TOKEN` metadata. Without a tokens file every
+// Tokens are 16..256 bytes of [A-Za-z0-9._~+/=-]; organization ids follow
+// the id rule of record_validation.h; roles are matched in any case. Callers
+// send `authorization: Bearer TOKEN` metadata. Without a tokens file every
 // caller is an operator (a single-user installation; the server logs it).
-#ifndef HELIXMATCH_SERVICES_PRINCIPALS_H_
-#define HELIXMATCH_SERVICES_PRINCIPALS_H_
+//
+// Thread safety: the functions are pure; a PrincipalTable is immutable
+// after Parse or Load, so its const methods may be called from many
+// threads.
+#ifndef HELIXMATCH_SERVICES_SERVER_PRINCIPALS_H_
+#define HELIXMATCH_SERVICES_SERVER_PRINCIPALS_H_
 
 #include <map>
 #include <string>
@@ -37,12 +42,18 @@ std::string RoleName(Role role);  // "operator", "organization", "programme"
 
 class PrincipalTable {
  public:
-  // `source` names the text in errors ("FILE:LINE: ...").
+  // Parses a tokens file. INVALID_ARGUMENT "<source>:<line>: <problem>"
+  // for the first bad line (token length or characters, missing or unknown
+  // role, wrong number of organization ids, a bad id, a token given twice)
+  // and "<source>: no principal defined" for a file without any.
   static absl::StatusOr<PrincipalTable> Parse(absl::string_view text,
                                               absl::string_view source);
+  // Parse on the file's contents, with `path` as the source. NOT_FOUND
+  // when the file cannot be read.
   static absl::StatusOr<PrincipalTable> Load(const std::string& path);
 
-  // nullptr for an unknown token.
+  // nullptr for an unknown token. The pointer stays valid as long as the
+  // table.
   const Principal* Find(absl::string_view token) const;
   size_t size() const { return by_token_.size(); }
 
@@ -56,10 +67,10 @@ class PrincipalTable {
 // ties and outcomes it is a party to); a programme writes nothing.
 absl::Status AuthorizeWrite(const Principal& principal,
                             const v1::Record& record);
-// Same for deleting an existing record.
+// Same rules for deleting the stored record `existing`.
 absl::Status AuthorizeDelete(const Principal& principal,
                              const v1::Record& existing);
 
 }  // namespace helixmatch
 
-#endif  // HELIXMATCH_SERVICES_PRINCIPALS_H_
+#endif  // HELIXMATCH_SERVICES_SERVER_PRINCIPALS_H_

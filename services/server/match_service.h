@@ -1,8 +1,9 @@
-// The gRPC transport: thin handlers that validate, call MatchingEngine and
-// map absl::Status codes one to one onto gRPC codes; plus a server wrapper
+// The gRPC transport: thin handlers that authenticate the caller, apply
+// the role rules of principals.h, call MatchingEngine and map its
+// absl::Status codes one to one onto gRPC codes; plus a server wrapper
 // with health checking and reflection.
-#ifndef HELIXMATCH_SERVICES_MATCH_SERVICE_H_
-#define HELIXMATCH_SERVICES_MATCH_SERVICE_H_
+#ifndef HELIXMATCH_SERVICES_SERVER_MATCH_SERVICE_H_
+#define HELIXMATCH_SERVICES_SERVER_MATCH_SERVICE_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -12,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "services/engine/matching_engine.h"
-#include "services/principals.h"
+#include "services/server/principals.h"
 
 namespace helixmatch {
 
@@ -21,11 +22,41 @@ inline constexpr int kMaxMessageBytes = 8 * 1024 * 1024;
 // Records of an Ingest stream written per store batch.
 inline constexpr int kIngestChunkRecords = 256;
 
+// The gRPC status with the same code and message (absl and gRPC share the
+// canonical code numbers).
 grpc::Status ToGrpc(const absl::Status& status);
 
+// helixmatch.v1.MatchService over one engine.
+//
+// Every call first authenticates the caller from `authorization: Bearer
+// TOKEN` metadata: UNAUTHENTICATED when the server has a tokens file and
+// the metadata is missing, malformed or names an unknown token. Then, by
+// method (PERMISSION_DENIED when refused):
+//   Upsert, BatchUpsert, Ingest, RecordOutcome: AuthorizeWrite on each
+//     record and, when it replaces a stored one, on the stored one. A
+//     BatchUpsert is refused whole, naming records[i]; Ingest rejects the
+//     refused records by position and keeps the rest.
+//   Delete: AuthorizeDelete on the stored record; for a caller other
+//     than an operator, a record that does not exist is NOT_FOUND.
+//   Backup: the operator role only.
+//   Recommend: requester_organization_id, when set, must be the caller's
+//     organization (operators may name any).
+//   DeclineReasons: an organization reads only its own; programmes and
+//     operators any.
+//   Get: a need whose visibility excludes the caller (private: other
+//     organizations and programmes; programme-only: other organizations)
+//     is answered NOT_FOUND, as if absent.
+//   Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes: every
+//     role.
+// Other errors are the engine's, code and message unchanged (Ingest adds
+// how far it got); a stream the client cancels ends CANCELLED.
+//
+// Thread-safe: gRPC runs handlers on many threads at once; the object holds
+// only the two pointers, and both targets are safe for concurrent use.
 class MatchServiceImpl final : public v1::MatchService::Service {
  public:
-  // `principals` null: no tokens file, every caller is an operator.
+  // Neither pointer is owned; both must outlive the service. `principals`
+  // null: no tokens file, every caller is an operator.
   MatchServiceImpl(MatchingEngine* engine, const PrincipalTable* principals)
       : engine_(engine), principals_(principals) {}
 
@@ -78,19 +109,29 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   const PrincipalTable* principals_;  // not owned; may be null
 };
 
-// A running gRPC server over an engine (not owned; must outlive it).
+// A running gRPC server over an engine: MatchServiceImpl, the standard
+// health service (SERVING while it runs) and server reflection, with
+// messages limited to kMaxMessageBytes each way.
 class MatchServer {
  public:
-  // Listens on `address` ("127.0.0.1:0" picks a free port).
-  // `principals` (not owned, may be null) must outlive the server.
+  // Listens on `address` ("127.0.0.1:0" picks a free port; port() tells
+  // which). `engine` and `principals` (may be null: every caller is an
+  // operator) are not owned and must outlive the server. UNAVAILABLE when
+  // the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<MatchServer>> Start(
       MatchingEngine* engine, const std::string& address,
       const PrincipalTable* principals = nullptr);
+  // Shuts down.
   ~MatchServer();
 
   int port() const { return port_; }
-  // Stops accepting calls, waits for running ones (up to the deadline).
+  // Reports NOT_SERVING, stops accepting calls, gives running ones 5
+  // seconds to finish and cancels the rest; returns when all have ended.
+  // Later calls do nothing. Not to be called concurrently with itself.
   void Shutdown();
+  // Returns at once after Shutdown. Before, it would block in gRPC until
+  // a shutdown, but Shutdown frees what it blocks on: never call it while
+  // another thread may shut the server down.
   void Wait();
 
  private:
@@ -102,4 +143,4 @@ class MatchServer {
 
 }  // namespace helixmatch
 
-#endif  // HELIXMATCH_SERVICES_MATCH_SERVICE_H_
+#endif  // HELIXMATCH_SERVICES_SERVER_MATCH_SERVICE_H_

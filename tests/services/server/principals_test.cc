@@ -1,6 +1,6 @@
 // Tests of services/principals: the tokens file format and its errors, and
 // what each role may write or delete (the autonomy guard).
-#include "services/principals.h"
+#include "services/server/principals.h"
 
 #include <fstream>
 #include <string>

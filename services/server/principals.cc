@@ -1,4 +1,4 @@
-#include "services/principals.h"
+#include "services/server/principals.h"
 
 #include <fstream>
 #include <sstream>

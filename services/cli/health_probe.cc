@@ -1,4 +1,4 @@
-#include "services/health_probe.h"
+#include "services/cli/health_probe.h"
 
 #include <grpcpp/generic/generic_stub.h>
 

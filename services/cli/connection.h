@@ -1,0 +1,75 @@
+// What every subcommand of the `helixmatch` client shares: the global
+// options (server address, deadline, token, JSON output), the channel and
+// context of the one call a subcommand makes, and how answers and failures
+// are printed.
+#ifndef HELIXMATCH_SERVICES_CLI_CONNECTION_H_
+#define HELIXMATCH_SERVICES_CLI_CONNECTION_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "google/protobuf/message.h"
+#include "helixmatch/v1/matching.grpc.pb.h"
+
+namespace helixmatch {
+
+struct ClientOptions {
+  std::string server = "127.0.0.1:50051";  // host:port of helixmatch-server
+  int timeout_ms = 10000;                  // deadline of the call
+  bool json = false;  // print the answer as JSON where text is the default
+  std::string token;  // sent as `authorization: Bearer TOKEN`; empty: none
+};
+
+// Registers --server, --timeout-ms, --json and --token on `app`, bound to
+// `options`, which must outlive parsing. The token defaults to
+// $HELIXMATCH_TOKEN, read here.
+void AddClientOptions(CLI::App& app, ClientOptions& options);
+
+// The call a subcommand makes. The channel connects at the first call.
+// Not thread-safe.
+class Connection {
+ public:
+  // Sets up the channel, a stub and a context whose deadline is
+  // options.timeout_ms from now and which carries the token, if any.
+  // `options` must outlive the connection.
+  explicit Connection(const ClientOptions& options);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const ClientOptions& options() const { return options_; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  v1::MatchService::Stub& stub() { return *stub_; }
+  // For one call only (gRPC contexts are not reusable).
+  grpc::ClientContext* context() { return &context_; }
+  // Milliseconds since the constructor ran.
+  double ElapsedMs() const;
+
+ private:
+  const ClientOptions& options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::MatchService::Stub> stub_;
+  grpc::ClientContext context_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Prints the failed call's message to stderr ("helixmatch: server
+// unavailable: ..." for UNAVAILABLE, else "helixmatch: request failed:
+// ...") and returns the exit status: 1 when the server could not be
+// reached (UNAVAILABLE, DEADLINE_EXCEEDED), 2 for a refused request.
+int ReportFailure(const grpc::Status& status);
+
+// `message` in the protobuf JSON mapping, indented, with the proto field
+// names.
+std::string ToJson(const google::protobuf::Message& message);
+
+// Prints ToJson(message) and a newline to stdout; returns 0, the exit
+// status of a successful subcommand.
+int PrintJson(const google::protobuf::Message& message);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_CLI_CONNECTION_H_
