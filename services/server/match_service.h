@@ -13,52 +13,29 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "services/engine/matching_engine.h"
+#include "services/server/match_api.h"
 #include "services/server/principals.h"
 
 namespace helixmatch {
 
 // Largest request or response message accepted, bytes.
 inline constexpr int kMaxMessageBytes = 8 * 1024 * 1024;
-// Records of an Ingest stream written per store batch.
-inline constexpr int kIngestChunkRecords = 256;
-
 // The gRPC status with the same code and message (absl and gRPC share the
 // canonical code numbers).
 grpc::Status ToGrpc(const absl::Status& status);
 
-// helixmatch.v1.MatchService over one engine.
+// helixmatch.v1.MatchService over gRPC: each handler reads the caller
+// from `authorization` metadata and calls the same method of MatchApi
+// (match_api.h, where the authentication and role rules are stated).
 //
-// Every call first authenticates the caller from `authorization: Bearer
-// TOKEN` metadata: UNAUTHENTICATED when the server has a tokens file and
-// the metadata is missing, malformed or names an unknown token. Then, by
-// method (PERMISSION_DENIED when refused):
-//   Upsert, BatchUpsert, Ingest, RecordOutcome: AuthorizeWrite on each
-//     record and, when it replaces a stored one, on the stored one. A
-//     BatchUpsert is refused whole, naming records[i]; Ingest rejects the
-//     refused records by position and keeps the rest.
-//   Delete: AuthorizeDelete on the stored record; for a caller other
-//     than an operator, a record that does not exist is NOT_FOUND.
-//   Backup: the operator role only.
-//   Recommend: requester_organization_id, when set, must be the caller's
-//     organization (operators may name any).
-//   DeclineReasons: an organization reads only its own; programmes and
-//     operators any.
-//   Get: a need whose visibility excludes the caller (private: other
-//     organizations and programmes; programme-only: other organizations)
-//     is answered NOT_FOUND, as if absent.
-//   Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes: every
-//     role.
-// Other errors are the engine's, code and message unchanged (Ingest adds
-// how far it got); a stream the client cancels ends CANCELLED.
-//
-// Thread-safe: gRPC runs handlers on many threads at once; the object holds
-// only the two pointers, and both targets are safe for concurrent use.
+// Thread-safe: gRPC runs handlers on many threads at once; MatchApi is
+// safe for concurrent use.
 class MatchServiceImpl final : public v1::MatchService::Service {
  public:
   // Neither pointer is owned; both must outlive the service. `principals`
   // null: no tokens file, every caller is an operator.
   MatchServiceImpl(MatchingEngine* engine, const PrincipalTable* principals)
-      : engine_(engine), principals_(principals) {}
+      : api_(engine, principals) {}
 
   grpc::Status Upsert(grpc::ServerContext*, const v1::UpsertRequest*,
                       v1::UpsertResponse*) override;
@@ -98,15 +75,16 @@ class MatchServiceImpl final : public v1::MatchService::Service {
                               v1::DeclineReasonsResponse*) override;
 
  private:
-  // The caller, from `authorization: Bearer TOKEN` metadata.
-  absl::StatusOr<Principal> Authenticate(grpc::ServerContext* context) const;
-  // AuthorizeWrite on the record and, when it replaces one, on the
-  // record it replaces (an organization cannot take over another's id).
-  absl::Status AuthorizeUpsert(const Principal& principal,
-                               const v1::Record& record) const;
+  // Authenticates, then runs `method` of the API on the request.
+  template <typename Request, typename Response, typename Method>
+  grpc::Status Unary(grpc::ServerContext* context, const Request* request,
+                     Response* response, Method method);
+  template <typename Request, typename Response, typename Method>
+  grpc::Status Stream(grpc::ServerContext* context,
+                      grpc::ServerReader<Request>* reader, Response* response,
+                      Method method);
 
-  MatchingEngine* engine_;            // not owned
-  const PrincipalTable* principals_;  // not owned; may be null
+  MatchApi api_;
 };
 
 // A running gRPC server over an engine: MatchServiceImpl, the standard
