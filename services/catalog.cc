@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "indexer/profile_text.h"
 #include "indexer/text_analyzer.h"
 
 namespace helixmatch {

@@ -19,7 +19,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
-#include "indexer/corpus.h"
 #include "indexer/vector_index.h"
 
 namespace helixmatch {

@@ -8,7 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "indexer/record_validation.h"
+#include "indexer/records.h"
 #include "spdlog/spdlog.h"
 
 namespace helixmatch {
@@ -212,10 +212,10 @@ grpc::Status MatchServiceImpl::Recommend(grpc::ServerContext* context,
   if (principal->role != Role::kOperator &&
       !request->requester_organization_id().empty() &&
       request->requester_organization_id() != principal->organization_id) {
-    return ToGrpc(absl::PermissionDeniedError(absl::StrCat(
-        "requester_organization_id: the caller acts for '",
-        principal->organization_id, "', not for '",
-        request->requester_organization_id(), "'")));
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat("requester_organization_id: the caller acts for '",
+                     principal->organization_id, "', not for '",
+                     request->requester_organization_id(), "'")));
   }
   auto result = engine_->Recommend(*request);
   if (!result.ok()) return ToGrpc(result.status());
@@ -334,10 +334,10 @@ grpc::Status MatchServiceImpl::DeclineReasons(
   // Programmes see aggregates; an organization sees its own.
   if (principal->role == Role::kOrganization &&
       request->organization_id() != principal->organization_id) {
-    return ToGrpc(absl::PermissionDeniedError(absl::StrCat(
-        "organization '", principal->organization_id,
-        "' may read only its own decline reasons, not those of '",
-        request->organization_id(), "'")));
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat("organization '", principal->organization_id,
+                     "' may read only its own decline reasons, not those of '",
+                     request->organization_id(), "'")));
   }
   auto result = engine_->DeclineReasons(request->organization_id());
   if (!result.ok()) return ToGrpc(result.status());

@@ -14,7 +14,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "indexer/profile_text.h"
 #include "indexer/record_validation.h"
+#include "indexer/records.h"
 #include "indexer/text_analyzer.h"
 #include "services/barrier_model.h"
 #include "services/engagement_ladder.h"
@@ -144,6 +146,53 @@ absl::Status ValidateFilter(const v1::Filter& f) {
   return absl::OkStatus();
 }
 
+// The catalog's per-kind calls, so LoadProfiles is one template.
+absl::Status AdoptSlot(Catalog* catalog, const v1::CapabilityProfile* record) {
+  return catalog->AdoptCapabilitySlot(record);
+}
+absl::Status AdoptSlot(Catalog* catalog, const v1::FirmNeed* record) {
+  return catalog->AdoptNeedSlot(record);
+}
+absl::Status PutProfile(Catalog* catalog, const v1::CapabilityProfile& record,
+                        std::span<const float> vector) {
+  return catalog->PutCapability(record, vector);
+}
+absl::Status PutProfile(Catalog* catalog, const v1::FirmNeed& record,
+                        std::span<const float> vector) {
+  return catalog->PutNeed(record, vector);
+}
+
+// Recovers the vector index of kStoredKind<Stored> (index_snapshot.h) and
+// adopts its slots, then the replayed records, into the catalog.
+template <class Stored>
+absl::StatusOr<IndexRecovery> LoadProfiles(const RecordStore& store,
+                                           const DataDir& dir, int dimension,
+                                           const VectorIndexOptions& options,
+                                           Catalog* catalog) {
+  constexpr v1::RecordKind kind = kStoredKind<Stored>;
+  const absl::string_view name = RecordKindName(kind);
+  auto recovered = RecoverVectorIndex<Stored>(store, dir.IndexPath(kind),
+                                              dimension, options);
+  if (!recovered.ok()) return recovered.status();
+  catalog->profiles(kind).ResetIndex(std::move(recovered->index));
+  for (const std::string& id : recovered->slot_ids) {
+    const auto* record =
+        id.empty() ? nullptr : &recovered->stored.at(id).record();
+    if (auto s = AdoptSlot(catalog, record); !s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("loading ", name, " '", id, "': ", s.message()));
+    }
+  }
+  for (const auto& [id, vector] : recovered->appended) {
+    if (auto s = PutProfile(catalog, recovered->stored.at(id).record(), vector);
+        !s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("replaying ", name, " '", id, "': ", s.message()));
+    }
+  }
+  return std::move(recovered->recovery);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- opening
@@ -199,7 +248,8 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   // A replayed or rebuilt index is saved at once, so the next start (after
   // another crash, say) does not redo the work: a replay can cross the
   // Flat -> HNSW threshold, and that conversion takes seconds.
-  if (engine->recovery_[0] != "loaded" || engine->recovery_[1] != "loaded") {
+  if (engine->capability_recovery_.how != IndexRecovery::How::kLoaded ||
+      engine->need_recovery_.how != IndexRecovery::How::kLoaded) {
     if (auto s = engine->SaveIndexes(); !s.ok()) {
       spdlog::warn("saving the recovered vector indexes failed: {}",
                    std::string(s.message()));
@@ -227,45 +277,28 @@ absl::Status MatchingEngine::LoadCatalog() {
   if (!need_index.ok()) return need_index.status();
   catalog_ =
       std::make_unique<Catalog>(std::move(*cap_index), std::move(*need_index));
-  auto status = store_->ForEach(
-      v1::RECORD_KIND_ORGANIZATION,
-      [&](absl::string_view id, absl::string_view value) -> absl::Status {
-        v1::Organization org;
-        if (!org.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          return absl::DataLossError(
-              absl::StrCat("stored organization '", id, "' does not parse"));
-        }
-        catalog_->PutOrganization(std::move(org));
-        return absl::OkStatus();
-      });
+  auto status = store_->ForEach<v1::Organization>([&](v1::Organization org) {
+    catalog_->PutOrganization(std::move(org));
+    return absl::OkStatus();
+  });
   if (!status.ok()) return status;
-  for (auto kind : {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
-    if (auto s = LoadProfiles(kind); !s.ok()) return s;
-  }
-  status = store_->ForEach(
-      v1::RECORD_KIND_TIE,
-      [&](absl::string_view id, absl::string_view value) -> absl::Status {
-        v1::Tie tie;
-        if (!tie.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          return absl::DataLossError(
-              absl::StrCat("stored tie '", id, "' does not parse"));
-        }
-        catalog_->PutTie(std::move(tie));
-        return absl::OkStatus();
-      });
+  auto capabilities = LoadProfiles<storage::StoredCapability>(
+      *store_, dir_, dimension, options_.index, catalog_.get());
+  if (!capabilities.ok()) return capabilities.status();
+  capability_recovery_ = std::move(*capabilities);
+  auto needs = LoadProfiles<storage::StoredNeed>(
+      *store_, dir_, dimension, options_.index, catalog_.get());
+  if (!needs.ok()) return needs.status();
+  need_recovery_ = std::move(*needs);
+  status = store_->ForEach<v1::Tie>([&](v1::Tie tie) {
+    catalog_->PutTie(std::move(tie));
+    return absl::OkStatus();
+  });
   if (!status.ok()) return status;
-  status = store_->ForEach(
-      v1::RECORD_KIND_OUTCOME,
-      [&](absl::string_view id, absl::string_view value) -> absl::Status {
-        v1::Outcome outcome;
-        if (!outcome.ParseFromArray(value.data(),
-                                    static_cast<int>(value.size()))) {
-          return absl::DataLossError(
-              absl::StrCat("stored outcome '", id, "' does not parse"));
-        }
-        catalog_->PutOutcome(std::move(outcome));
-        return absl::OkStatus();
-      });
+  status = store_->ForEach<v1::Outcome>([&](v1::Outcome outcome) {
+    catalog_->PutOutcome(std::move(outcome));
+    return absl::OkStatus();
+  });
   if (!status.ok()) return status;
   spdlog::info(
       "catalog loaded in {:.3f} s: {} organizations, {} capabilities ({}), "
@@ -276,136 +309,6 @@ absl::Status MatchingEngine::LoadCatalog() {
       catalog_->capabilities().index().Describe(), catalog_->needs().live(),
       catalog_->needs().index().Describe(), catalog_->live_ties(),
       model_identity_);
-  return absl::OkStatus();
-}
-
-absl::Status MatchingEngine::LoadProfiles(v1::RecordKind kind) {
-  const bool needs = kind == v1::RECORD_KIND_NEED;
-  const char* name = needs ? "need" : "capability";
-  const int dimension = embedder_->Dimension();
-  std::unordered_map<std::string, storage::StoredCapability> capabilities;
-  std::unordered_map<std::string, storage::StoredNeed> need_records;
-  auto status = store_->ForEach(
-      kind, [&](absl::string_view id, absl::string_view value) -> absl::Status {
-        bool ok;
-        if (needs) {
-          ok = need_records[std::string(id)].ParseFromArray(
-              value.data(), static_cast<int>(value.size()));
-        } else {
-          ok = capabilities[std::string(id)].ParseFromArray(
-              value.data(), static_cast<int>(value.size()));
-        }
-        if (!ok) {
-          return absl::DataLossError(
-              absl::StrCat("stored ", name, " '", id, "' does not parse"));
-        }
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  const size_t stored = needs ? need_records.size() : capabilities.size();
-
-  // Use the saved index; bring it up to date by replaying the store's
-  // changes since the sequence it reflects; rebuild when that fails.
-  const auto stored_has = [&](const std::string& id) {
-    return needs ? need_records.count(id) > 0 : capabilities.count(id) > 0;
-  };
-  VectorIndexFileInfo info;
-  const std::string path = dir_.IndexPath(kind);
-  const uint64_t latest = store_->LatestSequence();
-  auto loaded = VectorIndex::Load(path, dimension, &info, options_.index);
-  std::string rebuild_reason;
-  std::set<std::string> changed;
-  if (!loaded.ok()) {
-    rebuild_reason = std::string(loaded.status().message());
-  } else if (info.store_sequence > latest) {
-    rebuild_reason =
-        absl::StrCat("index file reflects store sequence ", info.store_sequence,
-                     ", beyond the store's ", latest);
-  } else if (info.store_sequence < latest) {
-    auto ids = store_->ChangedIdsSince(info.store_sequence, kind);
-    if (!ids.ok()) {
-      rebuild_reason = absl::StrCat("cannot replay the store's changes: ",
-                                    ids.status().message());
-    } else {
-      changed = std::move(*ids);
-    }
-  }
-  if (rebuild_reason.empty()) {
-    // Every vector the file keeps must still be in the store, and after
-    // the replay the live count must equal the store's.
-    size_t live = 0;
-    for (const auto& id : info.slot_ids) {
-      if (id.empty() || changed.count(id)) continue;
-      if (!stored_has(id)) {
-        rebuild_reason =
-            absl::StrCat("index file names unknown ", name, " '", id, "'");
-        break;
-      }
-      ++live;
-    }
-    for (const auto& id : changed) live += stored_has(id) ? 1 : 0;
-    if (rebuild_reason.empty() && live != stored) {
-      rebuild_reason =
-          absl::StrCat("index file and replay give ", live, " live ", name,
-                       " vectors, the store has ", stored);
-    }
-  }
-  std::string& recovery = recovery_[needs ? 1 : 0];
-  std::unique_ptr<VectorIndex> index;
-  std::vector<std::string> slot_ids;
-  if (rebuild_reason.empty()) {
-    index = std::move(*loaded);
-    slot_ids = std::move(info.slot_ids);
-    if (info.store_sequence == latest) {
-      recovery = "loaded";
-      spdlog::info("{} index loaded from {}", name, path);
-    } else {
-      recovery = absl::StrCat("replayed ", changed.size(), " ", name,
-                              " changes since sequence ", info.store_sequence);
-      spdlog::info("{} index loaded from {}; {}", name, path, recovery);
-    }
-  } else {
-    recovery = absl::StrCat("rebuilt: ", rebuild_reason);
-    spdlog::warn("{} index rebuilt from the store: {}", name, rebuild_reason);
-    changed.clear();
-    auto built = BuildVectorIndex(*store_, kind, dimension, options_.index);
-    if (!built.ok()) return built.status();
-    index = std::move(built->index);
-    slot_ids = std::move(built->slot_ids);
-  }
-  catalog_->profiles(kind).ResetIndex(std::move(index));
-  for (const std::string& id : slot_ids) {
-    absl::Status s;
-    if (id.empty() || changed.count(id)) {
-      s = needs ? catalog_->AdoptNeedSlot(nullptr)
-                : catalog_->AdoptCapabilitySlot(nullptr);
-    } else if (needs) {
-      s = catalog_->AdoptNeedSlot(&need_records.at(id).record());
-    } else {
-      s = catalog_->AdoptCapabilitySlot(&capabilities.at(id).record());
-    }
-    if (!s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("loading ", name, " '", id, "': ", s.message()));
-    }
-  }
-  // The replay: changed records that still exist get their current vector.
-  for (const std::string& id : changed) {
-    if (!stored_has(id)) continue;
-    const std::string& bytes =
-        needs ? need_records.at(id).vector() : capabilities.at(id).vector();
-    auto vector = DecodeVector(bytes, dimension);
-    absl::Status s = vector.status();
-    if (s.ok()) {
-      s = needs
-              ? catalog_->PutNeed(need_records.at(id).record(), *vector)
-              : catalog_->PutCapability(capabilities.at(id).record(), *vector);
-    }
-    if (!s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("replaying ", name, " '", id, "': ", s.message()));
-    }
-  }
   return absl::OkStatus();
 }
 
@@ -508,13 +411,11 @@ bool MatchingEngine::RecordExists(const v1::Record& record) const {
 }
 
 absl::StatusOr<MatchingEngine::Prepared> MatchingEngine::PrepareRecord(
-    const v1::Record& record) const {
-  if (auto s = ValidateRecord(record); !s.ok()) return s;
+    const v1::Record& record, absl::string_view path) const {
+  if (auto s = ValidateForWrite(record, path); !s.ok()) return s;
   Prepared p;
   p.record = record;
-  std::string text;
-  if (record.has_capability()) text = CapabilityText(record.capability());
-  if (record.has_need()) text = NeedText(record.need());
+  const std::string text = ProfileText(record);
   if (!text.empty()) p.vector = embedder_->Embed(Tokenize(text));
   if (record.has_outcome()) p.tie = TieFromOutcome(record.outcome());
   return p;
@@ -536,65 +437,10 @@ absl::Status MatchingEngine::CheckReferences(
         absl::StrCat(field, ": organization '", id, "' not found"));
   };
   p.created = !RecordExists(p.record);
-  const v1::Record& r = p.record;
-  switch (r.kind_case()) {
-    case v1::Record::kCapability:
-      return need_org("capability.organization_id",
-                      r.capability().organization_id());
-    case v1::Record::kNeed:
-      return need_org("need.organization_id", r.need().organization_id());
-    case v1::Record::kTie:
-      if (auto s = need_org("tie.organization_a", r.tie().organization_a());
-          !s.ok()) {
-        return s;
-      }
-      return need_org("tie.organization_b", r.tie().organization_b());
-    case v1::Record::kOutcome:
-      if (auto s = need_org("outcome.offered_by", r.outcome().offered_by());
-          !s.ok()) {
-        return s;
-      }
-      return need_org("outcome.offered_to", r.outcome().offered_to());
-    default:
-      return absl::OkStatus();
+  for (const OrganizationReference& ref : OrganizationReferences(p.record)) {
+    if (auto s = need_org(ref.field, *ref.id); !s.ok()) return s;
   }
-}
-
-void MatchingEngine::AddToBatch(const Prepared& p, StoreBatch* batch) const {
-  switch (p.record.kind_case()) {
-    case v1::Record::kOrganization:
-      batch->PutOrganization(p.record.organization());
-      break;
-    case v1::Record::kCapability: {
-      storage::StoredCapability stored;
-      *stored.mutable_record() = p.record.capability();
-      stored.set_vector(EncodeVector(p.vector));
-      batch->PutCapability(stored);
-      break;
-    }
-    case v1::Record::kNeed: {
-      storage::StoredNeed stored;
-      *stored.mutable_record() = p.record.need();
-      stored.set_vector(EncodeVector(p.vector));
-      batch->PutNeed(stored);
-      break;
-    }
-    case v1::Record::kTie:
-      batch->PutTie(p.record.tie());
-      break;
-    case v1::Record::kOutcome:
-      batch->PutOutcome(p.record.outcome());
-      if (p.tie) {
-        batch->PutTie(*p.tie);
-      } else {
-        // A replaced outcome may have made a tie the new one does not.
-        batch->Delete(v1::RECORD_KIND_TIE,
-                      absl::StrCat(kOutcomeTiePrefix, p.record.outcome().id()));
-      }
-      break;
-    default:
-      break;
-  }
+  return absl::OkStatus();
 }
 
 absl::Status MatchingEngine::Apply(const Prepared& p) {
@@ -769,14 +615,13 @@ void MatchingEngine::RunGroup(const std::vector<WriteOp*>& group) {
 
 absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
     const v1::Record& record) {
-  auto p = PrepareRecord(record);
+  auto p = PrepareRecord(record, "record");
   if (!p.ok()) return p.status();
-  if (auto s = CheckReserved(p->record, "record"); !s.ok()) return s;
   WriteOp op;
   AddKeys(p->record, &op);
   op.check = [&](StoreBatch* batch) -> absl::Status {
     if (auto s = CheckReferences(*p, {}); !s.ok()) return s;
-    AddToBatch(*p, batch);
+    AddPutWrites(p->record, p->vector, batch);
     return absl::OkStatus();
   };
   op.apply = [&] { return Apply(*p); };
@@ -784,18 +629,6 @@ absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
   v1::UpsertResponse response;
   response.set_created(p->created);
   return response;
-}
-
-absl::Status MatchingEngine::CheckReserved(const v1::Record& record,
-                                           absl::string_view path) const {
-  if (record.has_tie() &&
-      absl::StartsWith(record.tie().id(), kOutcomeTiePrefix)) {
-    return Invalid(absl::StrCat(path, ".tie.id"),
-                   absl::StrCat("the prefix '", kOutcomeTiePrefix,
-                                "' is reserved for ties made from recorded "
-                                "outcomes; record an outcome instead"));
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
@@ -820,13 +653,7 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
           absl::StrCat("duplicate id '", RecordId(r), "', also at records[",
                        it->second, "]"));
     }
-    auto p = PrepareRecord(r);
-    if (p.ok()) {
-      if (auto s = CheckReserved(r, absl::StrCat("records[", i, "]"));
-          !s.ok()) {
-        return s;
-      }
-    }
+    auto p = PrepareRecord(r, "");
     if (!p.ok()) {
       return absl::Status(
           p.status().code(),
@@ -844,7 +671,7 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
                             absl::StrCat("records[", i, "].", s.message()));
       }
     }
-    for (const auto& p : prepared) AddToBatch(p, batch);
+    for (const auto& p : prepared) AddPutWrites(p.record, p.vector, batch);
     return absl::OkStatus();
   };
   op.apply = [&] { return ApplyAll(prepared); };
@@ -885,10 +712,9 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
                           "', also at position ", it->second));
       continue;
     }
-    auto p = PrepareRecord(r);
-    absl::Status s = p.ok() ? CheckReserved(r, "record") : p.status();
-    if (!s.ok()) {
-      reject(position, r, s.message());
+    auto p = PrepareRecord(r, "record");
+    if (!p.ok()) {
+      reject(position, r, p.status().message());
       continue;
     }
     seen.emplace(key, position);
@@ -909,7 +735,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
       if (candidates[i].record.has_organization()) {
         accepted_orgs.push_back(candidates[i].record.organization().id());
       }
-      AddToBatch(candidates[i], batch);
+      AddPutWrites(candidates[i].record, candidates[i].vector, batch);
       accepted.push_back(std::move(candidates[i]));
     }
     return absl::OkStatus();
@@ -925,17 +751,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
 
 absl::Status MatchingEngine::Delete(v1::RecordKind kind,
                                     const std::string& id) {
-  if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
-    return Invalid("kind",
-                   "is required (organization, capability, need, tie, "
-                   "outcome)");
-  }
-  if (auto s = ValidateId(id, "id"); !s.ok()) return s;
-  if (kind == v1::RECORD_KIND_TIE && absl::StartsWith(id, kOutcomeTiePrefix)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "tie '", id, "' was made from a recorded outcome; delete outcome '",
-        id.substr(std::strlen(kOutcomeTiePrefix)), "' instead"));
-  }
+  if (auto s = ValidateForDelete(kind, id); !s.ok()) return s;
   v1::Record probe;
   switch (kind) {
     case v1::RECORD_KIND_ORGANIZATION:
@@ -982,10 +798,7 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
       return absl::NotFoundError(
           absl::StrCat(RecordKindName(probe), " '", id, "' not found"));
     }
-    batch->Delete(kind, id);
-    if (kind == v1::RECORD_KIND_OUTCOME) {
-      batch->Delete(v1::RECORD_KIND_TIE, absl::StrCat(kOutcomeTiePrefix, id));
-    }
+    AddDeleteWrites(kind, id, batch);
     return absl::OkStatus();
   };
   op.apply = [&]() -> absl::Status {
@@ -1077,8 +890,8 @@ v1::StatsResponse MatchingEngine::Stats() const {
   stats.set_capability_index(catalog_->capabilities().index().Describe());
   stats.set_need_index(catalog_->needs().index().Describe());
   stats.set_outcomes(static_cast<int64_t>(catalog_->outcomes().size()));
-  stats.set_capability_index_recovery(recovery_[0]);
-  stats.set_need_index_recovery(recovery_[1]);
+  stats.set_capability_index_recovery(capability_recovery_.description);
+  stats.set_need_index_recovery(need_recovery_.description);
   stats.set_store_sequence(store_->LatestSequence());
   return stats;
 }

@@ -24,8 +24,9 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.pb.h"
 #include "helixmatch/v1/records.pb.h"
-#include "indexer/corpus.h"
+#include "indexer/data_dir.h"
 #include "indexer/embedder.h"
+#include "indexer/index_snapshot.h"
 #include "indexer/record_store.h"
 #include "services/catalog.h"
 #include "services/programme_rules.h"
@@ -148,16 +149,14 @@ class MatchingEngine {
   absl::Status LoadCatalog();
   // With write_mu_ held.
   absl::Status SaveIndexesLocked(const DataDir& dir);
-  absl::Status LoadProfiles(v1::RecordKind kind);
-  // Validation and embedding: needs no lock.
-  absl::StatusOr<Prepared> PrepareRecord(const v1::Record& record) const;
-  absl::Status CheckReserved(const v1::Record& record,
-                             absl::string_view path) const;
+  // Validation (ValidateForWrite; `path` prefixes a reserved-id error)
+  // and embedding: needs no lock.
+  absl::StatusOr<Prepared> PrepareRecord(const v1::Record& record,
+                                         absl::string_view path) const;
   // Checks against the catalog (read lock held); sets p.created.
   absl::Status CheckReferences(
       Prepared& p,
       const std::vector<std::string>& organizations_in_batch) const;
-  void AddToBatch(const Prepared& p, StoreBatch* batch) const;
   absl::Status Apply(const Prepared& p);
   absl::Status ApplyAll(const std::vector<Prepared>& prepared);
   bool RecordExists(const v1::Record& record) const;
@@ -202,7 +201,9 @@ class MatchingEngine {
   int64_t groups_committed_ = 0;
   int64_t writes_committed_ = 0;
   int64_t changes_since_save_ = 0;
-  std::string recovery_[2];  // how each index was obtained at start
+  // How each vector index was obtained at start.
+  IndexRecovery capability_recovery_;
+  IndexRecovery need_recovery_;
 
   mutable std::mutex write_mu_;  // serializes commits (check, write, apply)
   mutable std::mutex gate_mu_;   // orders readers behind a waiting writer

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "indexer/record_validation.h"
+#include "indexer/records.h"
 
 namespace helixmatch {
 namespace {

@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "indexer/record_validation.h"
+#include "indexer/records.h"
 #include "indexer/text_analyzer.h"
 #include "services/barrier_model.h"
 #include "services/engagement_ladder.h"
@@ -507,15 +508,15 @@ absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenLocked(
     ++known_barriers;
     high_barriers += b.severity() == v1::SEVERITY_HIGH ? 1 : 0;
   }
-  score += component(
-      "barriers",
-      (known_barriers > 0 ? 1.0 - weight_sum / known_barriers : 0.5) -
-          kHighBarrierPenalty * high_barriers,
-      kBarrierWeight,
-      absl::StrCat(known_barriers, " of ", report.barriers_size(),
-                   " barriers assessed, ", high_barriers,
-                   " high (each takes ", kHighBarrierPenalty,
-                   " off); 1 means none stands in the way"));
+  score +=
+      component("barriers",
+                (known_barriers > 0 ? 1.0 - weight_sum / known_barriers : 0.5) -
+                    kHighBarrierPenalty * high_barriers,
+                kBarrierWeight,
+                absl::StrCat(known_barriers, " of ", report.barriers_size(),
+                             " barriers assessed, ", high_barriers,
+                             " high (each takes ", kHighBarrierPenalty,
+                             " off); 1 means none stands in the way"));
   const int steps = report.pathway().steps_size();
   score += component("pathway", steps <= 1 ? 1.0 : 1.0 / steps, kPathwayWeight,
                      absl::StrCat(steps,
