@@ -1,29 +1,133 @@
 #include "indexer/corpus_importer.h"
 
-#include <filesystem>
+#include <algorithm>
+#include <chrono>
+#include <deque>
 #include <fstream>
-#include <set>
+#include <functional>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "indexer/embedder.h"
+#include "indexer/index_snapshot.h"
 #include "indexer/jsonl_reader.h"
-#include "indexer/record_validation.h"
+#include "indexer/profile_text.h"
+#include "indexer/records.h"
 #include "indexer/text_analyzer.h"
-#include "spdlog/spdlog.h"
 
 namespace helixmatch {
 namespace {
 
-// Unsynced batches of this many records, flushed once at the end: an
+// Unsynced batches of this many writes, flushed once at the end: an
 // interrupted import is re-run, it acknowledges nothing to anyone.
-constexpr size_t kImportBatchRecords = 2000;
+constexpr size_t kImportBatchWrites = 2000;
 
-std::string KeyOf(absl::string_view kind, absl::string_view id) {
-  return absl::StrCat(kind, "/", id);
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(ImportReport* report) : report_(report) {}
+  ~PhaseTimer() { Stop(); }
+  PhaseTimer(const PhaseTimer&) = delete;
+  PhaseTimer& operator=(const PhaseTimer&) = delete;
+  // Ends the running phase (if any) and starts `name`.
+  void Start(absl::string_view name) {
+    Stop();
+    name_ = std::string(name);
+    start_ = std::chrono::steady_clock::now();
+  }
+  void Stop() {
+    if (name_.empty()) return;
+    report_->phases.push_back({std::move(name_), Seconds()});
+    name_.clear();
+  }
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start_)
+        .count();
+  }
+
+ private:
+  ImportReport* report_;
+  std::string name_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Calls fn(begin, end) on consecutive ranges that cover [0, n), one per
+// core, and returns when all are done.
+void ForRanges(size_t n, const std::function<void(size_t, size_t)>& fn) {
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(),
+                                            1, std::max<size_t>(1, n / 64));
+  std::vector<std::thread> others;
+  for (size_t t = 1; t < threads; ++t) {
+    others.emplace_back(fn, n * t / threads, n * (t + 1) / threads);
+  }
+  fn(0, n / threads);
+  for (std::thread& thread : others) thread.join();
+}
+
+// A stored profile as a record, to be embedded and written again.
+void SetProfile(v1::CapabilityProfile&& profile, v1::Record* record) {
+  *record->mutable_capability() = std::move(profile);
+}
+void SetProfile(v1::FirmNeed&& need, v1::Record* record) {
+  *record->mutable_need() = std::move(need);
+}
+
+bool IsProfile(const v1::Record& record) {
+  const v1::RecordKind kind = KindOf(record);
+  return kind == v1::RECORD_KIND_CAPABILITY || kind == v1::RECORD_KIND_NEED;
+}
+
+// The records of kStoredKind<Stored>: the accepted ones and the stored ones
+// they do not replace (added to *kept), in id order.
+template <class Stored>
+absl::Status CollectKind(const RecordStore& store,
+                         const std::vector<const v1::Record*>& accepted,
+                         std::deque<v1::Record>* kept,
+                         std::vector<const v1::Record*>* out) {
+  constexpr v1::RecordKind kind = kStoredKind<Stored>;
+  std::unordered_set<std::string_view> imported;
+  for (const v1::Record* record : accepted) {
+    if (KindOf(*record) != kind) continue;
+    out->push_back(record);
+    imported.insert(RecordId(*record));
+  }
+  auto status = store.ForEach<Stored>([&](Stored&& stored) {
+    if (imported.count(stored.record().id()) > 0) return absl::OkStatus();
+    v1::Record& record = kept->emplace_back();
+    SetProfile(std::move(*stored.mutable_record()), &record);
+    out->push_back(&record);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::sort(out->begin(), out->end(),
+            [](const v1::Record* a, const v1::Record* b) {
+              return RecordId(*a) < RecordId(*b);
+            });
+  return absl::OkStatus();
 }
 
 }  // namespace
+
+// The capability profiles and needs the model is fitted on and the indexes
+// are built from: capabilities, then needs, each in id order.
+struct CorpusImporter::Profiles {
+  std::vector<const v1::Record*> records;
+  size_t capabilities = 0;      // records[0, capabilities) are capabilities
+  std::deque<v1::Record> kept;  // stored ones this import does not replace
+};
+
+struct CorpusImporter::Embedding {
+  std::unique_ptr<GloveIdfEmbedder> embedder;
+  int dimension = 0;
+  std::vector<float> vectors;  // row i: the vector of Profiles::records[i]
+  std::span<const float> Row(size_t i) const {
+    return std::span<const float>(vectors).subspan(i * dimension, dimension);
+  }
+};
 
 CorpusImporter::CorpusImporter(RecordStore* store, const DataDir* data_dir,
                                std::shared_ptr<const WordVectors> word_vectors)
@@ -71,101 +175,17 @@ absl::StatusOr<bool> CorpusImporter::OrganizationExists(const std::string& id) {
 
 absl::StatusOr<ImportReport> CorpusImporter::Commit() {
   ImportReport report;
-  // Duplicates inside this import: the first occurrence wins.
-  std::unordered_map<std::string, std::string> first_seen;
-  std::vector<const Pending*> unique;
-  for (const Pending& p : pending_) {
-    const std::string key = KeyOf(RecordKindName(p.record), RecordId(p.record));
-    const std::string where = absl::StrCat(p.source, ":", p.line);
-    auto [it, inserted] = first_seen.emplace(key, where);
-    if (!inserted) {
-      Reject(p.source, p.line, RecordId(p.record),
-             absl::StrCat(RecordKindName(p.record), ".id: duplicate id '",
-                          RecordId(p.record), "', first seen at ", it->second));
-      continue;
-    }
-    unique.push_back(&p);
-    if (p.record.has_organization()) {
-      organization_exists_[p.record.organization().id()] = true;
-    }
-  }
-
-  StoreBatch batch;
-  size_t in_batch = 0;
-  const auto flush = [&]() -> absl::Status {
-    if (in_batch == 0) return absl::OkStatus();
-    auto s = store_->Write(batch);
-    batch = StoreBatch();
-    in_batch = 0;
-    return s;
-  };
-  for (const Pending* p : unique) {
-    const v1::Record& r = p->record;
-    // References to organizations, from the store or from this import.
-    std::vector<std::pair<std::string, std::string>> references;
-    if (r.has_capability()) {
-      references.emplace_back("capability.organization_id",
-                              r.capability().organization_id());
-    } else if (r.has_need()) {
-      references.emplace_back("need.organization_id",
-                              r.need().organization_id());
-    } else if (r.has_tie()) {
-      references.emplace_back("tie.organization_a", r.tie().organization_a());
-      references.emplace_back("tie.organization_b", r.tie().organization_b());
-    } else if (r.has_outcome()) {
-      references.emplace_back("outcome.offered_by", r.outcome().offered_by());
-      references.emplace_back("outcome.offered_to", r.outcome().offered_to());
-    }
-    std::string broken;
-    for (const auto& [field, id] : references) {
-      auto exists = OrganizationExists(id);
-      if (!exists.ok()) return exists.status();
-      if (!*exists) {
-        broken = absl::StrCat(field, ": organization '", id,
-                              "' is neither stored nor in this import");
-        break;
-      }
-    }
-    if (!broken.empty()) {
-      Reject(p->source, p->line, RecordId(r), broken);
-      continue;
-    }
-    switch (r.kind_case()) {
-      case v1::Record::kOrganization:
-        batch.PutOrganization(r.organization());
-        break;
-      case v1::Record::kCapability: {
-        storage::StoredCapability stored;
-        *stored.mutable_record() = r.capability();
-        batch.PutCapability(stored);  // vector set by RefitAndReembed
-        break;
-      }
-      case v1::Record::kNeed: {
-        storage::StoredNeed stored;
-        *stored.mutable_record() = r.need();
-        batch.PutNeed(stored);
-        break;
-      }
-      case v1::Record::kTie:
-        batch.PutTie(r.tie());
-        break;
-      case v1::Record::kOutcome:
-        batch.PutOutcome(r.outcome());
-        if (auto tie = TieFromOutcome(r.outcome())) batch.PutTie(*tie);
-        break;
-      case v1::Record::KIND_NOT_SET:
-        continue;
-    }
-    ++report.accepted;
-    ++report.accepted_by_kind[std::string(RecordKindName(r))];
-    if (++in_batch >= kImportBatchRecords) {
-      if (auto s = flush(); !s.ok()) return s;
-    }
-  }
-  if (auto s = flush(); !s.ok()) return s;
-  if (auto s = RefitAndReembed(&report); !s.ok()) return s;
-  if (auto s = store_->Flush(); !s.ok()) return s;
-  if (auto s = WriteIndexes(word_vectors_->dimension(), &report); !s.ok()) {
+  PhaseTimer timer(&report);
+  timer.Start("check");
+  auto accepted = Check(&report);
+  if (!accepted.ok()) return accepted.status();
+  timer.Start("read stored profiles");
+  Profiles profiles;
+  if (auto s = CollectProfiles(*accepted, &profiles); !s.ok()) return s;
+  timer.Stop();
+  const Embedding embedding = Embed(profiles, &report);
+  if (auto s = WriteAndIndex(*accepted, profiles, embedding, &report);
+      !s.ok()) {
     return s;
   }
   report.rejected = std::move(rejected_);
@@ -174,89 +194,194 @@ absl::StatusOr<ImportReport> CorpusImporter::Commit() {
   return report;
 }
 
-absl::Status CorpusImporter::RefitAndReembed(ImportReport* report) {
-  std::vector<storage::StoredCapability> capabilities;
-  std::vector<storage::StoredNeed> needs;
-  std::vector<std::vector<std::string>> documents;
-  auto status = store_->ForEach(
-      v1::RECORD_KIND_CAPABILITY,
-      [&](absl::string_view id, absl::string_view value) -> absl::Status {
-        auto& c = capabilities.emplace_back();
-        if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          return absl::DataLossError(
-              absl::StrCat("stored capability '", id, "' does not parse"));
-        }
-        documents.push_back(Tokenize(CapabilityText(c.record())));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  status = store_->ForEach(
-      v1::RECORD_KIND_NEED,
-      [&](absl::string_view id, absl::string_view value) -> absl::Status {
-        auto& n = needs.emplace_back();
-        if (!n.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          return absl::DataLossError(
-              absl::StrCat("stored need '", id, "' does not parse"));
-        }
-        documents.push_back(Tokenize(NeedText(n.record())));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-
-  GloveIdfEmbedder embedder(word_vectors_, IdfTable::Fit(documents));
-  StoreBatch batch;
-  size_t doc = 0;
-  const auto embed = [&]() {
-    int known = 0;
-    const auto vector = embedder.Embed(documents[doc++], &known);
-    ++report->embedded_documents;
-    if (known == 0) ++report->documents_without_known_words;
-    return EncodeVector(vector);
-  };
-  for (auto& c : capabilities) {
-    c.set_vector(embed());
-    batch.PutCapability(c);
-    if (batch.size() >= kImportBatchRecords) {
-      if (auto s = store_->Write(batch); !s.ok()) return s;
-      batch = StoreBatch();
+absl::StatusOr<std::vector<const v1::Record*>> CorpusImporter::Check(
+    ImportReport* report) {
+  std::vector<absl::Status> invalid(pending_.size());
+  ForRanges(pending_.size(), [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      invalid[i] = ValidateForWrite(pending_[i].record);
     }
-  }
-  for (auto& n : needs) {
-    n.set_vector(embed());
-    batch.PutNeed(n);
-    if (batch.size() >= kImportBatchRecords) {
-      if (auto s = store_->Write(batch); !s.ok()) return s;
-      batch = StoreBatch();
+  });
+  // Duplicates inside this import: the first occurrence wins.
+  absl::flat_hash_map<std::string_view, const Pending*>
+      first_seen[v1::RecordKind_ARRAYSIZE];
+  std::vector<const Pending*> unique;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    const Pending& p = pending_[i];
+    const std::string& id = RecordId(p.record);
+    if (!invalid[i].ok()) {
+      Reject(p.source, p.line, id, invalid[i].message());
+      continue;
     }
+    const auto [it, inserted] = first_seen[KindOf(p.record)].emplace(id, &p);
+    if (!inserted) {
+      Reject(p.source, p.line, id,
+             absl::StrCat(RecordKindName(p.record), ".id: duplicate id '", id,
+                          "', first seen at ", it->second->source, ":",
+                          it->second->line));
+      continue;
+    }
+    unique.push_back(&p);
+    if (p.record.has_organization()) organization_exists_[id] = true;
   }
-  batch.PutModel(embedder.ToModel());
-  report->model_identity = embedder.Identity();
-  return store_->Write(batch);
+  // References to organizations, from the store or from this import.
+  std::vector<const v1::Record*> accepted;
+  for (const Pending* p : unique) {
+    std::string broken;
+    for (const OrganizationReference& ref : OrganizationReferences(p->record)) {
+      auto exists = OrganizationExists(*ref.id);
+      if (!exists.ok()) return exists.status();
+      if (!*exists) {
+        broken = absl::StrCat(ref.field, ": organization '", *ref.id,
+                              "' is neither stored nor in this import");
+        break;
+      }
+    }
+    if (!broken.empty()) {
+      Reject(p->source, p->line, RecordId(p->record), broken);
+      continue;
+    }
+    ++report->accepted;
+    ++report->accepted_by_kind[std::string(RecordKindName(p->record))];
+    accepted.push_back(&p->record);
+  }
+  return accepted;
 }
 
-absl::Status CorpusImporter::WriteIndexes(int dimension, ImportReport* report) {
-  std::error_code error;
-  std::filesystem::create_directories(data_dir_->IndexFolder(), error);
-  if (error) {
-    return absl::UnavailableError(absl::StrCat(
-        "creating '", data_dir_->IndexFolder(), "': ", error.message()));
+absl::Status CorpusImporter::CollectProfiles(
+    const std::vector<const v1::Record*>& accepted, Profiles* profiles) const {
+  std::vector<const v1::Record*> needs;
+  if (auto s = CollectKind<storage::StoredCapability>(
+          *store_, accepted, &profiles->kept, &profiles->records);
+      !s.ok()) {
+    return s;
   }
-  for (v1::RecordKind kind :
-       {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
-    auto built = BuildVectorIndex(*store_, kind, dimension);
-    if (!built.ok()) return built.status();
+  if (auto s = CollectKind<storage::StoredNeed>(*store_, accepted,
+                                                &profiles->kept, &needs);
+      !s.ok()) {
+    return s;
+  }
+  profiles->capabilities = profiles->records.size();
+  profiles->records.insert(profiles->records.end(), needs.begin(), needs.end());
+  return absl::OkStatus();
+}
+
+CorpusImporter::Embedding CorpusImporter::Embed(const Profiles& profiles,
+                                                ImportReport* report) const {
+  PhaseTimer timer(report);
+  timer.Start("tokenize");
+  const size_t n = profiles.records.size();
+  std::vector<std::vector<std::string>> documents(n);
+  ForRanges(n, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      documents[i] = Tokenize(ProfileText(*profiles.records[i]));
+    }
+  });
+  timer.Start("fit IDF");
+  Embedding embedding;
+  embedding.embedder = std::make_unique<GloveIdfEmbedder>(
+      word_vectors_, IdfTable::Fit(documents));
+  embedding.dimension = embedding.embedder->Dimension();
+  timer.Start("embed");
+  embedding.vectors.resize(n * embedding.dimension);
+  std::vector<char> unknown(n, 0);  // no known word: an all-zero vector
+  ForRanges(n, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      int known = 0;
+      const std::vector<float> vector =
+          embedding.embedder->Embed(documents[i], &known);
+      std::copy(vector.begin(), vector.end(),
+                embedding.vectors.begin() + i * embedding.dimension);
+      unknown[i] = known == 0;
+    }
+  });
+  timer.Stop();
+  report->embedded_documents = static_cast<int64_t>(n);
+  report->documents_without_known_words =
+      std::count(unknown.begin(), unknown.end(), 1);
+  report->model_identity = embedding.embedder->Identity();
+  return embedding;
+}
+
+// The indexes are built on their own thread while this one writes: an HNSW
+// graph is built on one core (VectorIndex::Add), and the writes need not
+// wait for it.
+absl::Status CorpusImporter::WriteAndIndex(
+    const std::vector<const v1::Record*>& accepted, const Profiles& profiles,
+    const Embedding& embedding, ImportReport* report) {
+  const v1::RecordKind kinds[] = {v1::RECORD_KIND_CAPABILITY,
+                                  v1::RECORD_KIND_NEED};
+  const size_t ranges[][2] = {{0, profiles.capabilities},
+                              {profiles.capabilities, profiles.records.size()}};
+  std::vector<absl::StatusOr<BuiltVectorIndex>> built;
+  double index_seconds = 0;
+  std::thread indexer([&] {
+    const auto start = std::chrono::steady_clock::now();
+    for (const auto& [begin, end] : ranges) {
+      std::vector<std::string> ids;
+      for (size_t i = begin; i < end; ++i) {
+        ids.push_back(RecordId(*profiles.records[i]));
+      }
+      built.push_back(
+          BuildVectorIndex(std::move(ids),
+                           std::span<const float>(embedding.vectors)
+                               .subspan(begin * embedding.dimension,
+                                        (end - begin) * embedding.dimension),
+                           embedding.dimension));
+    }
+    index_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+  });
+  PhaseTimer timer(report);
+  timer.Start("write");
+  const absl::Status written = WriteRecords(accepted, profiles, embedding);
+  timer.Stop();
+  indexer.join();
+  report->phases.push_back({"index", index_seconds});
+  if (!written.ok()) return written;
+  timer.Start("save indexes");
+  for (size_t k = 0; k < built.size(); ++k) {
+    if (!built[k].ok()) return built[k].status();
     VectorIndexFileInfo info;
     info.store_sequence = store_->LatestSequence();
-    info.slot_ids = std::move(built->slot_ids);
-    if (auto s = built->index->Save(data_dir_->IndexPath(kind), info);
+    info.slot_ids = std::move(built[k]->slot_ids);
+    if (auto s = SaveVectorIndex(*built[k]->index,
+                                 data_dir_->IndexPath(kinds[k]), info);
         !s.ok()) {
       return s;
     }
-    (kind == v1::RECORD_KIND_NEED ? report->need_index
-                                  : report->capability_index) =
-        built->index->Describe();
+    (kinds[k] == v1::RECORD_KIND_NEED ? report->need_index
+                                      : report->capability_index) =
+        built[k]->index->Describe();
   }
   return absl::OkStatus();
+}
+
+absl::Status CorpusImporter::WriteRecords(
+    const std::vector<const v1::Record*>& accepted, const Profiles& profiles,
+    const Embedding& embedding) {
+  StoreBatch batch;
+  const auto put = [&](const v1::Record& record,
+                       std::span<const float> vector) -> absl::Status {
+    AddPutWrites(record, vector, &batch);
+    if (batch.size() < kImportBatchWrites) return absl::OkStatus();
+    absl::Status s = store_->Write(batch);
+    batch = StoreBatch();
+    return s;
+  };
+  for (const v1::Record* record : accepted) {
+    if (IsProfile(*record)) continue;  // written below, with its vector
+    if (auto s = put(*record, {}); !s.ok()) return s;
+  }
+  for (size_t i = 0; i < profiles.records.size(); ++i) {
+    if (auto s = put(*profiles.records[i], embedding.Row(i)); !s.ok()) {
+      return s;
+    }
+  }
+  batch.PutModel(embedding.embedder->ToModel());
+  if (auto s = store_->Write(batch); !s.ok()) return s;
+  return store_->Flush();
 }
 
 }  // namespace helixmatch

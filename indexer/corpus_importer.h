@@ -1,10 +1,14 @@
-// Bulk import: collects records (from JSONL or other readers), checks
-// references and duplicates, writes the good ones, then refits the
-// embedding model (IDF) on the whole stored corpus, re-embeds every
-// profile and need, and writes fresh vector index files.
+// Bulk import: collects records (from JSONL or other readers); Commit
+// checks them (ValidateForWrite, duplicates, organization references),
+// refits the embedding model (IDF) on the stored profiles and needs plus
+// the imported ones, embeds all of them, writes each record once (through
+// AddPutWrites, as the engine does) and builds fresh vector index files
+// from the vectors in memory.
 //
 // A bad record is rejected with its source, line and reason; it costs
-// nothing else. Not thread-safe.
+// nothing else. Commit tokenizes and embeds on every core and builds the
+// indexes while it writes; the result does not depend on the number of
+// cores. Not thread-safe.
 #ifndef HELIXMATCH_INDEXER_CORPUS_IMPORTER_H_
 #define HELIXMATCH_INDEXER_CORPUS_IMPORTER_H_
 
@@ -19,7 +23,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
-#include "indexer/corpus.h"
+#include "indexer/data_dir.h"
+#include "indexer/embedder.h"
 #include "indexer/record_store.h"
 #include "indexer/word_vectors.h"
 
@@ -32,6 +37,13 @@ struct RejectedRecord {
   std::string reason;
 };
 
+// How long one step of Commit took. "write" (the records, on the calling
+// thread) and "index" (the vector indexes, on another) run side by side.
+struct ImportPhase {
+  std::string name;
+  double seconds = 0;
+};
+
 struct ImportReport {
   int64_t accepted = 0;
   std::map<std::string, int64_t> accepted_by_kind;
@@ -41,6 +53,7 @@ struct ImportReport {
   std::string model_identity;
   std::string capability_index;  // VectorIndex::Describe()
   std::string need_index;
+  std::vector<ImportPhase> phases;
 };
 
 class CorpusImporter {
@@ -49,7 +62,7 @@ class CorpusImporter {
   CorpusImporter(RecordStore* store, const DataDir* data_dir,
                  std::shared_ptr<const WordVectors> word_vectors);
 
-  // Queues a parsed, validated record read at source:line.
+  // Queues a parsed record read at source:line; Commit checks it.
   void Add(absl::string_view source, int64_t line, v1::Record record);
   // Records a line that failed to parse or validate.
   void Reject(absl::string_view source, int64_t line, absl::string_view id,
@@ -59,8 +72,12 @@ class CorpusImporter {
   // cannot be opened (nothing queued).
   absl::Status AddJsonlFile(const std::string& path);
 
-  // Writes what was queued (see above). An error here is a store or
-  // model failure, not a bad record; records already written stay.
+  // Writes what was queued (see above). A record is rejected when
+  // ValidateForWrite refuses it (e.g. a tie id with the reserved prefix
+  // "outcome:"), when an earlier record of the same kind and id was queued
+  // (the first wins), or when an organization it refers to is neither
+  // stored nor accepted in this import. An error here is a store or model
+  // failure, not a bad record; records already written stay.
   absl::StatusOr<ImportReport> Commit();
 
  private:
@@ -69,9 +86,20 @@ class CorpusImporter {
     int64_t line;
     v1::Record record;
   };
+  struct Profiles;
+  struct Embedding;
   absl::StatusOr<bool> OrganizationExists(const std::string& id);
-  absl::Status RefitAndReembed(ImportReport* report);
-  absl::Status WriteIndexes(int dimension, ImportReport* report);
+  // Commit's steps.
+  absl::StatusOr<std::vector<const v1::Record*>> Check(ImportReport* report);
+  absl::Status CollectProfiles(const std::vector<const v1::Record*>& accepted,
+                               Profiles* profiles) const;
+  Embedding Embed(const Profiles& profiles, ImportReport* report) const;
+  absl::Status WriteAndIndex(const std::vector<const v1::Record*>& accepted,
+                             const Profiles& profiles,
+                             const Embedding& embedding, ImportReport* report);
+  absl::Status WriteRecords(const std::vector<const v1::Record*>& accepted,
+                            const Profiles& profiles,
+                            const Embedding& embedding);
 
   RecordStore* store_;
   const DataDir* data_dir_;

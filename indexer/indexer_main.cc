@@ -14,8 +14,11 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "indexer/cordis_importer.h"
 #include "indexer/corpus_importer.h"
+#include "indexer/data_dir.h"
 #include "indexer/default_paths.h"
 #include "indexer/record_store.h"
 #include "indexer/word_vectors.h"
@@ -23,98 +26,108 @@
 namespace helixmatch {
 namespace {
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+void PrintCordisReport(const std::string& cordis_dir, int until_year,
+                       const CordisReport& cordis) {
+  std::printf(
+      "CORDIS export %s%s: %lld organizations (%lld without a "
+      "published name), %lld projects, %lld capability profiles, "
+      "%lld ties\n",
+      cordis_dir.c_str(),
+      until_year > 0 ? (" up to " + std::to_string(until_year)).c_str() : "",
+      static_cast<long long>(cordis.organizations),
+      static_cast<long long>(cordis.organizations_without_name),
+      static_cast<long long>(cordis.projects),
+      static_cast<long long>(cordis.capabilities),
+      static_cast<long long>(cordis.ties));
+  for (const auto& [reason, count] : cordis.skipped) {
+    std::printf("  skipped %lld: %s\n", static_cast<long long>(count),
+                reason.c_str());
+  }
+  for (const auto& row : cordis.bad_rows) {
+    std::fprintf(stderr, "  %s\n", row.c_str());
+  }
+}
+
+void PrintImportReport(const ImportReport& report, size_t max_errors,
+                       double seconds) {
+  for (size_t i = 0; i < report.rejected.size() && i < max_errors; ++i) {
+    const auto& r = report.rejected[i];
+    std::fprintf(stderr, "rejected %s:%lld%s%s: %s\n", r.source.c_str(),
+                 static_cast<long long>(r.line),
+                 r.id.empty() ? "" : " id=", r.id.c_str(), r.reason.c_str());
+  }
+  if (report.rejected.size() > max_errors) {
+    std::fprintf(stderr, "... and %zu more rejected records\n",
+                 report.rejected.size() - max_errors);
+  }
+  std::printf("accepted %lld records (",
+              static_cast<long long>(report.accepted));
+  bool first = true;
+  for (const auto& [kind, count] : report.accepted_by_kind) {
+    std::printf("%s%s %lld", first ? "" : ", ", kind.c_str(),
+                static_cast<long long>(count));
+    first = false;
+  }
+  std::printf("), rejected %zu\n", report.rejected.size());
+  std::printf("embedded %lld documents (%lld without known words) with %s\n",
+              static_cast<long long>(report.embedded_documents),
+              static_cast<long long>(report.documents_without_known_words),
+              report.model_identity.c_str());
+  std::printf("capability index: %s\nneed index: %s\n",
+              report.capability_index.c_str(), report.need_index.c_str());
+  std::printf("import took %.2f s (", seconds);
+  for (size_t i = 0; i < report.phases.size(); ++i) {
+    std::printf("%s%s %.2f s", i == 0 ? "" : ", ",
+                report.phases[i].name.c_str(), report.phases[i].seconds);
+  }
+  std::printf(")\n");
+}
+
+int Fail(absl::string_view message) {
+  std::fprintf(stderr, "helixmatch-indexer: %s\n",
+               std::string(message).c_str());
+  return 1;
+}
+
 int RunImport(const std::string& db, const std::string& vectors_path,
               const std::vector<std::string>& files, size_t max_errors,
               const std::string& cordis_dir, int until_year) {
   const auto start = std::chrono::steady_clock::now();
   auto vectors = WordVectors::Load(vectors_path);
-  if (!vectors.ok()) {
-    std::fprintf(stderr, "helixmatch-indexer: %s\n",
-                 std::string(vectors.status().message()).c_str());
-    return 1;
-  }
+  if (!vectors.ok()) return Fail(vectors.status().message());
+  std::vector<ImportPhase> phases = {
+      {"load word vectors", SecondsSince(start)}};
+  const auto read_start = std::chrono::steady_clock::now();
   DataDir dir{db};
   std::error_code error;
   std::filesystem::create_directories(dir.root, error);
   RecordStoreOptions options;
   options.sync_writes = false;  // bulk load; Commit flushes at the end
   auto store = RecordStore::Open(dir.StorePath(), options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "helixmatch-indexer: %s\n",
-                 std::string(store.status().message()).c_str());
-    return 1;
-  }
+  if (!store.ok()) return Fail(store.status().message());
   CorpusImporter importer(store->get(), &dir, *vectors);
   for (const std::string& file : files) {
-    if (auto s = importer.AddJsonlFile(file); !s.ok()) {
-      std::fprintf(stderr, "helixmatch-indexer: %s\n",
-                   std::string(s.message()).c_str());
-      return 1;
-    }
+    if (auto s = importer.AddJsonlFile(file); !s.ok()) return Fail(s.message());
   }
   if (!cordis_dir.empty()) {
     CordisImportOptions cordis_options;
     cordis_options.until_year = until_year;
     auto cordis = QueueCordisExport(cordis_dir, cordis_options, &importer);
-    if (!cordis.ok()) {
-      std::fprintf(stderr, "helixmatch-indexer: %s\n",
-                   std::string(cordis.status().message()).c_str());
-      return 1;
-    }
-    std::printf(
-        "CORDIS export %s%s: %lld organizations (%lld without a "
-        "published name), %lld projects, %lld capability profiles, "
-        "%lld ties\n",
-        cordis_dir.c_str(),
-        until_year > 0 ? (" up to " + std::to_string(until_year)).c_str() : "",
-        static_cast<long long>(cordis->organizations),
-        static_cast<long long>(cordis->organizations_without_name),
-        static_cast<long long>(cordis->projects),
-        static_cast<long long>(cordis->capabilities),
-        static_cast<long long>(cordis->ties));
-    for (const auto& [reason, count] : cordis->skipped) {
-      std::printf("  skipped %lld: %s\n", static_cast<long long>(count),
-                  reason.c_str());
-    }
-    for (const auto& row : cordis->bad_rows) {
-      std::fprintf(stderr, "  %s\n", row.c_str());
-    }
+    if (!cordis.ok()) return Fail(cordis.status().message());
+    PrintCordisReport(cordis_dir, until_year, *cordis);
   }
+  phases.push_back({"read", SecondsSince(read_start)});
   auto report = importer.Commit();
   if (!report.ok()) {
-    std::fprintf(stderr, "helixmatch-indexer: import failed: %s\n",
-                 std::string(report.status().message()).c_str());
-    return 1;
+    return Fail(absl::StrCat("import failed: ", report.status().message()));
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  for (size_t i = 0; i < report->rejected.size() && i < max_errors; ++i) {
-    const auto& r = report->rejected[i];
-    std::fprintf(stderr, "rejected %s:%lld%s%s: %s\n", r.source.c_str(),
-                 static_cast<long long>(r.line),
-                 r.id.empty() ? "" : " id=", r.id.c_str(), r.reason.c_str());
-  }
-  if (report->rejected.size() > max_errors) {
-    std::fprintf(stderr, "... and %zu more rejected records\n",
-                 report->rejected.size() - max_errors);
-  }
-  std::printf("accepted %lld records (",
-              static_cast<long long>(report->accepted));
-  bool first = true;
-  for (const auto& [kind, count] : report->accepted_by_kind) {
-    std::printf("%s%s %lld", first ? "" : ", ", kind.c_str(),
-                static_cast<long long>(count));
-    first = false;
-  }
-  std::printf("), rejected %zu\n", report->rejected.size());
-  std::printf("embedded %lld documents (%lld without known words) with %s\n",
-              static_cast<long long>(report->embedded_documents),
-              static_cast<long long>(report->documents_without_known_words),
-              report->model_identity.c_str());
-  std::printf("capability index: %s\nneed index: %s\n",
-              report->capability_index.c_str(), report->need_index.c_str());
-  std::printf("import took %.2f s\n", seconds);
+  report->phases.insert(report->phases.begin(), phases.begin(), phases.end());
+  PrintImportReport(*report, max_errors, SecondsSince(start));
   return report->rejected.empty() ? 0 : 3;
 }
 

@@ -5,298 +5,44 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <map>
+#include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "indexer/atomic_file.h"
-#include "indexer/checksum.h"
+#include "indexer/record_store_internal.h"
+#include "indexer/records.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
-#include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/transaction_log.h"
 #include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/write_batch.h"
 
 namespace helixmatch {
 namespace {
 
-// Column families in FamilyOf order. "default" is required by RocksDB and
-// holds nothing.
-constexpr const char* kFamilyNames[] = {
-    "default", "organizations", "capabilities", "needs",
-    "ties",    "model",         "outcomes"};
+// The column families, in FamilyOf order: RocksDB's "default" (required,
+// holds nothing), one per record kind, and the model (between ties and
+// outcomes, for compatibility with stores written before outcomes).
+struct Family {
+  const char* name;
+  v1::RecordKind kind;  // RECORD_KIND_UNSPECIFIED: no record kind
+};
+constexpr Family kFamilies[] = {
+    {"default", v1::RECORD_KIND_UNSPECIFIED},
+    {"organizations", v1::RECORD_KIND_ORGANIZATION},
+    {"capabilities", v1::RECORD_KIND_CAPABILITY},
+    {"needs", v1::RECORD_KIND_NEED},
+    {"ties", v1::RECORD_KIND_TIE},
+    {"model", v1::RECORD_KIND_UNSPECIFIED},
+    {"outcomes", v1::RECORD_KIND_OUTCOME},
+};
 constexpr int kModelFamily = 5;
-constexpr int kOutcomeFamily = 6;
 constexpr absl::string_view kModelKey = "embedding_model";
 
-// Written by a clean close, beside RocksDB's files (which RocksDB leaves
-// alone): the last sequence and every live table file with its size.
-// RocksDB reads its MANIFEST and write-ahead log as logs whose torn tail
-// may be dropped after a crash, so a log that lost its tail to damage
-// opens without complaint, minus acknowledged writes. After a clean close
-// nothing may be missing: the close flushes every memtable (the log then
-// holds nothing) and records this, and the next open checks it.
-constexpr char kCloseRecordName[] = "HELIXMATCH-CLOSED";
-constexpr absl::string_view kCloseRecordMagic = "helixmatch-store-closed 1";
-
-struct CloseRecord {
-  uint64_t sequence = 0;
-  std::map<std::string, uint64_t> tables;  // file name -> bytes
-};
-
-std::string EncodeCloseRecord(const CloseRecord& record) {
-  std::string text =
-      absl::StrCat(kCloseRecordMagic, "\nsequence ", record.sequence, "\n");
-  for (const auto& [name, size] : record.tables) {
-    absl::StrAppend(&text, "table ", name, " ", size, "\n");
-  }
-  absl::StrAppend(&text, absl::StrFormat("crc32c %08x\n", Crc32c(text)));
-  return text;
-}
-
-absl::StatusOr<CloseRecord> DecodeCloseRecord(absl::string_view text,
-                                              const std::string& path) {
-  const auto damaged = [&](absl::string_view what) {
-    return absl::DataLossError(
-        absl::StrCat("close record '", path, "' is damaged: ", what));
-  };
-  const size_t crc_at = text.rfind("crc32c ");
-  if (crc_at == absl::string_view::npos) return damaged("no checksum");
-  const absl::string_view body = text.substr(0, crc_at);
-  if (absl::StrFormat("crc32c %08x\n", Crc32c(0, body.data(), body.size())) !=
-      text.substr(crc_at)) {
-    return damaged("checksum mismatch");
-  }
-  CloseRecord record;
-  bool magic = false, sequence = false;
-  for (absl::string_view line : absl::StrSplit(body, '\n', absl::SkipEmpty())) {
-    const std::vector<absl::string_view> words = absl::StrSplit(line, ' ');
-    if (line == kCloseRecordMagic) {
-      magic = true;
-    } else if (words.size() == 2 && words[0] == "sequence" &&
-               absl::SimpleAtoi(words[1], &record.sequence)) {
-      sequence = true;
-    } else if (uint64_t size = 0; words.size() == 3 && words[0] == "table" &&
-                                  absl::SimpleAtoi(words[2], &size)) {
-      record.tables[std::string(words[1])] = size;
-    } else {
-      return damaged(absl::StrCat("unexpected line '", line, "'"));
-    }
-  }
-  if (!magic || !sequence) return damaged("incomplete");
-  return record;
-}
-
-CloseRecord CurrentCloseRecord(rocksdb::DB& db) {
-  CloseRecord record;
-  record.sequence = db.GetLatestSequenceNumber();
-  std::vector<rocksdb::LiveFileMetaData> files;
-  db.GetLiveFilesMetaData(&files);
-  for (const auto& f : files) {
-    record.tables[std::filesystem::path(f.name).filename().string()] = f.size;
-  }
-  return record;
-}
-
-// What a store closed as `expected` lost, or "" when nothing.
-std::string Lost(const CloseRecord& expected, const CloseRecord& found) {
-  std::string lost;
-  if (found.sequence < expected.sequence) {
-    absl::StrAppend(&lost, "its last sequence is ", found.sequence,
-                    ", it was closed at ", expected.sequence, "; ");
-  }
-  for (const auto& [name, size] : expected.tables) {
-    const auto it = found.tables.find(name);
-    if (it == found.tables.end()) {
-      absl::StrAppend(&lost, "its MANIFEST no longer lists table ", name, "; ");
-    } else if (it->second != size) {
-      absl::StrAppend(&lost, "table ", name, " is ", it->second,
-                      " bytes, it was ", size, "; ");
-    }
-  }
-  if (!lost.empty()) lost.resize(lost.size() - 2);
-  return lost;
-}
-
-// ------------------------------------------------- table pre-check
-//
-// RocksDB 7.8 parses a table's properties block before it checks the
-// block's checksum (ReadTablePropertiesHelper), and Debian's build keeps
-// its assertions: a properties block whose last word was damaged into
-// claiming a hash index aborts the whole process when the table is opened
-// (DataBlockHashIndex::Initialize, "num_buckets_ > 0"), found by the
-// corruption sweep. No block of ours legitimately has that bit (hash
-// indexes are never configured), so it is proof of damage, and the table
-// is kept away from RocksDB. Anything this parser cannot follow is left
-// to RocksDB's own checks.
-
-constexpr uint64_t kBlockBasedTableMagic = 0x88e241b785f4cff7ull;
-constexpr size_t kFooterBytes = 53;  // format versions 1..5
-constexpr uint32_t kHashIndexBit = 1u << 31;
-
-bool GetVarint(absl::string_view* in, uint64_t* value) {
-  *value = 0;
-  for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
-    const auto byte = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
-uint32_t Fixed32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, sizeof(v));  // little-endian, as x86-64
-  return v;
-}
-
-bool ReadAt(std::ifstream& file, uint64_t offset, size_t n, std::string* out) {
-  out->resize(n);
-  file.seekg(static_cast<std::streamoff>(offset));
-  file.read(out->data(), static_cast<std::streamsize>(n));
-  return static_cast<size_t>(file.gcount()) == n;
-}
-
-std::string DamagedPropertiesBlock(const std::string& path) {
-  std::error_code error;
-  const uint64_t size = std::filesystem::file_size(path, error);
-  std::ifstream file(path, std::ios::binary);
-  std::string footer, meta, word;
-  if (error || !file || size < kFooterBytes ||
-      !ReadAt(file, size - kFooterBytes, kFooterBytes, &footer)) {
-    return "";
-  }
-  uint64_t magic;
-  std::memcpy(&magic, footer.data() + kFooterBytes - 8, sizeof(magic));
-  const uint32_t version = Fixed32(footer.data() + kFooterBytes - 12);
-  if (magic != kBlockBasedTableMagic || version < 1 || version > 5) return "";
-  absl::string_view handles(footer.data() + 1, kFooterBytes - 13);
-  uint64_t meta_offset, meta_size;
-  if (!GetVarint(&handles, &meta_offset) || !GetVarint(&handles, &meta_size) ||
-      meta_size < 4 || meta_offset > size || meta_size > size - meta_offset ||
-      meta_size > (64u << 20) || !ReadAt(file, meta_offset, meta_size, &meta)) {
-    return "";
-  }
-  const uint32_t restarts =
-      Fixed32(meta.data() + meta.size() - 4) & ~kHashIndexBit;
-  if (restarts >= meta.size() / 4) return "";
-  absl::string_view entries(meta.data(), meta.size() - 4 * (1 + restarts));
-  std::string key;
-  while (!entries.empty()) {
-    uint64_t shared, unshared, value_size;
-    if (!GetVarint(&entries, &shared) || !GetVarint(&entries, &unshared) ||
-        !GetVarint(&entries, &value_size) || shared > key.size() ||
-        unshared > entries.size() || value_size > entries.size() - unshared) {
-      return "";
-    }
-    key.resize(shared);
-    key.append(entries.data(), unshared);
-    absl::string_view value = entries.substr(unshared, value_size);
-    entries.remove_prefix(unshared + value_size);
-    if (key != "rocksdb.properties") continue;
-    uint64_t offset, length;
-    if (!GetVarint(&value, &offset) || !GetVarint(&value, &length) ||
-        length < 4 || offset > size || length > size - offset ||
-        !ReadAt(file, offset + length - 4, 4, &word)) {
-      return "";
-    }
-    if ((Fixed32(word.data()) & kHashIndexBit) != 0) {
-      return absl::StrCat("its properties block (", length, " bytes at ",
-                          offset, ") is damaged: it claims a hash index");
-    }
-    return "";
-  }
-  return "";
-}
-
-absl::string_view KindName(int family) {
-  switch (family) {
-    case 1:
-      return "organization";
-    case 2:
-      return "capability";
-    case 3:
-      return "need";
-    case 4:
-      return "tie";
-    case kOutcomeFamily:
-      return "outcome";
-    default:
-      return "model";
-  }
-}
-
-}  // namespace
-
-int FamilyOf(v1::RecordKind kind) {
-  switch (kind) {
-    case v1::RECORD_KIND_ORGANIZATION:
-      return 1;
-    case v1::RECORD_KIND_CAPABILITY:
-      return 2;
-    case v1::RECORD_KIND_NEED:
-      return 3;
-    case v1::RECORD_KIND_TIE:
-      return 4;
-    case v1::RECORD_KIND_OUTCOME:
-      return kOutcomeFamily;
-    default:
-      return 0;
-  }
-}
-
-absl::Status FromRocksDb(const rocksdb::Status& status,
-                         absl::string_view context) {
-  if (status.ok()) return absl::OkStatus();
-  const std::string message = absl::StrCat(context, ": ", status.ToString());
-  if (status.IsNotFound()) return absl::NotFoundError(message);
-  if (status.IsCorruption()) return absl::DataLossError(message);
-  if (status.IsIOError() || status.IsNoSpace()) {
-    return absl::UnavailableError(message);
-  }
-  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
-  return absl::InternalError(message);
-}
-
-void StoreBatch::PutOrganization(const v1::Organization& org) {
-  ops_.push_back({1, org.id(), org.SerializeAsString()});
-}
-void StoreBatch::PutCapability(const storage::StoredCapability& capability) {
-  ops_.push_back({2, capability.record().id(), capability.SerializeAsString()});
-}
-void StoreBatch::PutNeed(const storage::StoredNeed& need) {
-  ops_.push_back({3, need.record().id(), need.SerializeAsString()});
-}
-void StoreBatch::PutTie(const v1::Tie& tie) {
-  ops_.push_back({4, tie.id(), tie.SerializeAsString()});
-}
-void StoreBatch::PutOutcome(const v1::Outcome& outcome) {
-  ops_.push_back({kOutcomeFamily, outcome.id(), outcome.SerializeAsString()});
-}
-void StoreBatch::PutModel(const storage::EmbeddingModel& model) {
-  ops_.push_back(
-      {kModelFamily, std::string(kModelKey), model.SerializeAsString()});
-}
-void StoreBatch::Delete(v1::RecordKind kind, absl::string_view id) {
-  ops_.push_back({FamilyOf(kind), std::string(id), std::nullopt});
-}
-void StoreBatch::Append(StoreBatch&& other) {
-  if (ops_.empty()) {
-    ops_ = std::move(other.ops_);
-  } else {
-    for (auto& op : other.ops_) ops_.push_back(std::move(op));
-  }
-  other.ops_.clear();
-}
-
-absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
-    const std::string& path, const RecordStoreOptions& options) {
+rocksdb::Options DbOptions(const RecordStoreOptions& options) {
   rocksdb::Options db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
@@ -315,15 +61,155 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
       rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db_options.paranoid_checks = true;
   db_options.OptimizeLevelStyleCompaction();
+  return db_options;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
+    const rocksdb::Options& db_options) {
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions family_options(db_options);
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kFamilyNames) {
-    descriptors.emplace_back(name, family_options);
+  for (const Family& family : kFamilies) {
+    descriptors.emplace_back(family.name, family_options);
   }
+  return descriptors;
+}
+
+// "organization", ... for a record family; "model" for the model's.
+absl::string_view FamilyKindName(int family) {
+  const absl::string_view name = RecordKindName(kFamilies[family].kind);
+  return name.empty() ? "model" : name;
+}
+
+}  // namespace
+
+int FamilyOf(v1::RecordKind kind) {
+  if (kind == v1::RECORD_KIND_UNSPECIFIED) return 0;
+  for (int i = 0; i < static_cast<int>(std::size(kFamilies)); ++i) {
+    if (kFamilies[i].kind == kind) return i;
+  }
+  return 0;
+}
+
+absl::Status FromRocksDb(const rocksdb::Status& status,
+                         absl::string_view context) {
+  if (status.ok()) return absl::OkStatus();
+  const std::string message = absl::StrCat(context, ": ", status.ToString());
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsIOError() || status.IsNoSpace()) {
+    return absl::UnavailableError(message);
+  }
+  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::InternalError(message);
+}
+
+std::string EncodeVector(std::span<const float> vector) {
+  std::string bytes(vector.size() * sizeof(float), '\0');
+  if (!bytes.empty()) std::memcpy(bytes.data(), vector.data(), bytes.size());
+  return bytes;
+}
+
+absl::StatusOr<std::vector<float>> DecodeVector(absl::string_view bytes,
+                                                int dimension) {
+  if (bytes.size() != static_cast<size_t>(dimension) * sizeof(float)) {
+    return absl::DataLossError(absl::StrCat("stored vector is ", bytes.size(),
+                                            " bytes, expected ",
+                                            dimension * sizeof(float)));
+  }
+  std::vector<float> vector(dimension);
+  if (!bytes.empty()) std::memcpy(vector.data(), bytes.data(), bytes.size());
+  return vector;
+}
+
+// ------------------------------------------------------------ StoreBatch
+
+void StoreBatch::PutOrganization(const v1::Organization& org) {
+  ops_.push_back({FamilyOf(v1::RECORD_KIND_ORGANIZATION), org.id(),
+                  org.SerializeAsString()});
+}
+void StoreBatch::PutCapability(const storage::StoredCapability& capability) {
+  ops_.push_back({FamilyOf(v1::RECORD_KIND_CAPABILITY),
+                  capability.record().id(), capability.SerializeAsString()});
+}
+void StoreBatch::PutNeed(const storage::StoredNeed& need) {
+  ops_.push_back({FamilyOf(v1::RECORD_KIND_NEED), need.record().id(),
+                  need.SerializeAsString()});
+}
+void StoreBatch::PutTie(const v1::Tie& tie) {
+  ops_.push_back(
+      {FamilyOf(v1::RECORD_KIND_TIE), tie.id(), tie.SerializeAsString()});
+}
+void StoreBatch::PutOutcome(const v1::Outcome& outcome) {
+  ops_.push_back({FamilyOf(v1::RECORD_KIND_OUTCOME), outcome.id(),
+                  outcome.SerializeAsString()});
+}
+void StoreBatch::PutModel(const storage::EmbeddingModel& model) {
+  ops_.push_back(
+      {kModelFamily, std::string(kModelKey), model.SerializeAsString()});
+}
+void StoreBatch::Delete(v1::RecordKind kind, absl::string_view id) {
+  ops_.push_back({FamilyOf(kind), std::string(id), std::nullopt});
+}
+void StoreBatch::Append(StoreBatch&& other) {
+  if (ops_.empty()) {
+    ops_ = std::move(other.ops_);
+  } else {
+    for (auto& op : other.ops_) ops_.push_back(std::move(op));
+  }
+  other.ops_.clear();
+}
+
+// ------------------------------------------------------------ RecordStore
+
+struct RecordStore::Rep {
+  std::string path;
+  RecordStoreOptions options;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> families;  // owned; see dtor
+};
+
+RecordStore::RecordStore(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+
+namespace {
+
+// After a clean close, checks that the store still holds everything it
+// held then, before a read-write open can drop or delete anything. Returns
+// whether there was a close record.
+absl::StatusOr<bool> CheckCloseRecord(
+    const std::string& path, const rocksdb::Options& db_options,
+    const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors,
+    const std::string& context) {
+  const std::string close_path = absl::StrCat(path, "/", kCloseRecordName);
+  std::ifstream close_file(close_path, std::ios::binary);
+  if (!close_file.is_open()) return false;
+  const std::string text((std::istreambuf_iterator<char>(close_file)),
+                         std::istreambuf_iterator<char>());
+  auto expected = DecodeCloseRecord(text, close_path);
+  if (!expected.ok()) return expected.status();
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status status = rocksdb::DB::OpenForReadOnly(
+      db_options, path, descriptors, &handles, &raw);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  if (!status.ok()) return FromRocksDb(status, context);
+  const CloseRecord found = CurrentCloseRecord(*db);
+  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  db->Close();
+  if (const std::string lost = Lost(*expected, found); !lost.empty()) {
+    return absl::DataLossError(
+        absl::StrCat(context, ": it was closed cleanly but ", lost,
+                     "; acknowledged writes are missing (restore a backup)"));
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
+    const std::string& path, const RecordStoreOptions& options) {
   const std::string context = absl::StrCat("opening store '", path, "'");
   // Tables RocksDB must not parse are set aside (renamed) for the open. If
   // the store needs one, the open fails naming it and they are put back;
@@ -344,7 +230,7 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
     }
     aside.emplace_back(file, std::move(why));
   }
-  auto store = OpenVerified(path, options, db_options, descriptors, context);
+  auto store = OpenVerified(path, options, context);
   for (const auto& [file, why] : aside) {
     if (store.ok()) {
       std::filesystem::remove(file + ".damaged", error);
@@ -362,130 +248,116 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(
 
 absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::OpenVerified(
     const std::string& path, const RecordStoreOptions& options,
-    const rocksdb::Options& db_options,
-    const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors,
     const std::string& context) {
-  // After a clean close, check that the store still holds everything it
-  // held then, before a read-write open can drop or delete anything.
-  const std::string close_path = absl::StrCat(path, "/", kCloseRecordName);
-  std::ifstream close_file(close_path, std::ios::binary);
-  const bool closed_cleanly = close_file.is_open();
-  if (closed_cleanly) {
-    const std::string text((std::istreambuf_iterator<char>(close_file)),
-                           std::istreambuf_iterator<char>());
-    auto expected = DecodeCloseRecord(text, close_path);
-    if (!expected.ok()) return expected.status();
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    const rocksdb::Status status = rocksdb::DB::OpenForReadOnly(
-        db_options, path, descriptors, &handles, &raw);
-    std::unique_ptr<rocksdb::DB> db(raw);
-    if (!status.ok()) return FromRocksDb(status, context);
-    const CloseRecord found = CurrentCloseRecord(*db);
-    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
-    db->Close();
-    if (const std::string lost = Lost(*expected, found); !lost.empty()) {
-      return absl::DataLossError(
-          absl::StrCat(context, ": it was closed cleanly but ", lost,
-                       "; acknowledged writes are missing (restore a backup)"));
-    }
-  }
-
-  auto store = std::unique_ptr<RecordStore>(new RecordStore());
-  store->path_ = path;
-  store->options_ = options;
+  const rocksdb::Options db_options = DbOptions(options);
+  const auto descriptors = FamilyDescriptors(db_options);
+  auto closed_cleanly =
+      CheckCloseRecord(path, db_options, descriptors, context);
+  if (!closed_cleanly.ok()) return closed_cleanly.status();
+  auto rep = std::make_unique<Rep>();
+  rep->path = path;
+  rep->options = options;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status status =
-      rocksdb::DB::Open(db_options, path, descriptors, &store->families_, &raw);
-  store->db_.reset(raw);
+      rocksdb::DB::Open(db_options, path, descriptors, &rep->families, &raw);
+  rep->db.reset(raw);
+  auto store = std::unique_ptr<RecordStore>(new RecordStore(std::move(rep)));
   if (!status.ok()) return FromRocksDb(status, context);
   // From the first write on the record would be stale.
-  if (closed_cleanly) {
+  if (*closed_cleanly) {
+    const std::string close_path = absl::StrCat(path, "/", kCloseRecordName);
     if (auto s = RemoveFileDurably(close_path); !s.ok()) return s;
   }
   return store;
 }
 
 RecordStore::~RecordStore() {
-  if (db_ == nullptr) return;
+  rocksdb::DB* db = rep_->db.get();
+  if (db == nullptr) return;
   // A clean close: every memtable to a table file, background work
   // stopped (so the set of live files is final), then the close record.
   rocksdb::FlushOptions flush_options;
   flush_options.wait = true;
-  const bool flushed = db_->Flush(flush_options, families_).ok();
-  rocksdb::CancelAllBackgroundWork(db_.get(), /*wait=*/true);
+  const bool flushed = db->Flush(flush_options, rep_->families).ok();
+  rocksdb::CancelAllBackgroundWork(db, /*wait=*/true);
   if (flushed) {
     // Without the record (write failed) the next open is that of a crash.
-    const std::string text = EncodeCloseRecord(CurrentCloseRecord(*db_));
+    const std::string text = EncodeCloseRecord(CurrentCloseRecord(*db));
     const absl::string_view parts[] = {text};
-    WriteFileAtomically(absl::StrCat(path_, "/", kCloseRecordName), parts)
+    WriteFileAtomically(absl::StrCat(rep_->path, "/", kCloseRecordName), parts)
         .IgnoreError();
   }
-  for (auto* handle : families_) db_->DestroyColumnFamilyHandle(handle);
-  db_->Close();
+  for (auto* handle : rep_->families) db->DestroyColumnFamilyHandle(handle);
+  db->Close();
 }
+
+const std::string& RecordStore::path() const { return rep_->path; }
 
 absl::Status RecordStore::Write(StoreBatch& batch) {
   rocksdb::WriteBatch write_batch;
   for (const auto& op : batch.ops_) {
-    rocksdb::Status s =
-        op.value ? write_batch.Put(families_[op.family], op.key, *op.value)
-                 : write_batch.Delete(families_[op.family], op.key);
+    rocksdb::ColumnFamilyHandle* family = rep_->families[op.family];
+    rocksdb::Status s = op.value ? write_batch.Put(family, op.key, *op.value)
+                                 : write_batch.Delete(family, op.key);
     if (!s.ok()) return FromRocksDb(s, "building write batch");
   }
   rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync_writes;
-  return FromRocksDb(
-      db_->Write(write_options, &write_batch),
-      absl::StrCat("writing ", batch.ops_.size(), " changes to '", path_, "'"));
+  write_options.sync = rep_->options.sync_writes;
+  return FromRocksDb(rep_->db->Write(write_options, &write_batch),
+                     absl::StrCat("writing ", batch.ops_.size(),
+                                  " changes to '", rep_->path, "'"));
 }
+
+namespace {
+
+// Collects the keys of one column family from each write batch.
+class ChangedKeyCollector : public rocksdb::WriteBatch::Handler {
+ public:
+  ChangedKeyCollector(uint32_t family, std::set<std::string>* ids)
+      : family_(family), ids_(ids) {}
+  rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
+                        const rocksdb::Slice&) override {
+    if (family == family_) ids_->insert(key.ToString());
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteCF(uint32_t family,
+                           const rocksdb::Slice& key) override {
+    if (family == family_) ids_->insert(key.ToString());
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status SingleDeleteCF(uint32_t family,
+                                 const rocksdb::Slice& key) override {
+    return DeleteCF(family, key);
+  }
+  // Range deletes and merges are never written by helixmatch; seeing
+  // one means the log cannot be replayed key by key.
+  rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&,
+                                const rocksdb::Slice&) override {
+    return rocksdb::Status::NotSupported("range delete in the log");
+  }
+  rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice&,
+                          const rocksdb::Slice&) override {
+    return rocksdb::Status::NotSupported("merge in the log");
+  }
+
+ private:
+  uint32_t family_;
+  std::set<std::string>* ids_;
+};
+
+}  // namespace
 
 absl::StatusOr<std::set<std::string>> RecordStore::ChangedIdsSince(
     uint64_t sequence, v1::RecordKind kind) const {
   std::set<std::string> ids;
-  const uint64_t latest = db_->GetLatestSequenceNumber();
+  rocksdb::DB& db = *rep_->db;
+  const uint64_t latest = db.GetLatestSequenceNumber();
   if (sequence >= latest) return ids;
-  const uint32_t family_id = families_[FamilyOf(kind)]->GetID();
-
-  // Collects the keys of one column family from each write batch.
-  class Collector : public rocksdb::WriteBatch::Handler {
-   public:
-    Collector(uint32_t family, std::set<std::string>* ids)
-        : family_(family), ids_(ids) {}
-    rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
-                          const rocksdb::Slice&) override {
-      if (family == family_) ids_->insert(key.ToString());
-      return rocksdb::Status::OK();
-    }
-    rocksdb::Status DeleteCF(uint32_t family,
-                             const rocksdb::Slice& key) override {
-      if (family == family_) ids_->insert(key.ToString());
-      return rocksdb::Status::OK();
-    }
-    rocksdb::Status SingleDeleteCF(uint32_t family,
-                                   const rocksdb::Slice& key) override {
-      return DeleteCF(family, key);
-    }
-    // Range deletes and merges are never written by helixmatch; seeing
-    // one means the log cannot be replayed key by key.
-    rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&,
-                                  const rocksdb::Slice&) override {
-      return rocksdb::Status::NotSupported("range delete in the log");
-    }
-    rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice&,
-                            const rocksdb::Slice&) override {
-      return rocksdb::Status::NotSupported("merge in the log");
-    }
-
-   private:
-    uint32_t family_;
-    std::set<std::string>* ids_;
-  };
-
-  const std::string context = absl::StrCat("replaying the log of '", path_,
+  const uint32_t family_id = rep_->families[FamilyOf(kind)]->GetID();
+  const std::string context = absl::StrCat("replaying the log of '", rep_->path,
                                            "' after sequence ", sequence);
   std::unique_ptr<rocksdb::TransactionLogIterator> it;
-  rocksdb::Status s = db_->GetUpdatesSince(sequence + 1, &it);
+  rocksdb::Status s = db.GetUpdatesSince(sequence + 1, &it);
   if (!s.ok()) return FromRocksDb(s, context);
   uint64_t next = sequence + 1;  // first sequence not seen yet
   for (; it->Valid(); it->Next()) {
@@ -495,7 +367,7 @@ absl::StatusOr<std::set<std::string>> RecordStore::ChangedIdsSince(
                                               ": the log jumps from sequence ",
                                               next, " to ", batch.sequence));
     }
-    Collector collector(family_id, &ids);
+    ChangedKeyCollector collector(family_id, &ids);
     s = batch.writeBatchPtr->Iterate(&collector);
     if (!s.ok()) return FromRocksDb(s, context);
     next =
@@ -512,11 +384,11 @@ absl::StatusOr<std::set<std::string>> RecordStore::ChangedIdsSince(
 
 absl::Status RecordStore::Checkpoint(const std::string& folder) const {
   rocksdb::Checkpoint* raw = nullptr;
-  rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  rocksdb::Status s = rocksdb::Checkpoint::Create(rep_->db.get(), &raw);
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   if (s.ok()) s = checkpoint->CreateCheckpoint(folder);
   return FromRocksDb(
-      s, absl::StrCat("checkpoint of '", path_, "' into '", folder, "'"));
+      s, absl::StrCat("checkpoint of '", rep_->path, "' into '", folder, "'"));
 }
 
 absl::StatusOr<std::string> RecordStore::GetRaw(int family,
@@ -524,8 +396,8 @@ absl::StatusOr<std::string> RecordStore::GetRaw(int family,
                                                 absl::string_view what) const {
   std::string value;
   const rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), families_[family],
-               rocksdb::Slice(key.data(), key.size()), &value);
+      rep_->db->Get(rocksdb::ReadOptions(), rep_->families[family],
+                    rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) {
     return absl::NotFoundError(absl::StrCat(what, " '", key, "' not found"));
   }
@@ -534,6 +406,7 @@ absl::StatusOr<std::string> RecordStore::GetRaw(int family,
 }
 
 namespace {
+
 template <typename Message>
 absl::StatusOr<Message> Parse(absl::StatusOr<std::string> bytes,
                               absl::string_view what, absl::string_view id) {
@@ -545,30 +418,34 @@ absl::StatusOr<Message> Parse(absl::StatusOr<std::string> bytes,
   }
   return message;
 }
+
 }  // namespace
 
 absl::StatusOr<v1::Organization> RecordStore::GetOrganization(
     absl::string_view id) const {
-  return Parse<v1::Organization>(GetRaw(1, id, "organization"), "organization",
-                                 id);
+  return Parse<v1::Organization>(
+      GetRaw(FamilyOf(v1::RECORD_KIND_ORGANIZATION), id, "organization"),
+      "organization", id);
 }
 absl::StatusOr<storage::StoredCapability> RecordStore::GetCapability(
     absl::string_view id) const {
-  return Parse<storage::StoredCapability>(GetRaw(2, id, "capability"),
-                                          "capability", id);
+  return Parse<storage::StoredCapability>(
+      GetRaw(FamilyOf(v1::RECORD_KIND_CAPABILITY), id, "capability"),
+      "capability", id);
 }
 absl::StatusOr<storage::StoredNeed> RecordStore::GetNeed(
     absl::string_view id) const {
-  return Parse<storage::StoredNeed>(GetRaw(3, id, "need"), "need", id);
+  return Parse<storage::StoredNeed>(
+      GetRaw(FamilyOf(v1::RECORD_KIND_NEED), id, "need"), "need", id);
 }
 absl::StatusOr<v1::Tie> RecordStore::GetTie(absl::string_view id) const {
-  return Parse<v1::Tie>(GetRaw(4, id, "tie"), "tie", id);
+  return Parse<v1::Tie>(GetRaw(FamilyOf(v1::RECORD_KIND_TIE), id, "tie"), "tie",
+                        id);
 }
-
 absl::StatusOr<v1::Outcome> RecordStore::GetOutcome(
     absl::string_view id) const {
-  return Parse<v1::Outcome>(GetRaw(kOutcomeFamily, id, "outcome"), "outcome",
-                            id);
+  return Parse<v1::Outcome>(
+      GetRaw(FamilyOf(v1::RECORD_KIND_OUTCOME), id, "outcome"), "outcome", id);
 }
 
 absl::StatusOr<bool> RecordStore::Exists(v1::RecordKind kind,
@@ -577,11 +454,12 @@ absl::StatusOr<bool> RecordStore::Exists(v1::RecordKind kind,
   if (family == 0) return absl::InvalidArgumentError("kind: is required");
   std::string value;
   const rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), families_[family],
-               rocksdb::Slice(id.data(), id.size()), &value);
+      rep_->db->Get(rocksdb::ReadOptions(), rep_->families[family],
+                    rocksdb::Slice(id.data(), id.size()), &value);
   if (s.IsNotFound()) return false;
   if (!s.ok()) {
-    return FromRocksDb(s, absl::StrCat("reading ", KindName(family), " ", id));
+    return FromRocksDb(
+        s, absl::StrCat("reading ", FamilyKindName(family), " ", id));
   }
   return true;
 }
@@ -596,9 +474,9 @@ absl::StatusOr<std::optional<storage::EmbeddingModel>> RecordStore::GetModel()
   return *model;
 }
 
-absl::Status RecordStore::ForEach(
+absl::Status RecordStore::ForEachValue(
     v1::RecordKind kind,
-    const std::function<absl::Status(absl::string_view, absl::string_view)>& fn)
+    absl::FunctionRef<absl::Status(absl::string_view, absl::string_view)> fn)
     const {
   const int family = FamilyOf(kind);
   if (family == 0) return absl::InvalidArgumentError("kind: is required");
@@ -607,7 +485,7 @@ absl::Status RecordStore::ForEach(
   rocksdb::ReadOptions read_options;
   read_options.verify_checksums = true;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(read_options, families_[family]));
+      rep_->db->NewIterator(read_options, rep_->families[family]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
     const rocksdb::Slice value = it->value();
@@ -617,19 +495,46 @@ absl::Status RecordStore::ForEach(
     }
   }
   return FromRocksDb(it->status(),
-                     absl::StrCat("scanning the ", KindName(family),
-                                  " records of '", path_, "'"));
+                     absl::StrCat("scanning the ", FamilyKindName(family),
+                                  " records of '", rep_->path, "'"));
 }
 
+template <class Stored>
+absl::Status RecordStore::ForEach(
+    absl::FunctionRef<absl::Status(Stored&&)> fn) const {
+  constexpr v1::RecordKind kind = kStoredKind<Stored>;
+  static_assert(kind != v1::RECORD_KIND_UNSPECIFIED,
+                "ForEach: not a stored record type (see kStoredKind)");
+  return ForEachValue(kind, [&](absl::string_view id, absl::string_view value) {
+    Stored message;
+    if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return absl::DataLossError(absl::StrCat("stored ", RecordKindName(kind),
+                                              " '", id, "' does not parse"));
+    }
+    return fn(std::move(message));
+  });
+}
+
+template absl::Status RecordStore::ForEach<v1::Organization>(
+    absl::FunctionRef<absl::Status(v1::Organization&&)>) const;
+template absl::Status RecordStore::ForEach<storage::StoredCapability>(
+    absl::FunctionRef<absl::Status(storage::StoredCapability&&)>) const;
+template absl::Status RecordStore::ForEach<storage::StoredNeed>(
+    absl::FunctionRef<absl::Status(storage::StoredNeed&&)>) const;
+template absl::Status RecordStore::ForEach<v1::Tie>(
+    absl::FunctionRef<absl::Status(v1::Tie&&)>) const;
+template absl::Status RecordStore::ForEach<v1::Outcome>(
+    absl::FunctionRef<absl::Status(v1::Outcome&&)>) const;
+
 uint64_t RecordStore::LatestSequence() const {
-  return db_->GetLatestSequenceNumber();
+  return rep_->db->GetLatestSequenceNumber();
 }
 
 absl::Status RecordStore::Flush() {
   rocksdb::FlushOptions flush_options;
   flush_options.wait = true;
-  return FromRocksDb(db_->Flush(flush_options, families_),
-                     absl::StrCat("flushing '", path_, "'"));
+  return FromRocksDb(rep_->db->Flush(flush_options, rep_->families),
+                     absl::StrCat("flushing '", rep_->path, "'"));
 }
 
 }  // namespace helixmatch

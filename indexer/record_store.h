@@ -1,26 +1,25 @@
 // The source of truth: organizations, capability profiles and needs (with
-// their vectors), ties and the embedding model, in RocksDB, one column
-// family per record kind.
+// their vectors), ties, outcomes and the embedding model, in RocksDB, one
+// column family per record kind. RocksDB stays behind this header.
 //
 // Thread-safe: RocksDB serializes writes; reads may run concurrently.
 #ifndef HELIXMATCH_INDEXER_RECORD_STORE_H_
 #define HELIXMATCH_INDEXER_RECORD_STORE_H_
 
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "helixmatch/storage/stored.pb.h"
 #include "helixmatch/v1/records.pb.h"
-#include "rocksdb/db.h"
-#include "rocksdb/write_batch.h"
 
 namespace helixmatch {
 
@@ -50,12 +49,31 @@ class StoreBatch {
  private:
   friend class RecordStore;
   struct Op {
-    int family;  // index into RecordStore::families_
+    int family;  // column family, see record_store.cc
     std::string key;
     std::optional<std::string> value;  // nullopt: delete
   };
   std::vector<Op> ops_;
 };
+
+// The message each kind of record is stored as: kStoredKind<Stored> is its
+// kind. Capabilities and needs are stored with their vector.
+template <class Stored>
+inline constexpr v1::RecordKind kStoredKind = v1::RECORD_KIND_UNSPECIFIED;
+template <>
+inline constexpr v1::RecordKind kStoredKind<v1::Organization> =
+    v1::RECORD_KIND_ORGANIZATION;
+template <>
+inline constexpr v1::RecordKind kStoredKind<storage::StoredCapability> =
+    v1::RECORD_KIND_CAPABILITY;
+template <>
+inline constexpr v1::RecordKind kStoredKind<storage::StoredNeed> =
+    v1::RECORD_KIND_NEED;
+template <>
+inline constexpr v1::RecordKind kStoredKind<v1::Tie> = v1::RECORD_KIND_TIE;
+template <>
+inline constexpr v1::RecordKind kStoredKind<v1::Outcome> =
+    v1::RECORD_KIND_OUTCOME;
 
 class RecordStore {
  public:
@@ -90,12 +108,17 @@ class RecordStore {
   // nullopt when no model was stored yet.
   absl::StatusOr<std::optional<storage::EmbeddingModel>> GetModel() const;
 
-  // Calls fn(id, serialized value) for every record of `kind`, in id
-  // order; stops at and returns the first error fn returns.
-  absl::Status ForEach(
-      v1::RecordKind kind,
-      const std::function<absl::Status(absl::string_view, absl::string_view)>&
-          fn) const;
+  // Calls fn with every stored record of one kind, parsed, in id order
+  // (bytewise); `Stored` is one of the types kStoredKind names
+  // (v1::Organization, storage::StoredCapability, storage::StoredNeed,
+  // v1::Tie, v1::Outcome), e.g.
+  //   store.ForEach<v1::Tie>([&](v1::Tie tie) { ...; return OkStatus(); });
+  // fn may take the message by value (it is handed over) or by const
+  // reference. Stops at and returns the first error fn returns; DATA_LOSS
+  // naming the kind and id for a record that does not parse, or when a
+  // damaged table fails the scan (every block read is checksummed).
+  template <class Stored>
+  absl::Status ForEach(absl::FunctionRef<absl::Status(Stored&&)> fn) const;
 
   // RocksDB's sequence number of the last write.
   uint64_t LatestSequence() const;
@@ -113,32 +136,32 @@ class RecordStore {
   // Writes memtables to disk (after unsynced bulk writes).
   absl::Status Flush();
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const;
 
  private:
-  RecordStore() = default;
+  struct Rep;  // the RocksDB handles (record_store.cc)
+  explicit RecordStore(std::unique_ptr<Rep> rep);
   // Open's second half: the close-record check and RocksDB's open.
   static absl::StatusOr<std::unique_ptr<RecordStore>> OpenVerified(
       const std::string& path, const RecordStoreOptions& options,
-      const rocksdb::Options& db_options,
-      const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors,
       const std::string& context);
+  // Calls fn(id, serialized value) for every record of `kind`, in id order.
+  absl::Status ForEachValue(
+      v1::RecordKind kind,
+      absl::FunctionRef<absl::Status(absl::string_view, absl::string_view)> fn)
+      const;
   absl::StatusOr<std::string> GetRaw(int family, absl::string_view key,
                                      absl::string_view what) const;
 
-  std::string path_;
-  RecordStoreOptions options_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> families_;  // owned; see dtor
+  std::unique_ptr<Rep> rep_;
 };
 
-// Index of the column family of a record kind in RecordStore (the model
-// family sits between ties and outcomes, for compatibility).
-int FamilyOf(v1::RecordKind kind);
-
-// RocksDB status -> absl status, prefixed with `context`.
-absl::Status FromRocksDb(const rocksdb::Status& status,
-                         absl::string_view context);
+// How capability and need vectors are stored: float32, little-endian (the
+// byte order of the machines helixmatch runs on), no header.
+std::string EncodeVector(std::span<const float> vector);
+// DATA_LOSS when the byte count is not dimension * 4.
+absl::StatusOr<std::vector<float>> DecodeVector(absl::string_view bytes,
+                                                int dimension);
 
 }  // namespace helixmatch
 

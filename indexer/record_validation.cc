@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "indexer/records.h"
 
 namespace helixmatch {
 namespace {
@@ -150,43 +151,6 @@ bool IsUpperAlpha2(absl::string_view country) {
 }
 
 }  // namespace
-
-absl::string_view RecordKindName(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kOrganization:
-      return "organization";
-    case v1::Record::kCapability:
-      return "capability";
-    case v1::Record::kNeed:
-      return "need";
-    case v1::Record::kTie:
-      return "tie";
-    case v1::Record::kOutcome:
-      return "outcome";
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return "";
-}
-
-const std::string& RecordId(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kOrganization:
-      return record.organization().id();
-    case v1::Record::kCapability:
-      return record.capability().id();
-    case v1::Record::kNeed:
-      return record.need().id();
-    case v1::Record::kTie:
-      return record.tie().id();
-    case v1::Record::kOutcome:
-      return record.outcome().id();
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  static const std::string kEmpty;
-  return kEmpty;
-}
 
 absl::Status ValidateId(absl::string_view id, absl::string_view path) {
   if (id.empty()) return Invalid(path, "is required");
@@ -389,23 +353,20 @@ absl::Status ValidateTie(const v1::Tie& tie, absl::string_view path) {
 }
 
 absl::Status ValidateRecord(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kOrganization:
-      return ValidateOrganization(record.organization());
-    case v1::Record::kCapability:
-      return ValidateCapability(record.capability());
-    case v1::Record::kNeed:
-      return ValidateNeed(record.need());
-    case v1::Record::kTie:
-      return ValidateTie(record.tie());
-    case v1::Record::kOutcome:
-      return ValidateOutcome(record.outcome());
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return absl::InvalidArgumentError(
-      "record: exactly one of organization, capability, need, tie, outcome "
-      "is required");
+  return VisitRecord(
+      record,
+      Overloaded{
+          [](const v1::Organization& m) { return ValidateOrganization(m); },
+          [](const v1::CapabilityProfile& m) { return ValidateCapability(m); },
+          [](const v1::FirmNeed& m) { return ValidateNeed(m); },
+          [](const v1::Tie& m) { return ValidateTie(m); },
+          [](const v1::Outcome& m) { return ValidateOutcome(m); },
+          [](std::monostate) {
+            return absl::InvalidArgumentError(
+                "record: exactly one of organization, capability, "
+                "need, tie, outcome is required");
+          },
+      });
 }
 
 absl::Status ValidateOutcome(const v1::Outcome& outcome,
@@ -459,48 +420,6 @@ absl::Status ValidateOutcome(const v1::Outcome& outcome,
     }
   }
   return CheckText(outcome.note(), p("note"), kMaxNoteBytes, false);
-}
-
-std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome) {
-  v1::Tie tie;
-  v1::Channel channel = outcome.channel();
-  switch (outcome.kind()) {
-    case v1::OUTCOME_KIND_MEETING_HELD:
-      channel = v1::CHANNEL_MEETINGS;
-      tie.set_outcome(v1::TIE_OUTCOME_COMPLETED);
-      break;
-    case v1::OUTCOME_KIND_INTERNSHIP_STARTED:
-      channel = v1::CHANNEL_INTERNSHIP;
-      tie.set_outcome(v1::TIE_OUTCOME_ONGOING);
-      break;
-    case v1::OUTCOME_KIND_CONTRACT_SIGNED:
-      if (channel == v1::CHANNEL_UNSPECIFIED) {
-        channel = v1::CHANNEL_CONTRACT_RESEARCH;
-      }
-      tie.set_outcome(v1::TIE_OUTCOME_ONGOING);
-      break;
-    case v1::OUTCOME_KIND_PROJECT_COMPLETED:
-      if (channel == v1::CHANNEL_UNSPECIFIED) {
-        channel = v1::CHANNEL_CONTRACT_RESEARCH;
-      }
-      tie.set_outcome(v1::TIE_OUTCOME_COMPLETED);
-      break;
-    default:
-      return std::nullopt;
-  }
-  tie.set_id(absl::StrCat(kOutcomeTiePrefix, outcome.id()));
-  tie.set_organization_a(outcome.offered_by());
-  tie.set_organization_b(outcome.offered_to());
-  tie.set_channel(channel);
-  tie.set_year(outcome.year());
-  tie.set_origin(v1::TIE_ORIGIN_SELF_INITIATED);
-  std::string what = absl::AsciiStrToLower(
-      v1::OutcomeKind_Name(outcome.kind()).substr(sizeof("OUTCOME_KIND_") - 1));
-  std::replace(what.begin(), what.end(), '_', ' ');
-  tie.set_reference(
-      absl::StrCat(what, " (", outcome.year(), "), outcome '", outcome.id(),
-                   "'", outcome.note().empty() ? "" : ": ", outcome.note()));
-  return tie;
 }
 
 }  // namespace helixmatch

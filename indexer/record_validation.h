@@ -1,11 +1,11 @@
 // Checks one record on its own (field presence, formats, ranges, limits).
 // Checks that need the store (does the organization exist?) are done by the
-// writer. Errors are INVALID_ARGUMENT and name the field path and the rule,
-// e.g. "capability.trl.min: 0 is outside 1..9".
+// writer; ValidateForWrite (records.h) adds the reserved ids. Errors are
+// INVALID_ARGUMENT and name the field path and the rule, e.g.
+// "capability.trl.min: 0 is outside 1..9".
 #ifndef HELIXMATCH_INDEXER_RECORD_VALIDATION_H_
 #define HELIXMATCH_INDEXER_RECORD_VALIDATION_H_
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,11 +27,6 @@ inline constexpr int kMaxListItems = 64;  // keywords, sectors, channels ...
 inline constexpr int kMinYear = 1950;
 inline constexpr int kMaxYear = 2100;
 
-// "organization", "capability", "need", "tie", "outcome" or "" when no
-// kind is set.
-absl::string_view RecordKindName(const v1::Record& record);
-const std::string& RecordId(const v1::Record& record);
-
 absl::Status ValidateRecord(const v1::Record& record);
 absl::Status ValidateOrganization(const v1::Organization& org,
                                   absl::string_view path = "organization");
@@ -44,14 +39,6 @@ absl::Status ValidateOutcome(const v1::Outcome& outcome,
                              absl::string_view path = "outcome");
 
 inline constexpr size_t kMaxNoteBytes = 1000;
-// Ids of ties made from outcomes: this prefix, then the outcome's id.
-inline constexpr char kOutcomeTiePrefix[] = "outcome:";
-
-// The tie an engagement outcome becomes (id "outcome:<outcome id>"), or
-// nullopt for outcomes that are no engagement (contacted, declined, no
-// answer). University side first when the caller knows it; the tie is
-// undirected for trust anyway.
-std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome);
 
 // An id: 1..kMaxIdBytes bytes of [A-Za-z0-9._:-].
 absl::Status ValidateId(absl::string_view id, absl::string_view path);

@@ -7,6 +7,7 @@
 #include <faiss/impl/IDSelector.h>
 #include <faiss/impl/io.h>
 #include <faiss/index_io.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -45,6 +46,46 @@ struct FileHeader {
 };
 #pragma pack(pop)
 static_assert(sizeof(FileHeader) == 48);
+
+// What is wrong with the header of a file of `file_bytes`, or "".
+std::string HeaderProblem(const FileHeader& header, size_t file_bytes,
+                          int expected_dimension) {
+  if (std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0) {
+    return "bad magic";
+  }
+  if (header.header_crc !=
+      Crc32c(0, &header, offsetof(FileHeader, header_crc))) {
+    return "header checksum mismatch";
+  }
+  if (header.format_version != kFormatVersion) {
+    return absl::StrCat("format version ", header.format_version,
+                        ", this build reads ", kFormatVersion);
+  }
+  if (static_cast<int>(header.dimension) != expected_dimension) {
+    return absl::StrCat("dimension ", header.dimension, ", expected ",
+                        expected_dimension);
+  }
+  if (header.slots > static_cast<uint64_t>(kMaxSlots) ||
+      header.payload_bytes != file_bytes - sizeof(header)) {
+    return absl::StrCat("payload is ", file_bytes - sizeof(header),
+                        " bytes, header says ", header.payload_bytes);
+  }
+  return "";
+}
+
+// Runs FAISS on one OpenMP thread for the lifetime of this object, in the
+// calling thread only (OpenMP's thread count is per thread: a std::thread
+// starts with the process default, whatever main set).
+class OneOpenMpThread {
+ public:
+  OneOpenMpThread() : before_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~OneOpenMpThread() { omp_set_num_threads(before_); }
+  OneOpenMpThread(const OneOpenMpThread&) = delete;
+  OneOpenMpThread& operator=(const OneOpenMpThread&) = delete;
+
+ private:
+  int before_;
+};
 
 class FilterSelector : public faiss::IDSelector {
  public:
@@ -101,6 +142,10 @@ absl::StatusOr<int64_t> VectorIndex::Add(std::span<const float> vectors) {
         absl::StrCat("vector index: more than ", kMaxSlots, " slots"));
   }
   const int64_t first = index_->ntotal;
+  // FAISS adds to an HNSW graph in parallel, in an order that varies from
+  // run to run; one thread makes the graph, and every answer from it, the
+  // same for the same vectors, whichever thread adds them.
+  OneOpenMpThread one_thread;
   try {
     if (kind_ == VectorIndexKind::kFlat &&
         first + n >= options_.hnsw_threshold) {
@@ -278,25 +323,10 @@ absl::StatusOr<std::unique_ptr<VectorIndex>> VectorIndex::Load(
   FileHeader header;
   if (bytes.size() < sizeof(header)) return corrupt("shorter than its header");
   std::memcpy(&header, bytes.data(), sizeof(header));
-  if (std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0) {
-    return corrupt("bad magic");
-  }
-  if (header.header_crc !=
-      Crc32c(0, &header, offsetof(FileHeader, header_crc))) {
-    return corrupt("header checksum mismatch");
-  }
-  if (header.format_version != kFormatVersion) {
-    return corrupt(absl::StrCat("format version ", header.format_version,
-                                ", this build reads ", kFormatVersion));
-  }
-  if (static_cast<int>(header.dimension) != expected_dimension) {
-    return corrupt(absl::StrCat("dimension ", header.dimension, ", expected ",
-                                expected_dimension));
-  }
-  if (header.slots > static_cast<uint64_t>(kMaxSlots) ||
-      header.payload_bytes != bytes.size() - sizeof(header)) {
-    return corrupt(absl::StrCat("payload is ", bytes.size() - sizeof(header),
-                                " bytes, header says ", header.payload_bytes));
+  if (std::string problem =
+          HeaderProblem(header, bytes.size(), expected_dimension);
+      !problem.empty()) {
+    return corrupt(problem);
   }
   const absl::string_view payload =
       absl::string_view(bytes).substr(sizeof(header));

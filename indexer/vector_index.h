@@ -75,6 +75,8 @@ class VectorIndex {
 
   // Appends n vectors (n * dimension floats); returns the first new slot.
   // A Flat index that reaches hnsw_threshold slots becomes HNSW here.
+  // Deterministic: the same vectors added in the same calls give the same
+  // index (FAISS runs on one thread here, whatever OpenMP allows).
   absl::StatusOr<int64_t> Add(std::span<const float> vectors);
 
   // Up to k best slots allowed by `filter` (nullptr: all), best first.

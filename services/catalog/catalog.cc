@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "indexer/record_validation.h"
+#include "indexer/profile_text.h"
+#include "indexer/records.h"
 #include "indexer/text_analyzer.h"
 
 namespace helixmatch {
@@ -50,88 +51,100 @@ PairHistory Catalog::HistoryBetween(uint32_t a, uint32_t b) const {
 }
 
 bool Catalog::Contains(v1::RecordKind kind, absl::string_view id) const {
-  switch (kind) {
-    case v1::RECORD_KIND_ORGANIZATION:
-      return LiveOrganizationIndex(id) != kNoIndex;
-    case v1::RECORD_KIND_CAPABILITY:
-    case v1::RECORD_KIND_NEED:
-      return profiles(kind).SlotOf(id) != kNoIndex;
-    case v1::RECORD_KIND_TIE:
-      return TieIndex(id) != kNoIndex;
-    case v1::RECORD_KIND_OUTCOME:
-      return outcome(id) != nullptr;
-    default:
-      return false;
-  }
+  return VisitKind(
+      kind,
+      Overloaded{
+          [&](KindTag<v1::Organization>) {
+            return LiveOrganizationIndex(id) != kNoIndex;
+          },
+          [&](KindTag<v1::CapabilityProfile>) {
+            return capabilities_.SlotOf(id) != kNoIndex;
+          },
+          [&](KindTag<v1::FirmNeed>) { return needs_.SlotOf(id) != kNoIndex; },
+          [&](KindTag<v1::Tie>) { return TieIndex(id) != kNoIndex; },
+          [&](KindTag<v1::Outcome>) { return outcome(id) != nullptr; },
+          [](std::monostate) { return false; }});
 }
 
 std::optional<v1::Record> Catalog::Find(v1::RecordKind kind,
                                         absl::string_view id) const {
   if (!Contains(kind, id)) return std::nullopt;
   v1::Record record;
-  switch (kind) {
-    case v1::RECORD_KIND_ORGANIZATION:
-      *record.mutable_organization() =
-          *organizations_[OrganizationIndex(id)].record;
-      break;
-    case v1::RECORD_KIND_CAPABILITY:
-      *record.mutable_capability() =
-          *capabilities_.entry(capabilities_.SlotOf(id)).capability;
-      break;
-    case v1::RECORD_KIND_NEED:
-      *record.mutable_need() = *needs_.entry(needs_.SlotOf(id)).need;
-      break;
-    case v1::RECORD_KIND_TIE:
-      *record.mutable_tie() = *ties_[TieIndex(id)].record;
-      break;
-    default:
-      *record.mutable_outcome() = *outcome(id);
-  }
+  VisitKind(kind,
+            Overloaded{
+                [&](KindTag<v1::Organization>) {
+                  *record.mutable_organization() =
+                      *organizations_[OrganizationIndex(id)].record;
+                },
+                [&](KindTag<v1::CapabilityProfile>) {
+                  *record.mutable_capability() =
+                      *capabilities_.entry(capabilities_.SlotOf(id)).capability;
+                },
+                [&](KindTag<v1::FirmNeed>) {
+                  *record.mutable_need() =
+                      *needs_.entry(needs_.SlotOf(id)).need;
+                },
+                [&](KindTag<v1::Tie>) {
+                  *record.mutable_tie() = *ties_[TieIndex(id)].record;
+                },
+                [&](KindTag<v1::Outcome>) {
+                  *record.mutable_outcome() = *outcome(id);
+                },
+                [](std::monostate) {}});
   return record;
 }
 
 absl::Status Catalog::Put(const v1::Record& record,
                           std::span<const float> vector) {
-  switch (record.kind_case()) {
-    case v1::Record::kOrganization:
-      PutOrganization(record.organization());
-      return absl::OkStatus();
-    case v1::Record::kCapability:
-      return PutCapability(record.capability(), vector);
-    case v1::Record::kNeed:
-      return PutNeed(record.need(), vector);
-    case v1::Record::kTie:
-      PutTie(record.tie());
-      return absl::OkStatus();
-    case v1::Record::kOutcome:
-      PutOutcome(record.outcome());
-      if (auto tie = TieFromOutcome(record.outcome())) {
-        PutTie(std::move(*tie));
-      } else {
-        RemoveTie(absl::StrCat(kOutcomeTiePrefix, record.outcome().id()));
-      }
-      return absl::OkStatus();
-    default:
-      return absl::OkStatus();
-  }
+  return VisitRecord(
+      record,
+      Overloaded{[&](const v1::Organization& org) {
+                   PutOrganization(org);
+                   return absl::OkStatus();
+                 },
+                 [&](const v1::CapabilityProfile& c) {
+                   return PutCapability(c, vector);
+                 },
+                 [&](const v1::FirmNeed& n) { return PutNeed(n, vector); },
+                 [&](const v1::Tie& tie) {
+                   PutTie(tie);
+                   return absl::OkStatus();
+                 },
+                 [&](const v1::Outcome& o) {
+                   PutOutcome(o);
+                   if (auto tie = TieFromOutcome(o)) {
+                     PutTie(std::move(*tie));
+                   } else {
+                     RemoveTie(OutcomeTieId(o.id()));
+                   }
+                   return absl::OkStatus();
+                 },
+                 [](std::monostate) { return absl::OkStatus(); }});
 }
 
 absl::Status Catalog::Remove(v1::RecordKind kind, absl::string_view id) {
-  switch (kind) {
-    case v1::RECORD_KIND_ORGANIZATION:
-      return RemoveOrganization(id);
-    case v1::RECORD_KIND_CAPABILITY:
-    case v1::RECORD_KIND_NEED:
-      RemoveProfile(kind, id);
-      return absl::OkStatus();
-    case v1::RECORD_KIND_OUTCOME:
-      RemoveOutcome(id);
-      RemoveTie(absl::StrCat(kOutcomeTiePrefix, id));
-      return absl::OkStatus();
-    default:
-      RemoveTie(id);
-      return absl::OkStatus();
-  }
+  return VisitKind(kind,
+                   Overloaded{[&](KindTag<v1::Organization>) {
+                                return RemoveOrganization(id);
+                              },
+                              [&](KindTag<v1::CapabilityProfile>) {
+                                RemoveProfile(kind, id);
+                                return absl::OkStatus();
+                              },
+                              [&](KindTag<v1::FirmNeed>) {
+                                RemoveProfile(kind, id);
+                                return absl::OkStatus();
+                              },
+                              [&](KindTag<v1::Tie>) {
+                                RemoveTie(id);
+                                return absl::OkStatus();
+                              },
+                              [&](KindTag<v1::Outcome>) {
+                                RemoveOutcome(id);
+                                RemoveTie(OutcomeTieId(id));
+                                return absl::OkStatus();
+                              },
+                              [](std::monostate) { return absl::OkStatus(); }});
 }
 
 uint32_t Catalog::TieIndex(absl::string_view id) const {

@@ -21,7 +21,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
-#include "indexer/corpus.h"
 #include "indexer/vector_index.h"
 #include "services/catalog/profile_set.h"
 #include "services/partnership/pair_history.h"

@@ -2,13 +2,10 @@
 // outside every lock, then goes through the group commit, whose leader
 // checks it against the catalog, writes it durably and applies it.
 #include <algorithm>
-#include <cstring>
 #include <unordered_map>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "indexer/record_validation.h"
+#include "indexer/records.h"
 #include "services/engine/matching_engine.h"
 #include "services/engine/record_writes.h"
 
@@ -40,13 +37,13 @@ absl::Status ApplyAll(Catalog* catalog,
 
 absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
     const v1::Record& record) {
-  auto r = EmbedForWrite(*embedder_, record);
+  auto r = EmbedForWrite(*embedder_, record, "record");
   if (!r.ok()) return r.status();
   WriteOp op;
   AddUpsertKeys(r->record, &op);
   op.check = [&](StoreBatch* batch) -> absl::Status {
     if (auto s = CheckReferences(*catalog_, &*r, {}); !s.ok()) return s;
-    AddStoreWrites(*r, batch);
+    AddPutWrites(r->record, r->vector, batch);
     return absl::OkStatus();
   };
   op.apply = [&] { return catalog_->Put(r->record, r->vector); };
@@ -79,7 +76,7 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
           absl::StrCat(at, RecordKindName(r), ".id: duplicate id '",
                        RecordId(r), "', also at records[", it->second, "]"));
     }
-    auto e = EmbedForWrite(*embedder_, r);
+    auto e = EmbedForWrite(*embedder_, r, "");
     if (!e.ok()) return Prefixed(e.status(), at);
     if (r.has_organization()) batch_orgs.push_back(r.organization().id());
     AddUpsertKeys(r, &op);
@@ -93,7 +90,7 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
         return Prefixed(s, absl::StrCat("records[", i, "]."));
       }
     }
-    for (const auto& e : embedded) AddStoreWrites(e, batch);
+    for (const auto& e : embedded) AddPutWrites(e.record, e.vector, batch);
     return absl::OkStatus();
   };
   op.apply = [&] { return ApplyAll(catalog_.get(), embedded); };
@@ -134,7 +131,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
                           "', also at position ", it->second));
       continue;
     }
-    auto e = EmbedForWrite(*embedder_, r);
+    auto e = EmbedForWrite(*embedder_, r, "record");
     if (!e.ok()) {
       reject(position, r, e.status().message());
       continue;
@@ -158,7 +155,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
       if (candidates[i].record.has_organization()) {
         accepted_orgs.push_back(candidates[i].record.organization().id());
       }
-      AddStoreWrites(candidates[i], batch);
+      AddPutWrites(candidates[i].record, candidates[i].vector, batch);
       accepted.push_back(std::move(candidates[i]));
     }
     return absl::OkStatus();
@@ -174,16 +171,7 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
 
 absl::Status MatchingEngine::Delete(v1::RecordKind kind,
                                     const std::string& id) {
-  if (kind == v1::RECORD_KIND_UNSPECIFIED || !v1::RecordKind_IsValid(kind)) {
-    return absl::InvalidArgumentError(
-        "kind: is required (organization, capability, need, tie, outcome)");
-  }
-  if (auto s = ValidateId(id, "id"); !s.ok()) return s;
-  if (kind == v1::RECORD_KIND_TIE && absl::StartsWith(id, kOutcomeTiePrefix)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "tie '", id, "' was made from a recorded outcome; delete outcome '",
-        id.substr(std::strlen(kOutcomeTiePrefix)), "' instead"));
-  }
+  if (auto s = ValidateForDelete(kind, id); !s.ok()) return s;
   WriteOp op;
   AddDeleteKeys(kind, id, &op);
   op.check = [&](StoreBatch* batch) -> absl::Status {
@@ -193,14 +181,10 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
       }
     }
     if (!catalog_->Contains(kind, id)) {
-      return absl::NotFoundError(absl::StrCat(
-          absl::AsciiStrToLower(v1::RecordKind_Name(kind).substr(12)), " '", id,
-          "' not found"));
+      return absl::NotFoundError(
+          absl::StrCat(RecordKindName(kind), " '", id, "' not found"));
     }
-    batch->Delete(kind, id);
-    if (kind == v1::RECORD_KIND_OUTCOME) {
-      batch->Delete(v1::RECORD_KIND_TIE, absl::StrCat(kOutcomeTiePrefix, id));
-    }
+    AddDeleteWrites(kind, id, batch);
     return absl::OkStatus();
   };
   op.apply = [&] { return catalog_->Remove(kind, id); };

@@ -3,9 +3,9 @@
 #include <ctime>
 #include <filesystem>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "indexer/record_validation.h"
+#include "indexer/records.h"
 #include "services/engine/catalog_loader.h"
 #include "services/engine/recommend.h"
 #include "services/programmes/outcomes.h"
@@ -52,8 +52,8 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   // A replayed or rebuilt index is saved at once, so the next start (after
   // another crash, say) does not redo the work: a replay can cross the
   // Flat -> HNSW threshold, and that conversion takes seconds.
-  if (engine->capability_recovery_ != "loaded" ||
-      engine->need_recovery_ != "loaded") {
+  if (engine->capability_recovery_.how != IndexRecovery::How::kLoaded ||
+      engine->need_recovery_.how != IndexRecovery::How::kLoaded) {
     if (auto s = engine->SaveIndexes(); !s.ok()) {
       spdlog::warn("saving the recovered vector indexes failed: {}",
                    std::string(s.message()));
@@ -128,7 +128,8 @@ absl::Status MatchingEngine::SaveIndexesTo(const DataDir& dir) const {
     VectorIndexFileInfo info;
     info.store_sequence = store_->LatestSequence();
     info.slot_ids = set.SlotIds();
-    if (auto s = set.index().Save(dir.IndexPath(kind), info); !s.ok()) {
+    if (auto s = SaveVectorIndex(set.index(), dir.IndexPath(kind), info);
+        !s.ok()) {
       return s;
     }
   }
@@ -180,9 +181,8 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
   auto lock = catalog_lock_.Read();
   auto record = catalog_->Find(kind, id);
   if (!record) {
-    return absl::NotFoundError(absl::StrCat(
-        absl::AsciiStrToLower(v1::RecordKind_Name(kind).substr(12)), " '", id,
-        "' not found"));
+    return absl::NotFoundError(
+        absl::StrCat(RecordKindName(kind), " '", id, "' not found"));
   }
   return *record;
 }
@@ -217,8 +217,8 @@ v1::StatsResponse MatchingEngine::Stats() const {
   stats.set_capability_index(catalog_->capabilities().index().Describe());
   stats.set_need_index(catalog_->needs().index().Describe());
   stats.set_outcomes(static_cast<int64_t>(catalog_->outcomes().size()));
-  stats.set_capability_index_recovery(capability_recovery_);
-  stats.set_need_index_recovery(need_recovery_);
+  stats.set_capability_index_recovery(capability_recovery_.description);
+  stats.set_need_index_recovery(need_recovery_.description);
   stats.set_store_sequence(store_->LatestSequence());
   return stats;
 }

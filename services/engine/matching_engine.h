@@ -19,8 +19,9 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.pb.h"
 #include "helixmatch/v1/records.pb.h"
-#include "indexer/corpus.h"
+#include "indexer/data_dir.h"
 #include "indexer/embedder.h"
+#include "indexer/index_snapshot.h"
 #include "indexer/record_store.h"
 #include "services/catalog/catalog.h"
 #include "services/engine/catalog_lock.h"
@@ -125,8 +126,8 @@ class MatchingEngine {
   std::unique_ptr<Embedder> embedder_;
   std::string model_identity_;
   ProgrammeRegistry programmes_;
-  std::string capability_recovery_;  // how each index was obtained at start
-  std::string need_recovery_;
+  IndexRecovery capability_recovery_;  // how each index was obtained at start
+  IndexRecovery need_recovery_;
 
   CatalogLock catalog_lock_;
   std::unique_ptr<Catalog> catalog_;  // guarded by catalog_lock_

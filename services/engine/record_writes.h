@@ -24,10 +24,11 @@ struct EmbeddedRecord {
   bool created = true;  // set by CheckReferences
 };
 
-// Validates `record` (INVALID_ARGUMENT naming the field, e.g. "tie.id:
-// the prefix 'outcome:' is reserved ...") and embeds its text.
+// ValidateForWrite (records.h; `path` prefixes the reserved-id error) and
+// the embedding of the record's text.
 absl::StatusOr<EmbeddedRecord> EmbedForWrite(const Embedder& embedder,
-                                             const v1::Record& record);
+                                             const v1::Record& record,
+                                             absl::string_view path);
 
 // FAILED_PRECONDITION naming the field when an organization the record
 // refers to is neither live in the catalog nor in
@@ -35,9 +36,6 @@ absl::StatusOr<EmbeddedRecord> EmbedForWrite(const Embedder& embedder,
 absl::Status CheckReferences(
     const Catalog& catalog, EmbeddedRecord* record,
     const std::vector<std::string>& organizations_in_batch);
-
-// The store writes of an upsert.
-void AddStoreWrites(const EmbeddedRecord& record, StoreBatch* batch);
 
 // The keys an upsert or a delete conflicts on (see WriteOp).
 void AddUpsertKeys(const v1::Record& record, WriteOp* op);

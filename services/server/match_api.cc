@@ -6,27 +6,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "indexer/record_validation.h"
+#include "indexer/records.h"
 
 namespace helixmatch {
 namespace {
-
-v1::RecordKind KindOf(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kOrganization:
-      return v1::RECORD_KIND_ORGANIZATION;
-    case v1::Record::kCapability:
-      return v1::RECORD_KIND_CAPABILITY;
-    case v1::Record::kNeed:
-      return v1::RECORD_KIND_NEED;
-    case v1::Record::kTie:
-      return v1::RECORD_KIND_TIE;
-    case v1::Record::kOutcome:
-      return v1::RECORD_KIND_OUTCOME;
-    default:
-      return v1::RECORD_KIND_UNSPECIFIED;
-  }
-}
 
 // Whether the caller may see a need: private ones only their owner,
 // programme-only ones also programmes.

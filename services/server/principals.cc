@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "indexer/record_validation.h"
+#include "indexer/records.h"
 
 namespace helixmatch {
 namespace {
@@ -22,21 +23,10 @@ bool TokenChar(char c) {
 
 // The organizations a record belongs to (any of them may write it).
 std::vector<std::string> Owners(const v1::Record& r) {
-  switch (r.kind_case()) {
-    case v1::Record::kOrganization:
-      return {r.organization().id()};
-    case v1::Record::kCapability:
-      return {r.capability().organization_id()};
-    case v1::Record::kNeed:
-      return {r.need().organization_id()};
-    case v1::Record::kTie:
-      return {r.tie().organization_a(), r.tie().organization_b()};
-    case v1::Record::kOutcome:
-      return {r.outcome().offered_by(), r.outcome().offered_to()};
-    case v1::Record::KIND_NOT_SET:
-      break;
-  }
-  return {};
+  if (r.has_organization()) return {r.organization().id()};
+  std::vector<std::string> owners;
+  for (const auto& ref : OrganizationReferences(r)) owners.push_back(*ref.id);
+  return owners;
 }
 
 absl::Status Authorize(const Principal& principal, const v1::Record& record,

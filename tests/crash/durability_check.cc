@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
-#include "indexer/corpus.h"
+#include "indexer/profile_text.h"
 #include "spdlog/spdlog.h"
 
 namespace helixmatch::crash {

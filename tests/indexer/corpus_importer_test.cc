@@ -6,12 +6,13 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "indexer/corpus.h"
+#include "indexer/data_dir.h"
 #include "indexer/record_store.h"
 #include "indexer/vector_index.h"
 #include "tests/testing/test_corpus.h"
@@ -141,15 +142,19 @@ class CorpusImporterTest : public ::testing::Test {
     return vector.ok() ? *vector : std::vector<float>();
   }
 
-  std::vector<std::string> StoredIds(v1::RecordKind kind) {
+  template <class Stored>
+  std::vector<std::string> Ids() {
     std::vector<std::string> ids;
-    EXPECT_TRUE(store_
-                    ->ForEach(kind,
-                              [&](absl::string_view id, absl::string_view) {
-                                ids.emplace_back(id);
-                                return absl::OkStatus();
-                              })
-                    .ok());
+    const absl::Status status = store_->ForEach<Stored>([&](Stored stored) {
+      if constexpr (std::is_same_v<Stored, storage::StoredCapability> ||
+                    std::is_same_v<Stored, storage::StoredNeed>) {
+        ids.push_back(stored.record().id());
+      } else {
+        ids.push_back(stored.id());
+      }
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
     return ids;
   }
 
@@ -187,12 +192,12 @@ TEST_F(CorpusImporterTest, RejectionsNameSourceLineAndField) {
 
 TEST_F(CorpusImporterTest, StoreHoldsGoodRecordsOnly) {
   ImportDefault();
-  EXPECT_THAT(StoredIds(v1::RECORD_KIND_ORGANIZATION),
+  EXPECT_THAT(Ids<v1::Organization>(),
               ElementsAre("org:firm", "org:other", "org:uni"));
-  EXPECT_THAT(StoredIds(v1::RECORD_KIND_CAPABILITY),
+  EXPECT_THAT(Ids<storage::StoredCapability>(),
               ElementsAre("cap:flotation", "cap:oil", "cap:unknown"));
-  EXPECT_THAT(StoredIds(v1::RECORD_KIND_NEED), ElementsAre("need:1"));
-  EXPECT_THAT(StoredIds(v1::RECORD_KIND_TIE), ElementsAre("tie:1"));
+  EXPECT_THAT(Ids<storage::StoredNeed>(), ElementsAre("need:1"));
+  EXPECT_THAT(Ids<v1::Tie>(), ElementsAre("tie:1"));
   // First occurrence of a duplicate wins.
   EXPECT_EQ(store_->GetOrganization("org:uni")->name(), "First University");
   EXPECT_EQ(store_->GetNeed("need:1")->record().title(),
@@ -253,7 +258,9 @@ TEST_F(CorpusImporterTest, WritesLoadableIndexes) {
     VectorIndexFileInfo info;
     auto index = VectorIndex::Load(path, 16, &info);
     ASSERT_TRUE(index.ok()) << index.status();
-    EXPECT_EQ(info.slot_ids, StoredIds(kind));
+    EXPECT_EQ(info.slot_ids, kind == v1::RECORD_KIND_NEED
+                                 ? Ids<storage::StoredNeed>()
+                                 : Ids<storage::StoredCapability>());
     EXPECT_EQ((*index)->slots(), static_cast<int64_t>(info.slot_ids.size()));
     EXPECT_EQ(info.store_sequence, store_->LatestSequence());
     for (size_t slot = 0; slot < info.slot_ids.size(); ++slot) {
@@ -289,13 +296,13 @@ TEST_F(CorpusImporterTest, SecondImportKeepsTheFirst) {
   EXPECT_EQ(report.accepted, 2);
   EXPECT_THAT(report.rejected, IsEmpty());
   EXPECT_EQ(report.embedded_documents, 5);
-  EXPECT_THAT(StoredIds(v1::RECORD_KIND_ORGANIZATION),
+  EXPECT_THAT(Ids<v1::Organization>(),
               ElementsAre("org:firm", "org:other", "org:uni"));
   EXPECT_THAT(
-      StoredIds(v1::RECORD_KIND_CAPABILITY),
+      Ids<storage::StoredCapability>(),
       ElementsAre("cap:flotation", "cap:new", "cap:oil", "cap:unknown"));
-  EXPECT_THAT(StoredIds(v1::RECORD_KIND_NEED), ElementsAre("need:1"));
-  EXPECT_THAT(StoredIds(v1::RECORD_KIND_TIE), ElementsAre("tie:1", "tie:2"));
+  EXPECT_THAT(Ids<storage::StoredNeed>(), ElementsAre("need:1"));
+  EXPECT_THAT(Ids<v1::Tie>(), ElementsAre("tie:1", "tie:2"));
   EXPECT_EQ(StoredVector(v1::RECORD_KIND_CAPABILITY, "cap:new").size(), 16u);
   EXPECT_EQ((*store_->GetModel())->documents(), 5);
   VectorIndexFileInfo info;
@@ -326,7 +333,7 @@ TEST_F(CorpusImporterTest, ReimportOverwritesInPlace) {
   EXPECT_EQ(report.accepted, 1);
   EXPECT_EQ(store_->GetCapability("cap:oil")->record().title(),
             "Solar grid battery storage");
-  EXPECT_EQ(StoredIds(v1::RECORD_KIND_CAPABILITY).size(), 3u);
+  EXPECT_EQ(Ids<storage::StoredCapability>().size(), 3u);
 }
 
 TEST_F(CorpusImporterTest, AddAndRejectDirectly) {
@@ -367,6 +374,79 @@ TEST_F(CorpusImporterTest, MissingFileIsNotFound) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->accepted, 0);
   EXPECT_THAT(report->rejected, IsEmpty());
+}
+
+TEST_F(CorpusImporterTest, AnEngagementOutcomeBringsItsTie) {
+  ImportDefault();
+  const std::string outcomes = WriteFile(
+      "outcomes.jsonl",
+      R"({"outcome": {"id": "o-1", "offered_by": "org:uni", "offered_to": "org:firm", "kind": "OUTCOME_KIND_CONTRACT_SIGNED", "year": 2025}}
+{"outcome": {"id": "o-2", "offered_by": "org:uni", "offered_to": "org:firm", "kind": "OUTCOME_KIND_CONTACTED", "year": 2025}}
+)");
+  const ImportReport report = ImportFiles({outcomes});
+  EXPECT_THAT(report.rejected, IsEmpty());
+  EXPECT_EQ(report.accepted_by_kind.at("outcome"), 2);
+  EXPECT_THAT(Ids<v1::Outcome>(), ElementsAre("o-1", "o-2"));
+  EXPECT_THAT(Ids<v1::Tie>(), ElementsAre("outcome:o-1", "tie:1"));
+  EXPECT_EQ(store_->GetTie("outcome:o-1")->channel(),
+            v1::CHANNEL_CONTRACT_RESEARCH);
+}
+
+// An outcome imported again as one that is no engagement (here a decline)
+// takes away the tie its earlier version made.
+TEST_F(CorpusImporterTest, AReimportedOutcomeDeletesItsStaleTie) {
+  ImportDefault();
+  ImportFiles({WriteFile(
+      "signed.jsonl",
+      R"({"outcome": {"id": "o-1", "offered_by": "org:uni", "offered_to": "org:firm", "kind": "OUTCOME_KIND_MEETING_HELD", "year": 2024}}
+)")});
+  ASSERT_TRUE(*store_->Exists(v1::RECORD_KIND_TIE, "outcome:o-1"));
+  const ImportReport report = ImportFiles({WriteFile(
+      "declined.jsonl",
+      R"({"outcome": {"id": "o-1", "offered_by": "org:uni", "offered_to": "org:firm", "kind": "OUTCOME_KIND_DECLINED", "decline_reason": "DECLINE_REASON_NO_BUDGET", "year": 2025}}
+)")});
+  EXPECT_THAT(report.rejected, IsEmpty());
+  EXPECT_EQ(store_->GetOutcome("o-1")->kind(), v1::OUTCOME_KIND_DECLINED);
+  EXPECT_FALSE(*store_->Exists(v1::RECORD_KIND_TIE, "outcome:o-1"));
+  EXPECT_THAT(Ids<v1::Tie>(), ElementsAre("tie:1"));
+}
+
+TEST_F(CorpusImporterTest, RefusesTheReservedTieIdPrefix) {
+  ImportDefault();
+  const std::string ties = WriteFile(
+      "reserved.jsonl",
+      R"({"tie": {"id": "outcome:o-9", "organization_a": "org:uni", "organization_b": "org:firm", "channel": "CHANNEL_INTERNSHIP", "year": 2021}}
+{"tie": {"id": "tie:ok", "organization_a": "org:uni", "organization_b": "org:firm", "channel": "CHANNEL_INTERNSHIP", "year": 2021}}
+)");
+  const ImportReport report = ImportFiles({ties});
+  EXPECT_EQ(report.accepted, 1);
+  ASSERT_EQ(report.rejected.size(), 1u);
+  ExpectRejected(report, ties, 1, "outcome:o-9",
+                 "tie.id: the prefix 'outcome:' is reserved for ties made "
+                 "from recorded outcomes; record an outcome instead");
+  EXPECT_EQ(report.rejected[0].reason,
+            "tie.id: the prefix 'outcome:' is reserved for ties made from "
+            "recorded outcomes; record an outcome instead");
+  EXPECT_FALSE(*store_->Exists(v1::RECORD_KIND_TIE, "outcome:o-9"));
+  EXPECT_TRUE(*store_->Exists(v1::RECORD_KIND_TIE, "tie:ok"));
+}
+
+TEST_F(CorpusImporterTest, ChecksRecordsAddedDirectly) {
+  CorpusImporter importer(store_.get(), &data_dir_,
+                          testing::SyntheticWordVectors());
+  v1::Record org;
+  *org.mutable_organization() =
+      testing::MakeOrganization("org:a", v1::ORGANIZATION_KIND_FIRM);
+  org.mutable_organization()->set_country("kz");
+  importer.Add("api", 3, org);
+  importer.Add("api", 4, v1::Record());
+  auto report = importer.Commit();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->accepted, 0);
+  ASSERT_EQ(report->rejected.size(), 2u);
+  EXPECT_EQ(report->rejected[0].id, "org:a");
+  EXPECT_THAT(report->rejected[0].reason, HasSubstr("organization.country"));
+  EXPECT_THAT(report->rejected[1].reason, HasSubstr("exactly one of"));
 }
 
 TEST_F(CorpusImporterTest, ImportsTheDemoCorpusWithoutRejections) {

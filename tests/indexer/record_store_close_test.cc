@@ -40,11 +40,10 @@ class RecordStoreCloseTest : public ::testing::Test {
   int Count(RecordStore& store) {
     int n = 0;
     EXPECT_TRUE(store
-                    .ForEach(v1::RECORD_KIND_ORGANIZATION,
-                             [&](absl::string_view, absl::string_view) {
-                               ++n;
-                               return absl::OkStatus();
-                             })
+                    .ForEach<v1::Organization>([&](const v1::Organization&) {
+                      ++n;
+                      return absl::OkStatus();
+                    })
                     .ok());
     return n;
   }

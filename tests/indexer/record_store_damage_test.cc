@@ -96,11 +96,10 @@ TEST_F(RecordStoreDamageTest, DamagedTableTheStoreDoesNotUseIsRemoved) {
   EXPECT_FALSE(fs::exists(stray + ".damaged"));
   int n = 0;
   ASSERT_TRUE((*store)
-                  ->ForEach(v1::RECORD_KIND_ORGANIZATION,
-                            [&](absl::string_view, absl::string_view) {
-                              ++n;
-                              return absl::OkStatus();
-                            })
+                  ->ForEach<v1::Organization>([&](const v1::Organization&) {
+                    ++n;
+                    return absl::OkStatus();
+                  })
                   .ok());
   EXPECT_EQ(n, 20);
 }

@@ -9,6 +9,8 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "indexer/record_store_internal.h"
+#include "rocksdb/db.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch {
@@ -130,27 +132,24 @@ TEST_F(RecordStoreTest, ForEachVisitsInIdOrder) {
   batch.PutOrganization(MakeOrganization("org:1", v1::ORGANIZATION_KIND_FIRM));
   Put(batch);
   std::vector<std::string> ids;
-  const absl::Status status =
-      store_->ForEach(v1::RECORD_KIND_CAPABILITY,
-                      [&](absl::string_view id, absl::string_view value) {
-                        storage::StoredCapability cap;
-                        EXPECT_TRUE(cap.ParseFromArray(
-                            value.data(), static_cast<int>(value.size())));
-                        EXPECT_EQ(cap.record().id(), id);
-                        ids.emplace_back(id);
-                        return absl::OkStatus();
-                      });
+  const absl::Status status = store_->ForEach<storage::StoredCapability>(
+      [&](storage::StoredCapability cap) {
+        EXPECT_EQ(cap.record().title(), "Flotation " + cap.record().id());
+        EXPECT_EQ(cap.vector(), std::string("\x01\x02\x03\x04", 4));
+        ids.push_back(cap.record().id());
+        return absl::OkStatus();
+      });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_THAT(ids, ElementsAre("cap:a", "cap:aa", "cap:b", "cap:c"));
 
   int needs = 0;
-  EXPECT_TRUE(store_
-                  ->ForEach(v1::RECORD_KIND_NEED,
-                            [&](absl::string_view, absl::string_view) {
-                              ++needs;
-                              return absl::OkStatus();
-                            })
-                  .ok());
+  EXPECT_TRUE(
+      store_
+          ->ForEach<storage::StoredNeed>([&](const storage::StoredNeed&) {
+            ++needs;
+            return absl::OkStatus();
+          })
+          .ok());
   EXPECT_EQ(needs, 0);
 }
 
@@ -161,22 +160,95 @@ TEST_F(RecordStoreTest, ForEachStopsAtTheFirstError) {
   }
   Put(batch);
   std::vector<std::string> seen;
-  const absl::Status status = store_->ForEach(
-      v1::RECORD_KIND_TIE, [&](absl::string_view id, absl::string_view) {
-        seen.emplace_back(id);
-        if (id == "b") return absl::AbortedError("stop at b");
-        return absl::OkStatus();
-      });
+  const absl::Status status = store_->ForEach<v1::Tie>([&](const v1::Tie& t) {
+    seen.push_back(t.id());
+    if (t.id() == "b") return absl::AbortedError("stop at b");
+    return absl::OkStatus();
+  });
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(status.message(), "stop at b");
   EXPECT_THAT(seen, ElementsAre("a", "b"));
-  EXPECT_EQ(store_
-                ->ForEach(v1::RECORD_KIND_UNSPECIFIED,
-                          [](absl::string_view, absl::string_view) {
-                            return absl::OkStatus();
-                          })
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RecordStoreTest, ForEachHandsOverEachKind) {
+  StoreBatch batch;
+  batch.PutOrganization(MakeOrganization("org:1", v1::ORGANIZATION_KIND_FIRM));
+  batch.PutCapability(StoredCap("cap:1"));
+  storage::StoredNeed need;
+  *need.mutable_record() = MakeNeed("need:1", "org:1", "Graduates");
+  batch.PutNeed(need);
+  batch.PutTie(MakeTie("tie:1", "org:1", "org:2", 2020));
+  v1::Outcome outcome;
+  outcome.set_id("o:1");
+  outcome.set_offered_by("org:1");
+  batch.PutOutcome(outcome);
+  Put(batch);
+  std::vector<std::string> ids;
+  const auto add = [&](const std::string& id) {
+    ids.push_back(id);
+    return absl::OkStatus();
+  };
+  ASSERT_TRUE(store_
+                  ->ForEach<v1::Organization>(
+                      [&](v1::Organization o) { return add(o.id()); })
+                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->ForEach<storage::StoredCapability>(
+              [&](storage::StoredCapability c) { return add(c.record().id()); })
+          .ok());
+  ASSERT_TRUE(store_
+                  ->ForEach<storage::StoredNeed>([&](storage::StoredNeed n) {
+                    return add(n.record().id());
+                  })
+                  .ok());
+  ASSERT_TRUE(
+      store_->ForEach<v1::Tie>([&](v1::Tie t) { return add(t.id()); }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEach<v1::Outcome>([&](v1::Outcome o) {
+                    EXPECT_EQ(o.offered_by(), "org:1");
+                    return add(o.id());
+                  })
+                  .ok());
+  EXPECT_THAT(ids, ElementsAre("org:1", "cap:1", "need:1", "tie:1", "o:1"));
+}
+
+// A value that does not parse as its kind's message: written with RocksDB
+// itself, as damage that passes the checksums would look.
+TEST_F(RecordStoreTest, ForEachReportsARecordThatDoesNotParse) {
+  StoreBatch batch;
+  batch.PutTie(MakeTie("tie:good", "a", "b", 2001));
+  Put(batch);
+  store_.reset();
+  {
+    rocksdb::Options options;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "organizations", "capabilities",
+                             "needs", "ties", "model", "outcomes"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(options, path_, families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    // Field 1 claims 5 bytes; 2 follow.
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[4], "tie:torn",
+                        "\x0a\x05"
+                        "ab")
+                    .ok());
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  }
+  auto store = RecordStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<std::string> seen;
+  const absl::Status status = (*store)->ForEach<v1::Tie>([&](const v1::Tie& t) {
+    seen.push_back(t.id());
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  EXPECT_EQ(status.message(), "stored tie 'tie:torn' does not parse");
+  EXPECT_THAT(seen, ElementsAre("tie:good"));
 }
 
 TEST_F(RecordStoreTest, DeleteAndOverwrite) {
@@ -230,11 +302,10 @@ TEST_F(RecordStoreTest, Model) {
   // The model is not a record of any kind.
   int organizations = 0;
   ASSERT_TRUE(store_
-                  ->ForEach(v1::RECORD_KIND_ORGANIZATION,
-                            [&](absl::string_view, absl::string_view) {
-                              ++organizations;
-                              return absl::OkStatus();
-                            })
+                  ->ForEach<v1::Organization>([&](const v1::Organization&) {
+                    ++organizations;
+                    return absl::OkStatus();
+                  })
                   .ok());
   EXPECT_EQ(organizations, 0);
 }
@@ -339,11 +410,25 @@ TEST(FromRocksDbTest, MapsCodes) {
 
 TEST(FamilyOfTest, RecordKindsHaveDistinctFamilies) {
   EXPECT_EQ(FamilyOf(v1::RECORD_KIND_UNSPECIFIED), 0);
-  std::vector<int> families = {FamilyOf(v1::RECORD_KIND_ORGANIZATION),
-                               FamilyOf(v1::RECORD_KIND_CAPABILITY),
-                               FamilyOf(v1::RECORD_KIND_NEED),
-                               FamilyOf(v1::RECORD_KIND_TIE)};
-  EXPECT_THAT(families, ElementsAre(1, 2, 3, 4));
+  EXPECT_EQ(FamilyOf(static_cast<v1::RecordKind>(99)), 0);
+  std::vector<int> families = {
+      FamilyOf(v1::RECORD_KIND_ORGANIZATION),
+      FamilyOf(v1::RECORD_KIND_CAPABILITY), FamilyOf(v1::RECORD_KIND_NEED),
+      FamilyOf(v1::RECORD_KIND_TIE), FamilyOf(v1::RECORD_KIND_OUTCOME)};
+  // Between ties and outcomes sits the model's family.
+  EXPECT_THAT(families, ElementsAre(1, 2, 3, 4, 6));
+}
+
+TEST(StoredVectorTest, EncodeDecodeRoundTrip) {
+  const std::vector<float> vector = {0.5f, -1.25f, 3.0f};
+  const std::string bytes = EncodeVector(vector);
+  EXPECT_EQ(bytes.size(), 12u);
+  auto decoded = DecodeVector(bytes, 3);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(*decoded, vector);
+  const absl::Status wrong = DecodeVector(bytes, 4).status();
+  EXPECT_EQ(wrong.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(wrong.message(), "stored vector is 12 bytes, expected 16");
 }
 
 }  // namespace

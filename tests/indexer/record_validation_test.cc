@@ -434,23 +434,5 @@ TEST(ValidateRecordTest, CustomPathPrefix) {
   ExpectInvalid(ValidateNeed(need, "upsert.need"), "upsert.need.title");
 }
 
-TEST(RecordKindNameTest, NamesAndIds) {
-  v1::Record record;
-  EXPECT_EQ(RecordKindName(record), "");
-  EXPECT_EQ(RecordId(record), "");
-  *record.mutable_organization() = ValidOrganization();
-  EXPECT_EQ(RecordKindName(record), "organization");
-  EXPECT_EQ(RecordId(record), "org:kz-univ_1.a");
-  *record.mutable_capability() = ValidCapability();
-  EXPECT_EQ(RecordKindName(record), "capability");
-  EXPECT_EQ(RecordId(record), "cap:1");
-  *record.mutable_need() = ValidNeed();
-  EXPECT_EQ(RecordKindName(record), "need");
-  EXPECT_EQ(RecordId(record), "need:1");
-  *record.mutable_tie() = ValidTie();
-  EXPECT_EQ(RecordKindName(record), "tie");
-  EXPECT_EQ(RecordId(record), "tie:1");
-}
-
 }  // namespace
 }  // namespace helixmatch

@@ -14,7 +14,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "indexer/corpus.h"
+#include "indexer/data_dir.h"
 #include "tests/testing/engine_fixture.h"
 
 namespace helixmatch {

@@ -11,7 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "indexer/corpus.h"
+#include "indexer/profile_text.h"
 #include "indexer/text_analyzer.h"
 #include "services/programmes/readiness.h"
 #include "services/programmes/topical_fit.h"
