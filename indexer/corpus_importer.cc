@@ -278,9 +278,23 @@ CorpusImporter::Embedding CorpusImporter::Embed(const Profiles& profiles,
     }
   });
   timer.Start("fit IDF");
+  // Fitted on what everyone may read: a word only hidden needs hold
+  // weighs like a word of no record.
+  std::vector<std::vector<std::string>> public_documents;
+  bool hidden = false;
+  for (size_t i = 0; i < n && !hidden; ++i) {
+    hidden = !WrittenForEveryone(*profiles.records[i]);
+  }
+  if (hidden) {
+    for (size_t i = 0; i < n; ++i) {
+      if (WrittenForEveryone(*profiles.records[i])) {
+        public_documents.push_back(documents[i]);
+      }
+    }
+  }
   Embedding embedding;
   embedding.embedder = std::make_unique<GloveIdfEmbedder>(
-      word_vectors_, IdfTable::Fit(documents));
+      word_vectors_, IdfTable::Fit(hidden ? public_documents : documents));
   embedding.dimension = embedding.embedder->Dimension();
   timer.Start("embed");
   embedding.vectors.resize(n * embedding.dimension);

@@ -52,6 +52,13 @@ const std::string& RecordId(const v1::Record& record) {
               });
 }
 
+bool WrittenForEveryone(const v1::Record& record) {
+  if (!record.has_need()) return true;
+  const auto visibility = record.need().visibility();
+  return visibility != v1::VISIBILITY_PRIVATE &&
+         visibility != v1::VISIBILITY_PROGRAMME_ONLY;
+}
+
 std::string OutcomeTieId(absl::string_view outcome_id) {
   return absl::StrCat(kOutcomeTiePrefix, outcome_id);
 }

@@ -118,6 +118,12 @@ struct Overloaded : Fs... {
   using Fs::operator()...;
 };
 
+// Whether the record is written for everyone: anything but a need marked
+// PRIVATE or PROGRAMME_ONLY (services/catalog/visibility.h has the whole
+// rule). Only such records' text fits the embedding model's IDF, so the
+// model's word weights say nothing about hidden records.
+bool WrittenForEveryone(const v1::Record& record);
+
 // ------------------------------------------------------ outcome ties
 
 // Ids of ties made from outcomes: this prefix, then the outcome's id. No

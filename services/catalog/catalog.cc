@@ -303,6 +303,7 @@ absl::StatusOr<ProfileEntry> Catalog::MakeNeedEntry(v1::FirmNeed need) {
                      need.organization_id(), "' not found"));
   }
   entry.terms = CountTerms(NeedText(need), &entry.length);
+  entry.audience = AudienceOf(need);
   entry.need = std::make_shared<const v1::FirmNeed>(std::move(need));
   return entry;
 }

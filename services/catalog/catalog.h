@@ -49,6 +49,12 @@ class Catalog {
 
   TermDictionary& terms() { return terms_; }
   const TermDictionary& terms() const { return terms_; }
+  // Whether a live profile written for the audiences up to `seen` holds
+  // the term (a term only hidden records hold is unknown to the viewer).
+  bool TermSeen(uint32_t term, Audience seen) const {
+    return capabilities_.DocumentFrequency(term, seen) > 0 ||
+           needs_.DocumentFrequency(term, seen) > 0;
+  }
   ProfileSet& capabilities() { return capabilities_; }
   const ProfileSet& capabilities() const { return capabilities_; }
   ProfileSet& needs() { return needs_; }

@@ -40,6 +40,28 @@ double ProfileSet::average_length() const {
              : static_cast<double>(total_length_) / static_cast<double>(live_);
 }
 
+int64_t ProfileSet::live(Audience seen) const {
+  int64_t n = 0;
+  for (int a = 0; a <= static_cast<int>(seen); ++a) n += live_by_audience_[a];
+  return n;
+}
+
+double ProfileSet::average_length(Audience seen) const {
+  int64_t n = 0, length = 0;
+  for (int a = 0; a <= static_cast<int>(seen); ++a) {
+    n += live_by_audience_[a];
+    length += length_by_audience_[a];
+  }
+  return n == 0 ? 1.0 : static_cast<double>(length) / static_cast<double>(n);
+}
+
+uint32_t ProfileSet::DocumentFrequency(uint32_t term, Audience seen) const {
+  if (term >= frequency_.size()) return 0;
+  uint32_t n = 0;
+  for (int a = 0; a <= static_cast<int>(seen); ++a) n += frequency_[term][a];
+  return n;
+}
+
 uint32_t ProfileSet::DocumentFrequency(uint32_t term) const {
   return term < postings_.size() ? static_cast<uint32_t>(postings_[term].size())
                                  : 0;
@@ -51,21 +73,34 @@ const std::vector<Posting>& ProfileSet::Postings(uint32_t term) const {
 }
 
 void ProfileSet::IndexTerms(uint32_t slot) {
-  for (const TermCount& tc : entries_[slot].terms) {
-    if (tc.term >= postings_.size()) postings_.resize(tc.term + 1);
+  const ProfileEntry& e = entries_[slot];
+  const auto audience = static_cast<size_t>(e.audience);
+  for (const TermCount& tc : e.terms) {
+    if (tc.term >= postings_.size()) {
+      postings_.resize(tc.term + 1);
+      frequency_.resize(tc.term + 1);
+    }
     postings_[tc.term].push_back({slot, tc.count});
+    ++frequency_[tc.term][audience];
   }
-  total_length_ += entries_[slot].length;
+  total_length_ += e.length;
+  ++live_by_audience_[audience];
+  length_by_audience_[audience] += e.length;
 }
 
 void ProfileSet::UnindexTerms(uint32_t slot) {
-  for (const TermCount& tc : entries_[slot].terms) {
+  const ProfileEntry& e = entries_[slot];
+  const auto audience = static_cast<size_t>(e.audience);
+  for (const TermCount& tc : e.terms) {
     auto& list = postings_[tc.term];
     list.erase(std::remove_if(list.begin(), list.end(),
                               [&](const Posting& p) { return p.slot == slot; }),
                list.end());
+    --frequency_[tc.term][audience];
   }
-  total_length_ -= entries_[slot].length;
+  total_length_ -= e.length;
+  --live_by_audience_[audience];
+  length_by_audience_[audience] -= e.length;
 }
 
 absl::Status ProfileSet::Put(ProfileEntry entry,

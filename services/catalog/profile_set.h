@@ -7,6 +7,7 @@
 #ifndef HELIXMATCH_SERVICES_CATALOG_PROFILE_SET_H_
 #define HELIXMATCH_SERVICES_CATALOG_PROFILE_SET_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -18,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
 #include "indexer/vector_index.h"
+#include "services/catalog/visibility.h"
 
 namespace helixmatch {
 
@@ -51,6 +53,9 @@ struct ProfileEntry {
   std::vector<TermCount> terms;  // sorted by term id
   uint32_t length = 0;           // tokens
   bool live = true;
+  // Who the record is written for (a need's visibility); counts by
+  // audience keep the statistics of what each viewer sees.
+  Audience audience = Audience::kEveryone;
 
   const std::string& title() const;
   int trl_min() const;
@@ -76,6 +81,14 @@ class ProfileSet {
   int64_t live() const { return live_; }
   double average_length() const;
   uint32_t DocumentFrequency(uint32_t term) const;
+  // The same over the live profiles written for the audiences from
+  // kEveryone to `seen` (SeenAudiences of a viewer): the statistics a
+  // viewer's BM25 uses, so records it may not see change none of its
+  // scores. O(1).
+  int64_t live(Audience seen) const;
+  double average_length(Audience seen) const;
+  uint32_t DocumentFrequency(uint32_t term, Audience seen) const;
+  // All live profiles holding `term`, whoever they are written for.
   const std::vector<Posting>& Postings(uint32_t term) const;
 
   // Adds or replaces the profile (vector of index dimension). The slot of
@@ -103,8 +116,12 @@ class ProfileSet {
   std::vector<ProfileEntry> entries_;
   std::unordered_map<std::string, uint32_t> slot_of_;
   std::vector<std::vector<Posting>> postings_;  // by term id
+  // Document frequency of each term id by audience.
+  std::vector<std::array<uint32_t, kAudiences>> frequency_;
   int64_t live_ = 0;
   int64_t total_length_ = 0;
+  std::array<int64_t, kAudiences> live_by_audience_{};
+  std::array<int64_t, kAudiences> length_by_audience_{};
 };
 
 }  // namespace helixmatch

@@ -176,11 +176,12 @@ int MatchingEngine::CurrentYear() const {
 }
 
 absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
-                                               const std::string& id) const {
+                                               const std::string& id,
+                                               const Viewer& viewer) const {
   if (auto s = ValidateKindAndId(kind, id); !s.ok()) return s;
   auto lock = catalog_lock_.Read();
   auto record = catalog_->Find(kind, id);
-  if (!record) {
+  if (!record || !MaySee(viewer, *record)) {
     return absl::NotFoundError(
         absl::StrCat(RecordKindName(kind), " '", id, "' not found"));
   }
@@ -188,22 +189,22 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
 }
 
 absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
-    const v1::RecommendRequest& request) const {
+    const v1::RecommendRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return RecommendOver(
-      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_},
-      request);
+  return RecommendOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                        model_identity_, viewer},
+                       request);
 }
 
 absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
-    const v1::ExplainRequest& request) const {
+    const v1::ExplainRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return ExplainOver(
-      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_},
-      request);
+  return ExplainOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                      model_identity_, viewer},
+                     request);
 }
 
-v1::StatsResponse MatchingEngine::Stats() const {
+v1::StatsResponse MatchingEngine::Stats(const Viewer& viewer) const {
   v1::StatsResponse stats;
   const CommitCounters counters = commits_->Counters();
   stats.set_writes_committed(counters.writes);
@@ -217,8 +218,13 @@ v1::StatsResponse MatchingEngine::Stats() const {
   stats.set_capability_index(catalog_->capabilities().index().Describe());
   stats.set_need_index(catalog_->needs().index().Describe());
   stats.set_outcomes(static_cast<int64_t>(catalog_->outcomes().size()));
-  stats.set_capability_index_recovery(capability_recovery_.description);
-  stats.set_need_index_recovery(need_recovery_.description);
+  const auto recovery = [&viewer](const std::string& description) {
+    return viewer.is_operator() ? description
+                                : description.substr(0, description.find(':'));
+  };
+  stats.set_capability_index_recovery(
+      recovery(capability_recovery_.description));
+  stats.set_need_index_recovery(recovery(need_recovery_.description));
   stats.set_store_sequence(store_->LatestSequence());
   return stats;
 }
@@ -230,25 +236,25 @@ bool MatchingEngine::HasProfiles(const std::string& organization_id) const {
 }
 
 absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenProposal(
-    const v1::Proposal& proposal) const {
+    const v1::Proposal& proposal, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return helixmatch::ScreenProposal(
-      {*catalog_, *embedder_, programmes_, options_.weights, CurrentYear()},
-      proposal);
+  return helixmatch::ScreenProposal({*catalog_, *embedder_, programmes_,
+                                     options_.weights, CurrentYear(), viewer},
+                                    proposal);
 }
 
 absl::StatusOr<v1::ScreenProposalsResponse> MatchingEngine::ScreenProposals(
-    const std::vector<v1::Proposal>& proposals) const {
+    const std::vector<v1::Proposal>& proposals, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return helixmatch::ScreenProposals(
-      {*catalog_, *embedder_, programmes_, options_.weights, CurrentYear()},
-      proposals);
+  return helixmatch::ScreenProposals({*catalog_, *embedder_, programmes_,
+                                      options_.weights, CurrentYear(), viewer},
+                                     proposals);
 }
 
 absl::StatusOr<v1::Pathway> MatchingEngine::PlanPathway(
-    const v1::PlanPathwayRequest& request) const {
+    const v1::PlanPathwayRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return PlanPairPathway(*catalog_, request);
+  return PlanPairPathway(*catalog_, request, viewer);
 }
 
 std::vector<v1::ProgrammeRules> MatchingEngine::Programmes() const {

@@ -24,6 +24,7 @@
 #include "indexer/index_snapshot.h"
 #include "indexer/record_store.h"
 #include "services/catalog/catalog.h"
+#include "services/catalog/visibility.h"
 #include "services/engine/catalog_lock.h"
 #include "services/engine/group_commit.h"
 #include "services/programmes/rules_file.h"
@@ -76,24 +77,39 @@ class MatchingEngine {
   absl::StatusOr<v1::RecordOutcomeResponse> RecordOutcome(
       const v1::Outcome& outcome);
 
-  // Queries.
-  absl::StatusOr<v1::Record> Get(v1::RecordKind kind,
-                                 const std::string& id) const;
+  // Queries. Each reads as `viewer` sees the catalog (the one rule of
+  // services/catalog/visibility.h): a record the viewer may not see is
+  // answered exactly like a missing one, and nothing it may not see
+  // (id, text, owner, a word only it holds) shows in any answer or
+  // error. A transport passes its caller; the operator default is for
+  // tools and tests that own the data folder.
+  absl::StatusOr<v1::Record> Get(
+      v1::RecordKind kind, const std::string& id,
+      const Viewer& viewer = Viewer::Operator()) const;
   absl::StatusOr<v1::RecommendResponse> Recommend(
-      const v1::RecommendRequest& request) const;
+      const v1::RecommendRequest& request,
+      const Viewer& viewer = Viewer::Operator()) const;
   absl::StatusOr<v1::ExplainResponse> Explain(
-      const v1::ExplainRequest& request) const;
-  v1::StatsResponse Stats() const;
+      const v1::ExplainRequest& request,
+      const Viewer& viewer = Viewer::Operator()) const;
+  // Counts include records the viewer may not see; for other viewers
+  // than operators the index recovery lines stop at their first word
+  // ("loaded", "replayed N changes since sequence S", "rebuilt"): the
+  // reasons may name a record.
+  v1::StatsResponse Stats(const Viewer& viewer = Viewer::Operator()) const;
   // Whether the organization has at least one live capability profile.
   bool HasProfiles(const std::string& organization_id) const;
 
   // Programme pre-screening (programmes/screening.h). Read-only.
   absl::StatusOr<v1::ScreeningReport> ScreenProposal(
-      const v1::Proposal& proposal) const;
+      const v1::Proposal& proposal,
+      const Viewer& viewer = Viewer::Operator()) const;
   absl::StatusOr<v1::ScreenProposalsResponse> ScreenProposals(
-      const std::vector<v1::Proposal>& proposals) const;
+      const std::vector<v1::Proposal>& proposals,
+      const Viewer& viewer = Viewer::Operator()) const;
   absl::StatusOr<v1::Pathway> PlanPathway(
-      const v1::PlanPathwayRequest& request) const;
+      const v1::PlanPathwayRequest& request,
+      const Viewer& viewer = Viewer::Operator()) const;
   std::vector<v1::ProgrammeRules> Programmes() const;
   absl::StatusOr<v1::DeclineReasonsResponse> DeclineReasons(
       const std::string& organization_id) const;

@@ -18,7 +18,7 @@ namespace helixmatch {
 absl::StatusOr<v1::RecommendResponse> RecommendOver(
     const QueryContext& ctx, const v1::RecommendRequest& request) {
   if (auto s = ValidateRecommendRequest(request); !s.ok()) return s;
-  auto query = ResolveQuery(ctx.catalog, ctx.embedder, request);
+  auto query = ResolveQuery(ctx.catalog, ctx.embedder, request, ctx.caller);
   if (!query.ok()) return query.status();
   const Query& q = *query;
   const TargetFilter filter(ctx.catalog, q);
@@ -58,7 +58,7 @@ absl::StatusOr<v1::ExplainResponse> ExplainOver(
   v1::RecommendRequest as_query;
   as_query.set_need_id(request.need_id());
   as_query.set_k(1);
-  auto query = ResolveQuery(catalog, ctx.embedder, as_query);
+  auto query = ResolveQuery(catalog, ctx.embedder, as_query, ctx.caller);
   if (!query.ok()) return query.status();
   const ProfileEntry& cap = catalog.capabilities().entry(cap_slot);
   // Depth over the capability owner's own profiles, the explained one first.

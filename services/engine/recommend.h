@@ -12,6 +12,7 @@
 #include "helixmatch/v1/matching.pb.h"
 #include "indexer/embedder.h"
 #include "services/catalog/catalog.h"
+#include "services/catalog/visibility.h"
 #include "services/ranking/weights.h"
 
 namespace helixmatch {
@@ -22,6 +23,7 @@ struct QueryContext {
   const RankingWeights& weights;
   int reference_year;
   const std::string& model_identity;  // reported in responses
+  const Viewer& caller;               // who asks (visibility.h)
 };
 
 // Errors: see ValidateRecommendRequest and ResolveQuery.
@@ -29,8 +31,9 @@ absl::StatusOr<v1::RecommendResponse> RecommendOver(
     const QueryContext& context, const v1::RecommendRequest& request);
 
 // The suggestion of one pair, the named capability first among its
-// organization's profiles. INVALID_ARGUMENT for bad ids, NOT_FOUND for an
-// unknown need or capability.
+// organization's profiles, from the need owner's side and as the caller
+// sees it. INVALID_ARGUMENT for bad ids, NOT_FOUND for an unknown need or
+// capability and for a need the caller may not see (the same message).
 absl::StatusOr<v1::ExplainResponse> ExplainOver(
     const QueryContext& context, const v1::ExplainRequest& request);
 

@@ -162,8 +162,10 @@ v1::Suggestion BuildSuggestion(const Catalog& catalog, const Query& q,
   BarrierInput in = BarrierInputFor(catalog, q, weights, ranked, best_fit,
                                     sides, s.ladder(), options.reference_year);
   in.history = std::move(history);
+  in.citable = [&q](const v1::Tie& t) { return MaySee(q.viewer, t); };
   for (auto& a : AssessBarriers(in)) *s.add_barriers() = std::move(a);
   for (const v1::Tie* t : in.history.ties) {
+    if (!MaySee(q.viewer, *t)) continue;
     s.add_trust_evidence(
         absl::StrCat(t->year(), " ", v1::Channel_Name(t->channel()), " (",
                      v1::TieOutcome_Name(t->outcome()), ")",

@@ -100,8 +100,10 @@ BarrierAssessment Trust(const BarrierInput& in) {
                     "unknown",
                     mitigation, false);
   }
-  for (size_t i = 0; i < h.ties.size() && i < 5; ++i) {
+  for (size_t i = 0, cited = 0; i < h.ties.size() && cited < 5; ++i) {
     const v1::Tie& t = *h.ties[i];
+    if (in.citable && !in.citable(t)) continue;
+    ++cited;
     a.Evidence("earlier_tie",
                absl::StrCat(v1::Channel_Name(t.channel()), " ", t.year(), " ",
                             v1::TieOutcome_Name(t.outcome()),

@@ -8,6 +8,7 @@
 #ifndef HELIXMATCH_SERVICES_PARTNERSHIP_BARRIER_MODEL_H_
 #define HELIXMATCH_SERVICES_PARTNERSHIP_BARRIER_MODEL_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct BarrierInput {
   const v1::CapabilityProfile* capability = nullptr;  // best match
   const v1::FirmNeed* need = nullptr;  // null for a free-text query
   PairHistory history;
+  // Which of the history's ties the reader may see cited (their text and
+  // ids; services/catalog/visibility.h); the counts and severities use
+  // every tie. Null: all of them.
+  std::function<bool(const v1::Tie&)> citable;
   int shared_partners = -1;   // organizations tied to both; -1 unknown
   int matching_profiles = 0;  // the university's profiles matching the topic
   int total_profiles = 0;

@@ -20,7 +20,8 @@ void Add(v1::ScreeningReport* report, const char* kind, std::string detail) {
 }  // namespace
 
 void AddConflicts(const v1::Proposal& p, const v1::ProgrammeRules& rules,
-                  const PairHistory& history, v1::ScreeningReport* report) {
+                  const PairHistory& history, const Viewer& viewer,
+                  v1::ScreeningReport* report) {
   for (const auto& d : p.declared_conflicts()) Add(report, "declared", d);
   for (const auto& org : rules.conflict_organizations()) {
     for (const std::string* party : {&p.university_id(), &p.firm_id()}) {
@@ -33,9 +34,12 @@ void AddConflicts(const v1::Proposal& p, const v1::ProgrammeRules& rules,
   }
   for (const v1::Tie* t : history.ties) {
     if (t->channel() == v1::CHANNEL_SPIN_OFF) {
+      const std::string source = !MaySee(viewer, *t)      ? "a tie on record"
+                                 : t->reference().empty() ? t->id()
+                                                          : t->reference();
       Add(report, "spin_off",
-          absl::StrCat("the firm is a spin-off of the university (",
-                       t->reference().empty() ? t->id() : t->reference(), ")"));
+          absl::StrCat("the firm is a spin-off of the university (", source,
+                       ")"));
       break;
     }
   }

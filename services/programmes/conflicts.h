@@ -7,12 +7,16 @@
 #include <vector>
 
 #include "helixmatch/v1/matching.pb.h"
+#include "services/catalog/visibility.h"
 #include "services/partnership/pair_history.h"
 
 namespace helixmatch {
 
+// A spin-off tie the reader (`viewer`) may not see is reported without
+// its reference or id.
 void AddConflicts(const v1::Proposal& proposal, const v1::ProgrammeRules& rules,
-                  const PairHistory& history, v1::ScreeningReport* report);
+                  const PairHistory& history, const Viewer& viewer,
+                  v1::ScreeningReport* report);
 
 // Adds a "same_pair_in_batch" conflict to every report whose pair also
 // submitted another proposal of the batch, and caps its readiness.

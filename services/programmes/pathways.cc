@@ -57,7 +57,8 @@ PathwayInput PairPathwayInput(const Catalog& catalog, uint32_t university,
 }
 
 absl::StatusOr<v1::Pathway> PlanPairPathway(
-    const Catalog& catalog, const v1::PlanPathwayRequest& request) {
+    const Catalog& catalog, const v1::PlanPathwayRequest& request,
+    const Viewer& viewer) {
   if (auto s = ValidatePathwayRequest(request); !s.ok()) return s;
   auto u = FindOrganization(catalog, "university_id", request.university_id());
   if (!u.ok()) return u.status();
@@ -76,9 +77,9 @@ absl::StatusOr<v1::Pathway> PlanPairPathway(
   }
   std::set<int> wanted, offered;
   for (uint32_t slot : catalog.organization(*f).needs) {
-    for (int c : catalog.needs().entry(slot).need->channels_wanted()) {
-      wanted.insert(c);
-    }
+    const v1::FirmNeed& need = *catalog.needs().entry(slot).need;
+    if (!MaySee(viewer, need)) continue;
+    for (int c : need.channels_wanted()) wanted.insert(c);
   }
   for (uint32_t slot : catalog.organization(*u).capabilities) {
     for (int c :

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.pb.h"
 #include "services/catalog/catalog.h"
+#include "services/catalog/visibility.h"
 #include "services/partnership/engagement_ladder.h"
 #include "services/partnership/pair_history.h"
 
@@ -23,12 +24,13 @@ namespace helixmatch {
 PathwayInput PairPathwayInput(const Catalog& catalog, uint32_t university,
                               uint32_t firm, const PairHistory& history);
 
-// PlanPathway over the catalog: wanted channels from all the firm's needs,
-// offered ones from all the university's capabilities. INVALID_ARGUMENT
-// naming the field for bad ids, rungs and channels; NOT_FOUND naming the
-// field for an unknown organization.
+// PlanPathway over the catalog: wanted channels from the firm's needs the
+// reader (`viewer`) may see, offered ones from all the university's
+// capabilities. INVALID_ARGUMENT naming the field for bad ids, rungs and
+// channels; NOT_FOUND naming the field for an unknown organization.
 absl::StatusOr<v1::Pathway> PlanPairPathway(
-    const Catalog& catalog, const v1::PlanPathwayRequest& request);
+    const Catalog& catalog, const v1::PlanPathwayRequest& request,
+    const Viewer& viewer);
 
 }  // namespace helixmatch
 

@@ -48,21 +48,22 @@ absl::StatusOr<uint32_t> FindOrganization(const Catalog& catalog,
   return i;
 }
 
-// The proposal's need_id, which must be a need of its firm; null when
-// the proposal names none.
+// The proposal's need_id, which must be a need of its firm that the
+// reader may see; null when the proposal names none.
 absl::StatusOr<const v1::FirmNeed*> FindNamedNeed(const Catalog& catalog,
+                                                  const Viewer& viewer,
                                                   const v1::Proposal& p) {
   if (p.need_id().empty()) return nullptr;
   const uint32_t slot = catalog.needs().SlotOf(p.need_id());
-  if (slot == kNoIndex) {
+  if (slot == kNoIndex || !MaySee(viewer, *catalog.needs().entry(slot).need)) {
     return absl::NotFoundError(
         absl::StrCat("proposal.need_id: need '", p.need_id(), "' not found"));
   }
   const v1::FirmNeed* need = catalog.needs().entry(slot).need.get();
   if (need->organization_id() != p.firm_id()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "proposal.need_id: need '", p.need_id(), "' belongs to '",
-        need->organization_id(), "', not to firm '", p.firm_id(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("proposal.need_id: need '", p.need_id(),
+                     "' is not a need of firm '", p.firm_id(), "'"));
   }
   return need;
 }
@@ -100,7 +101,7 @@ absl::StatusOr<v1::ScreeningReport> ScreenValidated(const ScreeningContext& ctx,
   if (!university.ok()) return university.status();
   auto firm = FindOrganization(catalog, "proposal.firm_id", p.firm_id());
   if (!firm.ok()) return firm.status();
-  auto named_need = FindNamedNeed(catalog, p);
+  auto named_need = FindNamedNeed(catalog, ctx.viewer, p);
   if (!named_need.ok()) return named_need.status();
   const v1::Organization& uni_record =
       *catalog.organization(*university).record;
@@ -118,8 +119,8 @@ absl::StatusOr<v1::ScreeningReport> ScreenValidated(const ScreeningContext& ctx,
   const int planned_rung =
       AddPathway(catalog, p, *university, *firm, fit, &report);
   AddWarnings(p, **rules, firm_record, fit.history, planned_rung, &report);
-  AddConflicts(p, **rules, fit.history, &report);
-  AddSimilarPartnerships(catalog, ctx.embedder, *university, *firm,
+  AddConflicts(p, **rules, fit.history, ctx.viewer, &report);
+  AddSimilarPartnerships(catalog, ctx.embedder, ctx.viewer, *university, *firm,
                          fit.proposal_vector, &report);
   ScoreReadiness(fit.history, uni_record, fit.need != nullptr, ctx.weights,
                  ctx.reference_year, &report);

@@ -21,8 +21,11 @@ inline constexpr int kMaxBatchProposals = 500;
 
 // FAILED_PRECONDITION when no programme rules are loaded; errors on the
 // proposal name the field ("proposal.firm_id: ..."): INVALID_ARGUMENT
-// for a bad proposal or a need of another firm, NOT_FOUND for an unknown
-// programme (listing the loaded ones), organization or need.
+// for a bad proposal or a need of another firm (without naming its
+// owner), NOT_FOUND for an unknown programme (listing the loaded ones),
+// organization or need, and for a need the reader may not see (the same
+// message as a missing one). Without a need_id the firm's best need is
+// chosen among those the reader may see.
 absl::StatusOr<v1::ScreeningReport> ScreenProposal(
     const ScreeningContext& context, const v1::Proposal& proposal);
 

@@ -24,7 +24,8 @@ double Cosine(std::span<const float> a, std::span<const float> b) {
 }  // namespace
 
 void AddSimilarPartnerships(const Catalog& catalog, const Embedder& embedder,
-                            uint32_t university, uint32_t firm,
+                            const Viewer& viewer, uint32_t university,
+                            uint32_t firm,
                             std::span<const float> proposal_vector,
                             v1::ScreeningReport* report) {
   std::vector<std::pair<double, const TieEntry*>> similar;
@@ -33,7 +34,10 @@ void AddSimilarPartnerships(const Catalog& catalog, const Embedder& embedder,
     for (uint32_t t : catalog.organization(side).ties) {
       if (!seen.insert(t).second) continue;
       const TieEntry& tie = catalog.ties()[t];
-      if (!tie.live || tie.record->reference().empty()) continue;
+      if (!tie.live || tie.record->reference().empty() ||
+          !MaySee(viewer, *tie.record)) {
+        continue;
+      }
       const auto v = embedder.Embed(Tokenize(tie.record->reference()));
       similar.emplace_back(Cosine(v, proposal_vector), &tie);
     }

@@ -1,6 +1,7 @@
 // Earlier partnerships like a proposal: the ties of either party, the
 // pair's own first, then other pairs' ties whose reference text is close
-// to the proposal's (cosine of their embeddings).
+// to the proposal's (cosine of their embeddings). Only ties the reader
+// (`viewer`) may see are listed.
 #ifndef HELIXMATCH_SERVICES_PROGRAMMES_SIMILAR_PARTNERSHIPS_H_
 #define HELIXMATCH_SERVICES_PROGRAMMES_SIMILAR_PARTNERSHIPS_H_
 
@@ -10,6 +11,7 @@
 #include "helixmatch/v1/matching.pb.h"
 #include "indexer/embedder.h"
 #include "services/catalog/catalog.h"
+#include "services/catalog/visibility.h"
 
 namespace helixmatch {
 
@@ -19,7 +21,8 @@ inline constexpr double kMinSimilarity = 0.65;
 inline constexpr int kMaxSimilar = 5;
 
 void AddSimilarPartnerships(const Catalog& catalog, const Embedder& embedder,
-                            uint32_t university, uint32_t firm,
+                            const Viewer& viewer, uint32_t university,
+                            uint32_t firm,
                             std::span<const float> proposal_vector,
                             v1::ScreeningReport* report);
 

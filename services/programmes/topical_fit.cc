@@ -62,7 +62,11 @@ const v1::FirmNeed* AssessFirmSide(
   if (named_need != nullptr) {
     slots.push_back(catalog.needs().SlotOf(named_need->id()));
   } else {
-    slots = catalog.organization(firm).needs;
+    for (uint32_t slot : catalog.organization(firm).needs) {
+      if (MaySee(ctx.viewer, *catalog.needs().entry(slot).need)) {
+        slots.push_back(slot);
+      }
+    }
   }
   if (slots.empty()) return nullptr;
   auto scored = ScoreProfiles(q, ctx.weights, slots);
@@ -108,9 +112,11 @@ v1::Suggestion BarriersWithoutProfiles(const ScreeningContext& ctx,
   in.firm = ctx.catalog.organization(firm).record.get();
   in.need = need;
   in.history = history;
+  in.citable = [&ctx](const v1::Tie& t) { return MaySee(ctx.viewer, t); };
   in.reference_year = ctx.reference_year;
   for (auto& a : AssessBarriers(in)) *suggestion.add_barriers() = std::move(a);
   for (const v1::Tie* t : history.ties) {
+    if (!MaySee(ctx.viewer, *t)) continue;
     suggestion.add_trust_evidence(
         absl::StrCat(t->year(), " ", ChannelShort(t->channel()), " (",
                      v1::TieOutcome_Name(t->outcome()), ")"));
@@ -130,6 +136,7 @@ ProposalFit AssessProposalFit(const ScreeningContext& ctx,
   q.direction = v1::DIRECTION_NEED_TO_CAPABILITIES;
   q.requester = firm;
   q.partners = catalog.PartnersOf(firm);
+  SetQueryViewer(ctx.viewer, &q);
   int known = 0;
   EmbedQueryText(catalog, ctx.embedder, Tokenize(ProposalText(p)), &q, &known);
 

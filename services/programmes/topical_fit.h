@@ -1,7 +1,9 @@
 // The topical fit of a proposal: its text as a query over the
 // university's capability profiles, asked by the firm (so trust and
 // distance are the pair's), and over the firm's needs (the named one, or
-// its best). Fills the report's fit, barriers and trust evidence.
+// its best among those the reader may see). Fills the report's fit,
+// barriers and trust evidence; terms, statistics and cited ties are the
+// reader's view (visibility.h).
 #ifndef HELIXMATCH_SERVICES_PROGRAMMES_TOPICAL_FIT_H_
 #define HELIXMATCH_SERVICES_PROGRAMMES_TOPICAL_FIT_H_
 

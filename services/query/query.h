@@ -11,6 +11,7 @@
 #include "helixmatch/v1/matching.pb.h"
 #include "helixmatch/v1/records.pb.h"
 #include "services/catalog/catalog.h"
+#include "services/catalog/visibility.h"
 
 namespace helixmatch {
 
@@ -27,9 +28,12 @@ struct Query {
   const v1::FirmNeed* need = nullptr;
   const v1::CapabilityProfile* capability = nullptr;
   v1::Filter filter;
-  // Whether the requester is a government programme (it may see
-  // programme-only needs).
-  bool programme_requester = false;
+  // Whose view of the catalog the query takes (visibility.h): which needs
+  // it may return, which ties it shows, and the audiences its BM25
+  // statistics (idf, average length) and free-text terms are counted
+  // over. The caller, or for an operator the requester it asks for.
+  Viewer viewer;
+  Audience seen = Audience::kEveryone;  // SeenAudiences(viewer)
   // A profile counts towards topic depth only from this fit up (besides
   // being close to the best one); screening sets its weak-fit line.
   double min_match_fit = 0;

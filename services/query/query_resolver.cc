@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -17,13 +18,15 @@ absl::Status Invalid(absl::string_view path, absl::string_view what) {
 }
 
 // The query record of a need_id or capability_id request: its owner asks,
-// with the record's stored vector and terms.
+// with the record's stored vector and terms. A need the caller may not
+// see is answered like a missing one.
 absl::Status ResolveRecordQuery(const Catalog& catalog, v1::RecordKind kind,
-                                const std::string& id, Query* q) {
+                                const std::string& id, const Viewer& caller,
+                                Query* q) {
   const bool need = kind == v1::RECORD_KIND_NEED;
   const ProfileSet& set = catalog.profiles(kind);
   const uint32_t slot = set.SlotOf(id);
-  if (slot == kNoIndex) {
+  if (slot == kNoIndex || (need && !MaySee(caller, *set.entry(slot).need))) {
     return absl::NotFoundError(
         absl::StrCat(need ? "need '" : "capability '", id, "' not found"));
   }
@@ -39,8 +42,9 @@ absl::Status ResolveRecordQuery(const Catalog& catalog, v1::RecordKind kind,
   return absl::OkStatus();
 }
 
-absl::Status ResolveTextQuery(const Catalog& catalog, const Embedder& embedder,
-                              const v1::RecommendRequest& request, Query* q) {
+// Checks a free-text request; the text is embedded once the query's
+// viewer is known (EmbedQueryText).
+absl::Status CheckTextQuery(const v1::RecommendRequest& request, Query* q) {
   if (request.direction() == v1::DIRECTION_UNSPECIFIED ||
       !v1::Direction_IsValid(request.direction())) {
     return Invalid("direction",
@@ -57,16 +61,12 @@ absl::Status ResolveTextQuery(const Catalog& catalog, const Embedder& embedder,
                                 " bytes, the limit is ", kMaxQueryTextBytes));
   }
   q->direction = request.direction();
-  int known = 0;
-  EmbedQueryText(catalog, embedder, Tokenize(request.text()), q, &known);
-  if (known == 0 && q->terms.empty()) {
-    return Invalid("text", "has no word the model or the indexed corpus knows");
-  }
   return absl::OkStatus();
 }
 
-absl::Status ResolveQueryText(const Catalog& catalog, const Embedder& embedder,
-                              const v1::RecommendRequest& request, Query* q) {
+absl::Status ResolveQueryText(const Catalog& catalog,
+                              const v1::RecommendRequest& request,
+                              const Viewer& caller, Query* q) {
   switch (request.query_case()) {
     case v1::RecommendRequest::kNeedId:
       if (request.direction() == v1::DIRECTION_CAPABILITY_TO_NEEDS) {
@@ -76,7 +76,7 @@ absl::Status ResolveQueryText(const Catalog& catalog, const Embedder& embedder,
       }
       if (auto s = ValidateId(request.need_id(), "need_id"); !s.ok()) return s;
       return ResolveRecordQuery(catalog, v1::RECORD_KIND_NEED,
-                                request.need_id(), q);
+                                request.need_id(), caller, q);
     case v1::RecommendRequest::kCapabilityId:
       if (request.direction() == v1::DIRECTION_NEED_TO_CAPABILITIES) {
         return Invalid("direction",
@@ -88,9 +88,9 @@ absl::Status ResolveQueryText(const Catalog& catalog, const Embedder& embedder,
         return s;
       }
       return ResolveRecordQuery(catalog, v1::RECORD_KIND_CAPABILITY,
-                                request.capability_id(), q);
+                                request.capability_id(), caller, q);
     case v1::RecommendRequest::kText:
-      return ResolveTextQuery(catalog, embedder, request, q);
+      return CheckTextQuery(request, q);
     default:
       return Invalid("query",
                      "one of need_id, capability_id, text is "
@@ -109,9 +109,8 @@ absl::Status ResolveRequester(const Catalog& catalog,
     if (owner != asked) {
       return Invalid("requester_organization_id",
                      absl::StrCat("'", asked,
-                                  "' does not own the queried record (owner "
-                                  "is '",
-                                  owner, "')"));
+                                  "' does not own the queried record; an id "
+                                  "query asks for the record's owner"));
     }
     return absl::OkStatus();
   }
@@ -128,16 +127,41 @@ absl::Status ResolveRequester(const Catalog& catalog,
 
 absl::StatusOr<Query> ResolveQuery(const Catalog& catalog,
                                    const Embedder& embedder,
-                                   const v1::RecommendRequest& request) {
+                                   const v1::RecommendRequest& request,
+                                   const Viewer& caller) {
   Query q;
   q.filter = request.filter();
-  if (auto s = ResolveQueryText(catalog, embedder, request, &q); !s.ok()) {
+  if (auto s = ResolveQueryText(catalog, request, caller, &q); !s.ok()) {
     return s;
   }
   if (auto s = ResolveRequester(catalog, request, &q); !s.ok()) return s;
+  SetQueryViewer(QueryViewer(catalog, caller, q.requester), &q);
+  if (request.query_case() == v1::RecommendRequest::kText) {
+    int known = 0;
+    EmbedQueryText(catalog, embedder, Tokenize(request.text()), &q, &known);
+    if (known == 0 && q.terms.empty()) {
+      return Invalid("text",
+                     "has no word the model or the indexed corpus knows");
+    }
+  }
   if (q.requester != kNoIndex) SetRequester(catalog, q.requester, &q);
   SetQueryTarget(catalog, &q);
   return q;
+}
+
+Viewer QueryViewer(const Catalog& catalog, const Viewer& caller,
+                   uint32_t requester) {
+  if (!caller.is_operator()) return caller;
+  if (requester == kNoIndex) return Viewer{};
+  const v1::Organization& org = *catalog.organization(requester).record;
+  return org.kind() == v1::ORGANIZATION_KIND_GOVERNMENT_PROGRAMME
+             ? Viewer::Programme(org.id())
+             : Viewer::Organization(org.id());
+}
+
+void SetQueryViewer(Viewer viewer, Query* q) {
+  q->seen = SeenAudiences(viewer);
+  q->viewer = std::move(viewer);
 }
 
 void EmbedQueryText(const Catalog& catalog, const Embedder& embedder,
@@ -146,7 +170,9 @@ void EmbedQueryText(const Catalog& catalog, const Embedder& embedder,
   q->vector = embedder.Embed(tokens, known_words);
   for (const auto& t : tokens) {
     const uint32_t id = catalog.terms().Find(t);
-    if (id != kNoIndex) q->terms.push_back(id);
+    if (id != kNoIndex && catalog.TermSeen(id, q->seen)) {
+      q->terms.push_back(id);
+    }
   }
   std::sort(q->terms.begin(), q->terms.end());
   q->terms.erase(std::unique(q->terms.begin(), q->terms.end()), q->terms.end());
@@ -155,18 +181,17 @@ void EmbedQueryText(const Catalog& catalog, const Embedder& embedder,
 void SetRequester(const Catalog& catalog, uint32_t organization, Query* q) {
   q->requester = organization;
   q->partners = catalog.PartnersOf(organization);
-  q->programme_requester = catalog.organization(organization).record->kind() ==
-                           v1::ORGANIZATION_KIND_GOVERNMENT_PROGRAMME;
 }
 
 void SetQueryTarget(const Catalog& catalog, Query* q) {
   q->target = q->direction == v1::DIRECTION_NEED_TO_CAPABILITIES
                   ? &catalog.capabilities()
                   : &catalog.needs();
-  const double n = static_cast<double>(std::max<int64_t>(1, q->target->live()));
+  const double n =
+      static_cast<double>(std::max<int64_t>(1, q->target->live(q->seen)));
   q->term_idf.clear();
   for (uint32_t term : q->terms) {
-    const double df = q->target->DocumentFrequency(term);
+    const double df = q->target->DocumentFrequency(term, q->seen);
     q->term_idf.push_back(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
   }
 }

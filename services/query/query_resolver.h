@@ -19,25 +19,41 @@
 
 namespace helixmatch {
 
-// Errors: INVALID_ARGUMENT naming the field (direction against the query
-// record, empty or long text, a text with no word the model or the corpus
-// knows, a requester that does not own the queried record); NOT_FOUND for
-// an unknown need, capability or requester. Expects a request that passed
-// ValidateRecommendRequest.
+// `caller` is who asks (visibility.h). Errors: INVALID_ARGUMENT naming the
+// field (direction against the query record, empty or long text, a text
+// with no word the model or the corpus as the query's viewer sees it
+// knows, a requester that does not own the queried record); NOT_FOUND
+// for an unknown need, capability or requester, and for a need the caller
+// may not see, with the same message ("need 'ID' not found"). Expects a
+// request that passed ValidateRecommendRequest.
 absl::StatusOr<Query> ResolveQuery(const Catalog& catalog,
                                    const Embedder& embedder,
-                                   const v1::RecommendRequest& request);
+                                   const v1::RecommendRequest& request,
+                                   const Viewer& caller);
 
-// Sets the vector and terms of a free-text query from its tokens;
-// `known_words` counts the tokens the model knows.
+// Whose view a query of `caller` takes: the caller itself, except that an
+// operator takes the view of the organization it asks for (`requester`;
+// a programme when that organization is a government programme), or of
+// an organization that owns nothing when it names none. So an operator
+// asking for an organization gets that organization's answer.
+Viewer QueryViewer(const Catalog& catalog, const Viewer& caller,
+                   uint32_t requester);
+
+// Sets the query's viewer and the audiences it sees.
+void SetQueryViewer(Viewer viewer, Query* query);
+
+// Sets the vector and terms of a free-text query from its tokens: the
+// terms are those a record the query's viewer may see holds (set the
+// viewer first); `known_words` counts the tokens the model knows.
 void EmbedQueryText(const Catalog& catalog, const Embedder& embedder,
                     const std::vector<std::string>& tokens, Query* query,
                     int* known_words);
 
-// Sets the requester, its partners and whether it is a programme.
+// Sets the requester and its partners.
 void SetRequester(const Catalog& catalog, uint32_t organization, Query* query);
 
-// Sets the target set from the query's direction and the idf of its terms.
+// Sets the target set from the query's direction and the idf of its
+// terms over the profiles the query's viewer sees.
 void SetQueryTarget(const Catalog& catalog, Query* query);
 
 }  // namespace helixmatch

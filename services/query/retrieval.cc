@@ -7,17 +7,19 @@
 namespace helixmatch {
 namespace {
 
-// (weight, slot) of every profile holding a query term that is not too
-// common, unsorted.
-std::vector<std::pair<double, uint32_t>> LexicalCandidates(const Query& q) {
+// (weight, slot) of every profile the query's viewer may be suggested
+// that holds a query term that is not too common, unsorted. Commonness
+// counts what the viewer sees, so hidden profiles change nothing here.
+std::vector<std::pair<double, uint32_t>> LexicalCandidates(
+    const Query& q, const TargetFilter& filter) {
   const ProfileSet& target = *q.target;
   std::unordered_map<uint32_t, double> lexical;
   const size_t common =
-      std::max<size_t>(1000, static_cast<size_t>(target.live()) / 10);
+      std::max<size_t>(1000, static_cast<size_t>(target.live(q.seen)) / 10);
   for (size_t i = 0; i < q.terms.size(); ++i) {
-    const auto& postings = target.Postings(q.terms[i]);
-    if (postings.size() > common) continue;
-    for (const Posting& p : postings) {
+    if (target.DocumentFrequency(q.terms[i], q.seen) > common) continue;
+    for (const Posting& p : target.Postings(q.terms[i])) {
+      if (!filter.Suggestible(target.entry(p.slot))) continue;
       lexical[p.slot] += q.term_idf[i] * p.count / (p.count + 1.0);
     }
   }
@@ -63,7 +65,7 @@ absl::StatusOr<CandidatePool> RetrieveCandidates(
     const Catalog& catalog, const Query& q, const TargetFilter& filter,
     const RetrievalOptions& options) {
   const ProfileSet& target = *q.target;
-  auto lex = LexicalCandidates(q);
+  auto lex = LexicalCandidates(q, filter);
   const std::vector<uint32_t> partner_slots =
       options.partners ? PartnerCandidates(catalog, q, filter)
                        : std::vector<uint32_t>{};

@@ -17,20 +17,19 @@ TargetFilter::TargetFilter(const Catalog& catalog, const Query& query)
       set_(*query.target),
       filter_(query.filter),
       requester_(query.requester),
-      programme_requester_(query.programme_requester) {}
+      seen_(query.seen),
+      viewer_organization_(
+          query.viewer.is_operator()
+              ? kNoIndex
+              : catalog.OrganizationIndex(query.viewer.organization_id)) {}
 
 bool TargetFilter::IsAllowed(int64_t slot) const {
   if (slot < 0 || slot >= static_cast<int64_t>(set_.entries().size())) {
     return false;
   }
   const ProfileEntry& e = set_.entry(static_cast<uint32_t>(slot));
-  if (!e.live || e.organization == requester_) return false;
-  if (e.need) {
-    const auto v = e.need->visibility();
-    if (v == v1::VISIBILITY_PRIVATE) return false;
-    if (v == v1::VISIBILITY_PROGRAMME_ONLY && !programme_requester_) {
-      return false;
-    }
+  if (!e.live || e.organization == requester_ || !Suggestible(e)) {
+    return false;
   }
   if (!OrganizationAllowed(*catalog_.organization(e.organization).record)) {
     return false;

@@ -1,7 +1,8 @@
 // Which target profiles a query may return: live ones, not the
-// requester's own, visible to the requester, and matching the request's
-// filter (organization kinds, countries, regions, sectors, TRL). Passed
-// into the vector search, so a filtered query still finds k results when
+// requester's own, needs that may be suggested to the query's viewer
+// (MaySuggest of visibility.h: never a private need), and matching the
+// request's filter (organization kinds, countries, regions, sectors, TRL).
+// Passed into the vector search, so a filtered query still finds k results when
 // k exist.
 //
 // Holds references to the catalog, the set and the filter: they must
@@ -24,6 +25,13 @@ class TargetFilter : public SlotFilter {
   TargetFilter(const Catalog& catalog, const Query& query);
 
   bool IsAllowed(int64_t slot) const override;
+  // Only the visibility part of IsAllowed, for a live slot: whether the
+  // query's viewer may be suggested this profile. Cheap.
+  bool Suggestible(const ProfileEntry& entry) const {
+    return entry.audience != Audience::kOwner &&
+           AudienceAllows(entry.audience, seen_,
+                          entry.organization == viewer_organization_);
+  }
 
  private:
   bool OrganizationAllowed(const v1::Organization& org) const;
@@ -32,7 +40,8 @@ class TargetFilter : public SlotFilter {
   const ProfileSet& set_;
   const v1::Filter& filter_;
   uint32_t requester_;
-  bool programme_requester_;
+  Audience seen_;
+  uint32_t viewer_organization_;  // kNoIndex for operators
 };
 
 }  // namespace helixmatch

@@ -40,7 +40,7 @@ ProfileFit ScoreProfile(const Query& q, const RankingWeights& w,
 
 std::vector<ProfileFit> ScoreProfiles(const Query& q, const RankingWeights& w,
                                       std::span<const uint32_t> slots) {
-  const double average_length = q.target->average_length();
+  const double average_length = q.target->average_length(q.seen);
   double bm25_max = 0;  // the BM25 of a profile holding every query term
   for (double idf : q.term_idf) bm25_max += idf * (w.bm25_k1 + 1);
   std::vector<ProfileFit> out;

@@ -11,19 +11,6 @@
 namespace helixmatch {
 namespace {
 
-// Whether the caller may see a need: private ones only their owner,
-// programme-only ones also programmes.
-bool MaySee(const Principal& caller, const v1::FirmNeed& need) {
-  if (caller.role == Role::kOperator ||
-      need.organization_id() == caller.organization_id) {
-    return true;
-  }
-  const auto visibility = need.visibility();
-  return visibility != v1::VISIBILITY_PRIVATE &&
-         (visibility != v1::VISIBILITY_PROGRAMME_ONLY ||
-          caller.role == Role::kProgramme);
-}
-
 // Collects an Ingest stream into chunks written through the engine;
 // records the caller may not write are rejected by position.
 class IngestRun {
@@ -96,6 +83,18 @@ class IngestRun {
 
 }  // namespace
 
+Viewer ViewerOf(const Principal& principal) {
+  switch (principal.role) {
+    case Role::kOperator:
+      return Viewer::Operator();
+    case Role::kProgramme:
+      return Viewer::Programme(principal.organization_id);
+    case Role::kOrganization:
+      break;
+  }
+  return Viewer::Organization(principal.organization_id);
+}
+
 absl::StatusOr<Principal> MatchApi::Authenticate(
     const std::optional<std::string>& authorization) const {
   if (principals_ == nullptr) return Principal{};
@@ -121,6 +120,8 @@ absl::Status MatchApi::AuthorizeUpsert(const Principal& caller,
       record.kind_case() == v1::Record::KIND_NOT_SET) {
     return absl::OkStatus();  // validation reports a missing kind
   }
+  // Read as an operator: an id taken by a record the caller may not see
+  // is refused like one taken by a record it sees, without its owner.
   auto existing = engine_->Get(KindOf(record), RecordId(record));
   if (!existing.ok()) return absl::OkStatus();  // new, or invalid id
   return AuthorizeWrite(caller, *existing);
@@ -166,7 +167,9 @@ absl::StatusOr<v1::IngestResponse> MatchApi::Ingest(
 absl::StatusOr<v1::DeleteResponse> MatchApi::Delete(
     const Principal& caller, const v1::DeleteRequest& request) {
   if (caller.role != Role::kOperator) {
-    auto existing = engine_->Get(request.kind(), request.id());
+    // A record the caller may not see is NOT_FOUND, like a missing one.
+    auto existing =
+        engine_->Get(request.kind(), request.id(), ViewerOf(caller));
     if (!existing.ok()) return existing.status();
     if (auto s = AuthorizeDelete(caller, *existing); !s.ok()) return s;
   }
@@ -178,13 +181,7 @@ absl::StatusOr<v1::DeleteResponse> MatchApi::Delete(
 
 absl::StatusOr<v1::Record> MatchApi::Get(const Principal& caller,
                                          const v1::GetRequest& request) const {
-  auto result = engine_->Get(request.kind(), request.id());
-  if (!result.ok()) return result.status();
-  if (result->has_need() && !MaySee(caller, result->need())) {
-    return absl::NotFoundError(
-        absl::StrCat("need '", request.id(), "' not found"));
-  }
-  return result;
+  return engine_->Get(request.kind(), request.id(), ViewerOf(caller));
 }
 
 absl::StatusOr<v1::RecommendResponse> MatchApi::Recommend(
@@ -199,17 +196,17 @@ absl::StatusOr<v1::RecommendResponse> MatchApi::Recommend(
                      caller.organization_id, "', not for '",
                      request.requester_organization_id(), "'"));
   }
-  return engine_->Recommend(request);
+  return engine_->Recommend(request, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::ExplainResponse> MatchApi::Explain(
-    const Principal&, const v1::ExplainRequest& request) const {
-  return engine_->Explain(request);
+    const Principal& caller, const v1::ExplainRequest& request) const {
+  return engine_->Explain(request, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::StatsResponse> MatchApi::Stats(
-    const Principal&, const v1::StatsRequest&) const {
-  return engine_->Stats();
+    const Principal& caller, const v1::StatsRequest&) const {
+  return engine_->Stats(ViewerOf(caller));
 }
 
 absl::StatusOr<v1::BackupResponse> MatchApi::Backup(
@@ -223,12 +220,12 @@ absl::StatusOr<v1::BackupResponse> MatchApi::Backup(
 }
 
 absl::StatusOr<v1::ScreeningReport> MatchApi::ScreenProposal(
-    const Principal&, const v1::ScreenProposalRequest& request) const {
-  return engine_->ScreenProposal(request.proposal());
+    const Principal& caller, const v1::ScreenProposalRequest& request) const {
+  return engine_->ScreenProposal(request.proposal(), ViewerOf(caller));
 }
 
 absl::StatusOr<v1::ScreenProposalsResponse> MatchApi::ScreenProposals(
-    const Principal&,
+    const Principal& caller,
     const RequestStream<v1::ScreenProposalRequest>& stream) const {
   std::vector<v1::Proposal> proposals;
   v1::ScreenProposalRequest request;
@@ -236,12 +233,12 @@ absl::StatusOr<v1::ScreenProposalsResponse> MatchApi::ScreenProposals(
     if (stream.cancelled()) return absl::CancelledError("screening cancelled");
     proposals.push_back(std::move(*request.mutable_proposal()));
   }
-  return engine_->ScreenProposals(proposals);
+  return engine_->ScreenProposals(proposals, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::Pathway> MatchApi::PlanPathway(
-    const Principal&, const v1::PlanPathwayRequest& request) const {
-  return engine_->PlanPathway(request);
+    const Principal& caller, const v1::PlanPathwayRequest& request) const {
+  return engine_->PlanPathway(request, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::ListProgrammesResponse> MatchApi::ListProgrammes(

@@ -2,7 +2,8 @@
 // authenticated caller and a request, applies the role rules of
 // principals.h, calls the engine and returns the response or a status.
 // The gRPC service (match_service.h) is a thin adapter over it, and so is
-// any other transport: one authorization path for all of them.
+// any other transport: one authorization path and one visibility rule
+// for all of them.
 //
 // Authentication: Authenticate maps the value of an `authorization`
 // header ("Bearer TOKEN"; nullopt when absent) to the caller: UNAUTHENTICATED
@@ -10,23 +11,28 @@
 // or names an unknown token. Without a tokens file every caller is an
 // operator.
 //
+// Visibility: every read reads as the caller (ViewerOf) and applies the
+// one rule of services/catalog/visibility.h; a record the caller may not
+// see is answered exactly like a missing one (NOT_FOUND, same message),
+// also by Delete.
+//
 // Authorization, by method (PERMISSION_DENIED when refused):
 //   Upsert, BatchUpsert, Ingest, RecordOutcome: AuthorizeWrite on each
-//     record and, when it replaces a stored one, on the stored one. A
+//     record and, when it replaces a stored one, on the stored one (an id
+//     taken by a record of others is refused with the same message,
+//     whether the caller may see that record or not). A
 //     BatchUpsert is refused whole, naming records[i]; Ingest rejects the
 //     refused records by position and keeps the rest.
 //   Delete: AuthorizeDelete on the stored record; for a caller other
-//     than an operator, a record that does not exist is NOT_FOUND.
+//     than an operator, a record that does not exist or that it may not
+//     see is NOT_FOUND.
 //   Backup: the operator role only.
 //   Recommend: requester_organization_id, when set, must be the caller's
 //     organization (operators may name any).
 //   DeclineReasons: an organization reads only its own; programmes and
 //     operators any.
-//   Get: a need whose visibility excludes the caller (private: other
-//     organizations and programmes; programme-only: other organizations)
-//     is answered NOT_FOUND, as if absent.
-//   Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes: every
-//     role.
+//   Get, Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes:
+//     every role, each seeing what visibility.h lets it see.
 // Other errors are the engine's, code and message unchanged (Ingest adds
 // how far it got); a stream the client cancels ends CANCELLED.
 //
@@ -44,6 +50,11 @@
 #include "services/server/principals.h"
 
 namespace helixmatch {
+
+// The engine's reader for a principal: operators see everything, an
+// organization what is public and its own, a programme also what is
+// written for programmes.
+Viewer ViewerOf(const Principal& principal);
 
 // Records of an Ingest stream written per store batch.
 inline constexpr int kIngestChunkRecords = 256;

@@ -302,13 +302,16 @@ TEST_F(ProgrammeTest, SignedContractChangesRecommendAndExplain) {
             before.suggestion().breakdown().trust());
   EXPECT_GT(ScoreOf("need:demo-flotation", altai), score_before);
 
-  // The outcome and its tie are records like any other.
+  // The outcome and its tie are records like any other, which only the
+  // two parties (and operators) see.
   v1::GetRequest get;
   get.set_kind(v1::RECORD_KIND_OUTCOME);
   get.set_id("outcome-altai-tokyrau-1");
   v1::Record stored;
-  ASSERT_TRUE(stub_->Get(As(kProgramme).get(), get, &stored).ok());
+  ASSERT_TRUE(stub_->Get(As(kAltai).get(), get, &stored).ok());
   EXPECT_EQ(stored.outcome().note(), o->note());
+  EXPECT_EQ(stub_->Get(As(kProgramme).get(), get, &stored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
   // Its tie can only go with the outcome.
   v1::DeleteRequest remove_tie;
   remove_tie.set_kind(v1::RECORD_KIND_TIE);
