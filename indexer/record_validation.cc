@@ -419,7 +419,32 @@ absl::Status ValidateOutcome(const v1::Outcome& outcome,
       return s;
     }
   }
-  return CheckText(outcome.note(), p("note"), kMaxNoteBytes, false);
+  if (auto s = CheckText(outcome.note(), p("note"), kMaxNoteBytes, false);
+      !s.ok()) {
+    return s;
+  }
+  const std::string& recorder = outcome.recorded_by();
+  const std::string& confirmer = outcome.confirmed_by();
+  if (!recorder.empty() && recorder != outcome.offered_by() &&
+      recorder != outcome.offered_to()) {
+    return Invalid(p("recorded_by"),
+                   "must be offered_by or offered_to (or empty for an "
+                   "operator's record)");
+  }
+  if (recorder.empty() && !confirmer.empty()) {
+    return Invalid(p("confirmed_by"),
+                   "must be empty when recorded_by is (an operator's record "
+                   "needs no confirmation)");
+  }
+  if (!confirmer.empty() && confirmer != kOperatorConfirmation &&
+      (confirmer == recorder || (confirmer != outcome.offered_by() &&
+                                 confirmer != outcome.offered_to()))) {
+    return Invalid(
+        p("confirmed_by"),
+        absl::StrCat("must be the party other than recorded_by, or '",
+                     kOperatorConfirmation, "'"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace helixmatch

@@ -39,6 +39,8 @@ absl::Status ValidateOutcome(const v1::Outcome& outcome,
                              absl::string_view path = "outcome");
 
 inline constexpr size_t kMaxNoteBytes = 1000;
+// Outcome.confirmed_by of an outcome an operator confirmed.
+inline constexpr char kOperatorConfirmation[] = "operator";
 
 // An id: 1..kMaxIdBytes bytes of [A-Za-z0-9._:-].
 absl::Status ValidateId(absl::string_view id, absl::string_view path);

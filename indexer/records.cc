@@ -63,7 +63,16 @@ std::string OutcomeTieId(absl::string_view outcome_id) {
   return absl::StrCat(kOutcomeTiePrefix, outcome_id);
 }
 
+bool OutcomeConfirmed(const v1::Outcome& outcome) {
+  return outcome.recorded_by().empty() || !outcome.confirmed_by().empty();
+}
+
 std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome) {
+  if (!OutcomeConfirmed(outcome)) return std::nullopt;
+  return EngagementTie(outcome);
+}
+
+std::optional<v1::Tie> EngagementTie(const v1::Outcome& outcome) {
   v1::Tie tie;
   v1::Channel channel = outcome.channel();
   switch (outcome.kind()) {

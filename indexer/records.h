@@ -135,10 +135,21 @@ inline constexpr char kOutcomeTiePrefix[] = "outcome:";
 // "outcome:<outcome id>".
 std::string OutcomeTieId(absl::string_view outcome_id);
 
-// The tie an engagement outcome becomes (id "outcome:<outcome id>"), or
-// nullopt for outcomes that are no engagement (contacted, declined, no
-// answer). University side first when the caller knows it; the tie is
-// undirected for trust anyway.
+// Whether both parties stand behind the outcome: the other party (or an
+// operator) confirmed it, or an operator recorded it (empty recorded_by:
+// an import or an operator's call; this also covers outcomes stored
+// before claims existed). Otherwise it is a claim of one party.
+bool OutcomeConfirmed(const v1::Outcome& outcome);
+
+// The tie an engagement outcome describes (id "outcome:<outcome id>"),
+// confirmed or not; nullopt for outcomes that are no engagement
+// (contacted, declined, no answer).
+std::optional<v1::Tie> EngagementTie(const v1::Outcome& outcome);
+
+// The tie an outcome becomes in the store and the catalog: its
+// EngagementTie once it is confirmed (OutcomeConfirmed), else nullopt. A
+// claim adds nothing to trust, the ladder or the ranking, so one party
+// alone cannot make a tie. The tie is undirected for trust.
 std::optional<v1::Tie> TieFromOutcome(const v1::Outcome& outcome);
 
 // ------------------------------------------------- references, checks
@@ -175,8 +186,9 @@ absl::Status ValidateForDelete(v1::RecordKind kind, absl::string_view id);
 // Adds the writes that store `record` to `batch`, replacing any stored
 // record of the same kind and id. `vector` is the embedding of a capability
 // or need (ignored for the other kinds). An outcome also puts the tie it
-// becomes, or deletes the tie "outcome:<id>" when it becomes none, since a
-// replaced outcome may have made one. The record must have passed
+// becomes once confirmed, or deletes the tie "outcome:<id>" when it
+// becomes none (a claim, or no engagement), since a replaced outcome may
+// have made one. The record must have passed
 // ValidateForWrite, and its organization references must exist.
 void AddPutWrites(const v1::Record& record, std::span<const float> vector,
                   StoreBatch* batch);

@@ -221,17 +221,56 @@ absl::Status Catalog::CheckOrganizationRemovable(absl::string_view id) const {
   return absl::OkStatus();
 }
 
+namespace {
+
+std::pair<std::string, std::string> PairKey(const std::string& a,
+                                            const std::string& b) {
+  return a < b ? std::make_pair(a, b) : std::make_pair(b, a);
+}
+
+bool IsClaim(const v1::Outcome& o) {
+  return !OutcomeConfirmed(o) && EngagementTie(o).has_value();
+}
+
+}  // namespace
+
 void Catalog::PutOutcome(v1::Outcome outcome) {
   RemoveOutcome(outcome.id());
   ++outcomes_by_organization_[outcome.offered_by()];
   ++outcomes_by_organization_[outcome.offered_to()];
+  if (IsClaim(outcome)) {
+    claims_by_pair_[PairKey(outcome.offered_by(), outcome.offered_to())]
+        .push_back(outcome.id());
+  }
   std::string id = outcome.id();
   outcomes_.emplace(std::move(id), std::move(outcome));
+}
+
+std::vector<const v1::Outcome*> Catalog::ClaimsBetween(uint32_t a,
+                                                       uint32_t b) const {
+  std::vector<const v1::Outcome*> claims;
+  if (a == kNoIndex || b == kNoIndex) return claims;
+  const auto it = claims_by_pair_.find(
+      PairKey(organizations_[a].record->id(), organizations_[b].record->id()));
+  if (it == claims_by_pair_.end()) return claims;
+  for (const std::string& id : it->second) claims.push_back(outcome(id));
+  std::sort(claims.begin(), claims.end(),
+            [](const v1::Outcome* x, const v1::Outcome* y) {
+              if (x->year() != y->year()) return x->year() > y->year();
+              return x->id() < y->id();
+            });
+  return claims;
 }
 
 bool Catalog::RemoveOutcome(absl::string_view id) {
   auto it = outcomes_.find(id);
   if (it == outcomes_.end()) return false;
+  if (IsClaim(it->second)) {
+    const auto key = PairKey(it->second.offered_by(), it->second.offered_to());
+    auto& ids = claims_by_pair_[key];
+    ids.erase(std::remove(ids.begin(), ids.end(), it->second.id()), ids.end());
+    if (ids.empty()) claims_by_pair_.erase(key);
+  }
   for (const std::string* org :
        {&it->second.offered_by(), &it->second.offered_to()}) {
     auto count = outcomes_by_organization_.find(*org);

@@ -127,6 +127,9 @@ class Catalog {
   const std::map<std::string, v1::Outcome, std::less<>>& outcomes() const {
     return outcomes_;
   }
+  // Claimed (not confirmed) engagement outcomes between two organizations,
+  // by id; empty when either is kNoIndex. They make no tie.
+  std::vector<const v1::Outcome*> ClaimsBetween(uint32_t a, uint32_t b) const;
 
   // Tokenizes text and maps it to counts of known-or-new term ids.
   std::vector<TermCount> CountTerms(absl::string_view text, uint32_t* length);
@@ -152,6 +155,9 @@ class Catalog {
 
   std::map<std::string, v1::Outcome, std::less<>> outcomes_;
   std::unordered_map<std::string, int> outcomes_by_organization_;
+  // Ids of claimed engagement outcomes by pair (the smaller id first).
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>>
+      claims_by_pair_;
 
   std::unordered_map<std::string, int> firms_by_region_;
   int64_t live_organizations_ = 0;

@@ -77,6 +77,9 @@ std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
   }
   AppendBarriers(s.barriers(), /*with_mitigations=*/true, &out);
   absl::StrAppend(&out, "   ladder: ", s.ladder().rationale(), "\n");
+  for (const auto& claim : s.claimed_outcomes()) {
+    absl::StrAppend(&out, "   claimed: ", claim, "\n");
+  }
   return out;
 }
 
@@ -178,6 +181,9 @@ std::string FormatScreeningReport(const v1::ScreeningReport& r) {
         s.tie().reference().empty() ? ""
                                     : absl::StrCat(": ", s.tie().reference()),
         s.similarity());
+  }
+  for (const auto& claim : r.claimed_outcomes()) {
+    absl::StrAppend(&out, "   claimed: ", claim, "\n");
   }
   absl::StrAppend(&out, " Pathway:\n", FormatPathway(r.pathway()));
   absl::StrAppend(&out, " Readiness breakdown:\n");

@@ -5,9 +5,11 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "indexer/record_validation.h"
 #include "indexer/records.h"
 #include "services/engine/matching_engine.h"
 #include "services/engine/record_writes.h"
+#include "services/programmes/outcome_claims.h"
 
 namespace helixmatch {
 namespace {
@@ -35,26 +37,37 @@ absl::Status ApplyAll(Catalog* catalog,
 
 }  // namespace
 
-absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
-    const v1::Record& record) {
+absl::StatusOr<EmbeddedRecord> MatchingEngine::Write(const v1::Record& record,
+                                                     const Viewer& writer) {
   auto r = EmbedForWrite(*embedder_, record, "record");
   if (!r.ok()) return r.status();
   WriteOp op;
   AddUpsertKeys(r->record, &op);
   op.check = [&](StoreBatch* batch) -> absl::Status {
     if (auto s = CheckReferences(*catalog_, &*r, {}); !s.ok()) return s;
+    if (auto s = ResolveOutcomeClaim(*catalog_, writer, &*r); !s.ok()) {
+      return s;
+    }
     AddPutWrites(r->record, r->vector, batch);
     return absl::OkStatus();
   };
   op.apply = [&] { return catalog_->Put(r->record, r->vector); };
   if (auto s = commits_->Commit(op); !s.ok()) return s;
+  return r;
+}
+
+absl::StatusOr<v1::UpsertResponse> MatchingEngine::Upsert(
+    const v1::Record& record, const Viewer& writer) {
+  auto r = Write(record, writer);
+  if (!r.ok()) return r.status();
   v1::UpsertResponse response;
   response.set_created(r->created);
   return response;
 }
 
 absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
-    const google::protobuf::RepeatedPtrField<v1::Record>& records) {
+    const google::protobuf::RepeatedPtrField<v1::Record>& records,
+    const Viewer& writer) {
   if (records.empty()) {
     return absl::InvalidArgumentError("records: is empty");
   }
@@ -89,6 +102,10 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
           !s.ok()) {
         return Prefixed(s, absl::StrCat("records[", i, "]."));
       }
+      if (auto s = ResolveOutcomeClaim(*catalog_, writer, &embedded[i]);
+          !s.ok()) {
+        return Prefixed(s, absl::StrCat("records[", i, "]: "));
+      }
     }
     for (const auto& e : embedded) AddPutWrites(e.record, e.vector, batch);
     return absl::OkStatus();
@@ -107,7 +124,8 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchingEngine::BatchUpsert(
 }
 
 absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
-    const std::vector<v1::Record>& records, int64_t first_position) {
+    const std::vector<v1::Record>& records, int64_t first_position,
+    const Viewer& writer) {
   std::vector<v1::RecordError> errors;
   const auto reject = [&](int64_t position, const v1::Record& r,
                           absl::string_view message) {
@@ -147,8 +165,10 @@ absl::StatusOr<std::vector<v1::RecordError>> MatchingEngine::IngestChunk(
   op.check = [&](StoreBatch* batch) -> absl::Status {
     std::vector<std::string> accepted_orgs;
     for (size_t i = 0; i < candidates.size(); ++i) {
-      if (auto s = CheckReferences(*catalog_, &candidates[i], accepted_orgs);
-          !s.ok()) {
+      absl::Status s =
+          CheckReferences(*catalog_, &candidates[i], accepted_orgs);
+      if (s.ok()) s = ResolveOutcomeClaim(*catalog_, writer, &candidates[i]);
+      if (!s.ok()) {
         reject(positions[i], candidates[i].record, s.message());
         continue;
       }
@@ -192,14 +212,47 @@ absl::Status MatchingEngine::Delete(v1::RecordKind kind,
 }
 
 absl::StatusOr<v1::RecordOutcomeResponse> MatchingEngine::RecordOutcome(
-    const v1::Outcome& outcome) {
+    const v1::Outcome& outcome, const Viewer& writer) {
   v1::Record record;
   *record.mutable_outcome() = outcome;
-  auto upserted = Upsert(record);
-  if (!upserted.ok()) return upserted.status();
+  auto written = Write(record, writer);
+  if (!written.ok()) return written.status();
   v1::RecordOutcomeResponse response;
-  response.set_created(upserted->created());
-  if (auto tie = TieFromOutcome(outcome)) *response.mutable_tie() = *tie;
+  response.set_created(written->created);
+  const v1::Outcome& stored = written->record.outcome();
+  if (auto tie = TieFromOutcome(stored)) *response.mutable_tie() = *tie;
+  *response.mutable_outcome() = stored;
+  return response;
+}
+
+absl::StatusOr<v1::RecordOutcomeResponse> MatchingEngine::ConfirmOutcome(
+    const std::string& id, const Viewer& writer) {
+  if (auto s = ValidateId(id, "outcome_id"); !s.ok()) return s;
+  // The keys name the parties as stored now; the check below reads the
+  // outcome again under the group's lock.
+  v1::Record record;
+  {
+    auto lock = catalog_lock_.Read();
+    auto confirmed = ConfirmStoredOutcome(catalog_->outcome(id), id, writer);
+    if (!confirmed.ok()) return confirmed.status();
+    *record.mutable_outcome() = std::move(*confirmed);
+  }
+  WriteOp op;
+  AddUpsertKeys(record, &op);
+  op.check = [&](StoreBatch* batch) -> absl::Status {
+    auto confirmed = ConfirmStoredOutcome(catalog_->outcome(id), id, writer);
+    if (!confirmed.ok()) return confirmed.status();
+    *record.mutable_outcome() = std::move(*confirmed);
+    AddPutWrites(record, {}, batch);
+    return absl::OkStatus();
+  };
+  op.apply = [&] { return catalog_->Put(record, {}); };
+  if (auto s = commits_->Commit(op); !s.ok()) return s;
+  v1::RecordOutcomeResponse response;
+  if (auto tie = TieFromOutcome(record.outcome())) {
+    *response.mutable_tie() = *tie;
+  }
+  *response.mutable_outcome() = record.outcome();
   return response;
 }
 

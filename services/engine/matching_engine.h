@@ -27,6 +27,7 @@
 #include "services/catalog/visibility.h"
 #include "services/engine/catalog_lock.h"
 #include "services/engine/group_commit.h"
+#include "services/engine/record_writes.h"
 #include "services/programmes/rules_file.h"
 #include "services/query/recommend_request.h"
 #include "services/ranking/weights.h"
@@ -63,19 +64,33 @@ class MatchingEngine {
       const EngineOptions& options);
   ~MatchingEngine();
 
-  // Writes (durable when they return OK).
-  absl::StatusOr<v1::UpsertResponse> Upsert(const v1::Record& record);
+  // Writes (durable when they return OK). `writer` decides how outcomes
+  // are stored (services/programmes/outcome_claims.h: an organization's
+  // outcome is its claim until the other party confirms it; an
+  // operator's is stored as given); who may write what at all is the
+  // caller's check (services/server/principals.h).
+  absl::StatusOr<v1::UpsertResponse> Upsert(
+      const v1::Record& record, const Viewer& writer = Viewer::Operator());
   // All or nothing; errors name records[i] and the field.
   absl::StatusOr<v1::BatchUpsertResponse> BatchUpsert(
-      const google::protobuf::RepeatedPtrField<v1::Record>& records);
+      const google::protobuf::RepeatedPtrField<v1::Record>& records,
+      const Viewer& writer = Viewer::Operator());
   // Writes each valid record, reports each bad one; `first_position` is the
   // stream position of records[0].
   absl::StatusOr<std::vector<v1::RecordError>> IngestChunk(
-      const std::vector<v1::Record>& records, int64_t first_position);
+      const std::vector<v1::Record>& records, int64_t first_position,
+      const Viewer& writer = Viewer::Operator());
   absl::Status Delete(v1::RecordKind kind, const std::string& id);
-  // Stores the outcome (and the tie it becomes).
+  // Stores the outcome as a claim or a confirmation (see Upsert), and the
+  // tie it becomes once confirmed; the response holds both as stored.
   absl::StatusOr<v1::RecordOutcomeResponse> RecordOutcome(
-      const v1::Outcome& outcome);
+      const v1::Outcome& outcome, const Viewer& writer = Viewer::Operator());
+  // Confirms the claimed outcome `id` (ConfirmStoredOutcome: the other
+  // party or an operator) and writes its tie. INVALID_ARGUMENT for a bad
+  // id, NOT_FOUND for one the writer may not see, FAILED_PRECONDITION for
+  // the party that recorded it.
+  absl::StatusOr<v1::RecordOutcomeResponse> ConfirmOutcome(
+      const std::string& id, const Viewer& writer);
 
   // Queries. Each reads as `viewer` sees the catalog (the one rule of
   // services/catalog/visibility.h): a record the viewer may not see is
@@ -128,6 +143,9 @@ class MatchingEngine {
 
  private:
   MatchingEngine() = default;
+  // One record through the group commit; the record as written.
+  absl::StatusOr<EmbeddedRecord> Write(const v1::Record& record,
+                                       const Viewer& writer);
   // The steps of Open, in this order.
   absl::Status LoadWordVectors();  // also creates the data folder
   absl::Status OpenStoreAndModel();

@@ -6,6 +6,7 @@
 #include "indexer/profile_text.h"
 #include "indexer/records.h"
 #include "indexer/text_analyzer.h"
+#include "services/programmes/outcome_claims.h"
 
 namespace helixmatch {
 namespace {
@@ -49,6 +50,17 @@ absl::Status CheckReferences(
     return absl::FailedPreconditionError(
         absl::StrCat(ref.field, ": organization '", *ref.id, "' not found"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ResolveOutcomeClaim(const Catalog& catalog, const Viewer& writer,
+                                 EmbeddedRecord* r) {
+  if (!r->record.has_outcome()) return absl::OkStatus();
+  const v1::Outcome& incoming = r->record.outcome();
+  auto resolved =
+      ResolveOutcomeWrite(catalog.outcome(incoming.id()), incoming, writer);
+  if (!resolved.ok()) return resolved.status();
+  *r->record.mutable_outcome() = std::move(*resolved);
   return absl::OkStatus();
 }
 

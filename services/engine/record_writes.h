@@ -12,6 +12,7 @@
 #include "indexer/embedder.h"
 #include "indexer/record_store.h"
 #include "services/catalog/catalog.h"
+#include "services/catalog/visibility.h"
 #include "services/engine/group_commit.h"
 
 namespace helixmatch {
@@ -36,6 +37,13 @@ absl::StatusOr<EmbeddedRecord> EmbedForWrite(const Embedder& embedder,
 absl::Status CheckReferences(
     const Catalog& catalog, EmbeddedRecord* record,
     const std::vector<std::string>& organizations_in_batch);
+
+// For an outcome, what `writer` stores over the catalog's outcome of the
+// same id (services/programmes/outcome_claims.h: claims and
+// confirmations); other records are left as they are. Errors as
+// ResolveOutcomeWrite.
+absl::Status ResolveOutcomeClaim(const Catalog& catalog, const Viewer& writer,
+                                 EmbeddedRecord* record);
 
 // The keys an upsert or a delete conflicts on (see WriteOp).
 void AddUpsertKeys(const v1::Record& record, WriteOp* op);

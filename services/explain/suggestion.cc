@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "indexer/records.h"
 #include "services/partnership/barrier_model.h"
 #include "services/partnership/engagement_ladder.h"
 
@@ -137,6 +138,26 @@ BarrierInput BarrierInputFor(const Catalog& catalog, const Query& q,
 
 }  // namespace
 
+std::string ClaimedOutcomeLine(const v1::Outcome& o) {
+  const auto tie = EngagementTie(o);
+  const std::string& other =
+      o.recorded_by() == o.offered_by() ? o.offered_to() : o.offered_by();
+  return absl::StrCat(
+      o.year(), " ",
+      v1::Channel_Name(tie ? tie->channel() : v1::CHANNEL_UNSPECIFIED),
+      ", claimed by ", o.recorded_by(), " and not confirmed by ", other,
+      " (adds no trust): ", tie ? tie->reference() : o.id());
+}
+
+std::vector<std::string> ClaimedOutcomeLines(const Catalog& catalog, uint32_t a,
+                                             uint32_t b, const Viewer& viewer) {
+  std::vector<std::string> lines;
+  for (const v1::Outcome* o : catalog.ClaimsBetween(a, b)) {
+    if (MaySee(viewer, *o)) lines.push_back(ClaimedOutcomeLine(*o));
+  }
+  return lines;
+}
+
 v1::Suggestion BuildSuggestion(const Catalog& catalog, const Query& q,
                                const RankingWeights& weights,
                                const RankedOrganization& ranked,
@@ -170,6 +191,10 @@ v1::Suggestion BuildSuggestion(const Catalog& catalog, const Query& q,
         absl::StrCat(t->year(), " ", v1::Channel_Name(t->channel()), " (",
                      v1::TieOutcome_Name(t->outcome()), ")",
                      t->reference().empty() ? "" : ": ", t->reference()));
+  }
+  for (auto& line : ClaimedOutcomeLines(catalog, q.requester,
+                                        ranked.organization, q.viewer)) {
+    s.add_claimed_outcomes(std::move(line));
   }
   return s;
 }

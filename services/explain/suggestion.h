@@ -7,6 +7,9 @@
 #ifndef HELIXMATCH_SERVICES_EXPLAIN_SUGGESTION_H_
 #define HELIXMATCH_SERVICES_EXPLAIN_SUGGESTION_H_
 
+#include <string>
+#include <vector>
+
 #include "helixmatch/v1/matching.pb.h"
 #include "services/catalog/catalog.h"
 #include "services/query/query.h"
@@ -21,6 +24,15 @@ struct SuggestionOptions {
   bool omit_explanations = false;
   int reference_year = 2026;
 };
+
+// How a claimed engagement outcome is shown: "2025 CONTRACT_RESEARCH,
+// claimed by ORG and not confirmed by ORG (adds no trust): REFERENCE".
+std::string ClaimedOutcomeLine(const v1::Outcome& outcome);
+
+// The claimed engagement outcomes between two organizations that `viewer`
+// may see (its own, as a party), as ClaimedOutcomeLine, newest first.
+std::vector<std::string> ClaimedOutcomeLines(const Catalog& catalog, uint32_t a,
+                                             uint32_t b, const Viewer& viewer);
 
 // `best_fit` is the best fit among all candidates (for topic depth).
 v1::Suggestion BuildSuggestion(const Catalog& catalog, const Query& query,

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "indexer/record_validation.h"
+#include "indexer/records.h"
 
 namespace helixmatch {
 namespace {
@@ -31,7 +32,11 @@ void CountOffer(const v1::Outcome& o, v1::DeclineReasonsResponse* response,
     case v1::OUTCOME_KIND_INTERNSHIP_STARTED:
     case v1::OUTCOME_KIND_CONTRACT_SIGNED:
     case v1::OUTCOME_KIND_PROJECT_COMPLETED:
-      response->set_engaged(response->engaged() + 1);
+      if (OutcomeConfirmed(o)) {
+        response->set_engaged(response->engaged() + 1);
+      } else {
+        response->set_claimed(response->claimed() + 1);
+      }
       break;
     default:
       break;

@@ -14,8 +14,9 @@
 
 namespace helixmatch {
 
-// Offers made by `organization_id`, how many were declined, unanswered or
-// engaged, and the decline reasons, most frequent first, each with the
+// Offers made by `organization_id`, how many were declined, unanswered,
+// engaged (confirmed) or claimed (an engagement not confirmed yet), and
+// the decline reasons, most frequent first, each with the
 // organizations that declined (most recent first, each once).
 // INVALID_ARGUMENT for a bad id; NOT_FOUND naming organization_id for an
 // unknown organization.

@@ -188,6 +188,10 @@ ProposalFit AssessProposalFit(const ScreeningContext& ctx,
   for (const auto& t : suggestion.trust_evidence()) {
     report->add_trust_evidence(t);
   }
+  for (auto& line :
+       ClaimedOutcomeLines(catalog, university, firm, ctx.viewer)) {
+    report->add_claimed_outcomes(std::move(line));
+  }
   result.proposal_vector = std::move(q.vector);
   return result;
 }

@@ -15,8 +15,8 @@ namespace {
 // records the caller may not write are rejected by position.
 class IngestRun {
  public:
-  IngestRun(MatchingEngine* engine, v1::IngestResponse* response)
-      : engine_(engine), response_(response) {}
+  IngestRun(MatchingEngine* engine, Viewer writer, v1::IngestResponse* response)
+      : engine_(engine), writer_(std::move(writer)), response_(response) {}
 
   void Reject(const v1::Record& record, absl::string_view message) {
     auto* e = response_->add_rejected();
@@ -36,7 +36,7 @@ class IngestRun {
 
   absl::Status Flush() {
     if (chunk_.empty()) return absl::OkStatus();
-    auto errors = engine_->IngestChunk(chunk_, 0);
+    auto errors = engine_->IngestChunk(chunk_, 0, writer_);
     if (!errors.ok()) {
       // A store failure: what was written before stays; say how far.
       return absl::Status(
@@ -73,6 +73,7 @@ class IngestRun {
 
  private:
   MatchingEngine* engine_;
+  const Viewer writer_;
   v1::IngestResponse* response_;
   std::vector<v1::Record> chunk_;
   std::vector<int64_t> positions_;  // stream position of chunk_[i]
@@ -130,7 +131,7 @@ absl::Status MatchApi::AuthorizeUpsert(const Principal& caller,
 absl::StatusOr<v1::UpsertResponse> MatchApi::Upsert(
     const Principal& caller, const v1::UpsertRequest& request) {
   if (auto s = AuthorizeUpsert(caller, request.record()); !s.ok()) return s;
-  return engine_->Upsert(request.record());
+  return engine_->Upsert(request.record(), ViewerOf(caller));
 }
 
 absl::StatusOr<v1::BatchUpsertResponse> MatchApi::BatchUpsert(
@@ -141,13 +142,13 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchApi::BatchUpsert(
                           absl::StrCat("records[", i, "]: ", s.message()));
     }
   }
-  return engine_->BatchUpsert(request.records());
+  return engine_->BatchUpsert(request.records(), ViewerOf(caller));
 }
 
 absl::StatusOr<v1::IngestResponse> MatchApi::Ingest(
     const Principal& caller, const RequestStream<v1::IngestRequest>& stream) {
   v1::IngestResponse response;
-  IngestRun run(engine_, &response);
+  IngestRun run(engine_, ViewerOf(caller), &response);
   v1::IngestRequest request;
   while (stream.read(&request)) {
     if (stream.cancelled()) return run.Cancelled();
@@ -255,7 +256,12 @@ absl::StatusOr<v1::RecordOutcomeResponse> MatchApi::RecordOutcome(
   v1::Record record;
   *record.mutable_outcome() = request.outcome();
   if (auto s = AuthorizeUpsert(caller, record); !s.ok()) return s;
-  return engine_->RecordOutcome(request.outcome());
+  return engine_->RecordOutcome(request.outcome(), ViewerOf(caller));
+}
+
+absl::StatusOr<v1::RecordOutcomeResponse> MatchApi::ConfirmOutcome(
+    const Principal& caller, const v1::ConfirmOutcomeRequest& request) {
+  return engine_->ConfirmOutcome(request.outcome_id(), ViewerOf(caller));
 }
 
 absl::StatusOr<v1::DeclineReasonsResponse> MatchApi::DeclineReasons(

@@ -14,7 +14,7 @@
 // Visibility: every read reads as the caller (ViewerOf) and applies the
 // one rule of services/catalog/visibility.h; a record the caller may not
 // see is answered exactly like a missing one (NOT_FOUND, same message),
-// also by Delete.
+// also by Delete and ConfirmOutcome.
 //
 // Authorization, by method (PERMISSION_DENIED when refused):
 //   Upsert, BatchUpsert, Ingest, RecordOutcome: AuthorizeWrite on each
@@ -22,7 +22,11 @@
 //     taken by a record of others is refused with the same message,
 //     whether the caller may see that record or not). A
 //     BatchUpsert is refused whole, naming records[i]; Ingest rejects the
-//     refused records by position and keeps the rest.
+//     refused records by position and keeps the rest. An organization's
+//     outcome is its claim until the other party confirms it
+//     (outcome_claims.h).
+//   ConfirmOutcome: the party that did not record the outcome, or an
+//     operator; never a programme.
 //   Delete: AuthorizeDelete on the stored record; for a caller other
 //     than an operator, a record that does not exist or that it may not
 //     see is NOT_FOUND.
@@ -106,6 +110,8 @@ class MatchApi {
       const Principal& caller, const v1::ListProgrammesRequest& request) const;
   absl::StatusOr<v1::RecordOutcomeResponse> RecordOutcome(
       const Principal& caller, const v1::RecordOutcomeRequest& request);
+  absl::StatusOr<v1::RecordOutcomeResponse> ConfirmOutcome(
+      const Principal& caller, const v1::ConfirmOutcomeRequest& request);
   absl::StatusOr<v1::DeclineReasonsResponse> DeclineReasons(
       const Principal& caller, const v1::DeclineReasonsRequest& request) const;
 

@@ -130,6 +130,11 @@ grpc::Status MatchServiceImpl::RecordOutcome(grpc::ServerContext* c,
                                              v1::RecordOutcomeResponse* r) {
   return Unary(c, q, r, &MatchApi::RecordOutcome);
 }
+grpc::Status MatchServiceImpl::ConfirmOutcome(
+    grpc::ServerContext* c, const v1::ConfirmOutcomeRequest* q,
+    v1::RecordOutcomeResponse* r) {
+  return Unary(c, q, r, &MatchApi::ConfirmOutcome);
+}
 grpc::Status MatchServiceImpl::DeclineReasons(
     grpc::ServerContext* c, const v1::DeclineReasonsRequest* q,
     v1::DeclineReasonsResponse* r) {

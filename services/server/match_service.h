@@ -70,6 +70,9 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   grpc::Status RecordOutcome(grpc::ServerContext*,
                              const v1::RecordOutcomeRequest*,
                              v1::RecordOutcomeResponse*) override;
+  grpc::Status ConfirmOutcome(grpc::ServerContext*,
+                              const v1::ConfirmOutcomeRequest*,
+                              v1::RecordOutcomeResponse*) override;
   grpc::Status DeclineReasons(grpc::ServerContext*,
                               const v1::DeclineReasonsRequest*,
                               v1::DeclineReasonsResponse*) override;

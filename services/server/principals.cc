@@ -44,6 +44,14 @@ absl::Status Authorize(const Principal& principal, const v1::Record& record,
           "records ties, outcomes or other records on behalf of a university "
           "or a firm (autonomy guard)"));
     case Role::kOrganization:
+      if (record.has_tie() && verb == "write") {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "organization '", principal.organization_id, "' cannot write ",
+            what,
+            ": a tie is trust evidence; record an outcome instead "
+            "(RecordOutcome), which counts once the other party confirms "
+            "it; ties are otherwise imported by an operator"));
+      }
       for (const auto& owner : Owners(record)) {
         if (owner == principal.organization_id) return absl::OkStatus();
       }

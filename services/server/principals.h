@@ -64,10 +64,15 @@ class PrincipalTable {
 // Whether `principal` may create or replace `record` (PERMISSION_DENIED
 // naming the rule otherwise). Operators may write anything; an
 // organization writes its own records (itself, its profiles and needs,
-// ties and outcomes it is a party to); a programme writes nothing.
+// outcomes it is a party to, which stay its claim until the other party
+// confirms them) but no tie: a tie is trust evidence, made only from a
+// confirmed outcome or by an operator (an import); a programme writes
+// nothing.
 absl::Status AuthorizeWrite(const Principal& principal,
                             const v1::Record& record);
-// Same rules for deleting the stored record `existing`.
+// Same rules for deleting the stored record `existing`, except that an
+// organization may delete a tie it is a party to (which lowers trust
+// only).
 absl::Status AuthorizeDelete(const Principal& principal,
                              const v1::Record& existing);
 

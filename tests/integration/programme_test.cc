@@ -28,6 +28,7 @@ constexpr char kOperator[] = "operator-token-0123456789";
 constexpr char kProgramme[] = "programme-token-0123456789";
 constexpr char kSaryarka[] = "saryarka-token-0123456789";
 constexpr char kAltai[] = "altai-token-0123456789abc";
+constexpr char kTokyrau[] = "tokyrau-token-0123456789ab";
 
 class ProgrammeTest : public ::testing::Test {
  protected:
@@ -43,7 +44,8 @@ class ProgrammeTest : public ::testing::Test {
         absl::StrCat(kOperator, " operator\n", kProgramme,
                      " programme org:prog-applied-research\n", kSaryarka,
                      " organization org:saryarka-tu\n", kAltai,
-                     " organization org:altai-mmu\n"),
+                     " organization org:altai-mmu\n", kTokyrau,
+                     " organization org:tokyrau-copper\n"),
         "test principals");
     ASSERT_TRUE(principals.ok()) << principals.status().message();
     principals_ = new PrincipalTable(std::move(*principals));
@@ -284,8 +286,27 @@ TEST_F(ProgrammeTest, SignedContractChangesRecommendAndExplain) {
       stub_->RecordOutcome(As(kAltai).get(), request, &recorded);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(recorded.created());
-  EXPECT_EQ(recorded.tie().channel(), v1::CHANNEL_CONTRACT_RESEARCH);
-  EXPECT_EQ(recorded.tie().outcome(), v1::TIE_OUTCOME_ONGOING);
+  // One party alone only claims it: no tie, and nothing moves.
+  EXPECT_FALSE(recorded.has_tie());
+  EXPECT_EQ(recorded.outcome().recorded_by(), altai);
+  EXPECT_EQ(recorded.outcome().confirmed_by(), "");
+  const auto claimed = Explain("need:demo-flotation", "cap:altai-hydromet");
+  EXPECT_EQ(claimed.suggestion().ladder().covered_rung(), -1);
+  EXPECT_TRUE(claimed.suggestion().trust_evidence().empty());
+  EXPECT_EQ(claimed.suggestion().breakdown().trust(),
+            before.suggestion().breakdown().trust());
+  EXPECT_EQ(ScoreOf("need:demo-flotation", altai), score_before);
+
+  // The firm confirms it: now it counts.
+  v1::ConfirmOutcomeRequest confirm;
+  confirm.set_outcome_id("outcome-altai-tokyrau-1");
+  v1::RecordOutcomeResponse confirmed;
+  const auto confirm_status =
+      stub_->ConfirmOutcome(As(kTokyrau).get(), confirm, &confirmed);
+  ASSERT_TRUE(confirm_status.ok()) << confirm_status.error_message();
+  EXPECT_EQ(confirmed.outcome().confirmed_by(), "org:tokyrau-copper");
+  EXPECT_EQ(confirmed.tie().channel(), v1::CHANNEL_CONTRACT_RESEARCH);
+  EXPECT_EQ(confirmed.tie().outcome(), v1::TIE_OUTCOME_ONGOING);
 
   const auto after = Explain("need:demo-flotation", "cap:altai-hydromet");
   EXPECT_EQ(after.suggestion().ladder().covered_rung(), 4);

@@ -279,13 +279,25 @@ TEST(AuthorizeTest, OperatorMayWriteAndDeleteEverything) {
   }
 }
 
-TEST(AuthorizeTest, OrganizationMayWriteItsOwnRecords) {
+TEST(AuthorizeTest, OrganizationMayWriteItsOwnRecordsButNoTie) {
   for (const auto& record : RecordsOf(kSelf)) {
-    EXPECT_TRUE(AuthorizeWrite(Organization(kSelf), record).ok())
+    EXPECT_EQ(AuthorizeWrite(Organization(kSelf), record).ok(),
+              !record.has_tie())
         << record.DebugString();
     EXPECT_TRUE(AuthorizeDelete(Organization(kSelf), record).ok())
         << record.DebugString();
   }
+}
+
+TEST(AuthorizeTest, OrganizationCannotForgeTrustWithATie) {
+  // A tie is trust evidence: it comes from a confirmed outcome or an
+  // operator's import, never from one party alone.
+  const auto s = AuthorizeWrite(Organization(kSelf), TieRecord(kSelf, kFirm));
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(s.message()),
+              StartsWith("organization 'org:saryarka-tu' cannot write tie "
+                         "'tie:x': a tie is trust evidence; record an outcome "
+                         "instead"));
 }
 
 TEST(AuthorizeTest, OrganizationMayNotWriteOthersRecords) {
@@ -306,7 +318,8 @@ TEST(AuthorizeTest, OrganizationMayNotWriteOthersRecords) {
     EXPECT_THAT(std::string(write.message()),
                 StartsWith("organization 'org:saryarka-tu' cannot write "));
     EXPECT_THAT(std::string(write.message()),
-                HasSubstr("belongs to other organizations"));
+                HasSubstr(record.has_tie() ? "a tie is trust evidence"
+                                           : "belongs to other organizations"));
     const auto remove = AuthorizeDelete(Organization(kSelf), record);
     EXPECT_EQ(remove.code(), absl::StatusCode::kPermissionDenied)
         << record.DebugString();
