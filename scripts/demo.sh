@@ -37,10 +37,14 @@ section "Importing the illustrative demo data (data/demo, invented organizations
 
 section "Starting helixmatch-server on a free port
   with the demo programmes' rules (data/demo/programmes) and the demo
-  tokens file (data/demo/principals.example: example tokens, not secrets)"
+  tokens file (data/demo/principals.example: digests of example tokens,
+  copied with mode 600 because the server refuses a tokens file others
+  may read)"
+install -m 600 data/demo/principals.example "$data_dir/tokens"
+mkdir -p "$data_dir/backups"
 "$bin/services/helixmatch-server" --db "$data_dir/db" --listen 127.0.0.1:0 \
   --programmes data/demo/programmes \
-  --principals data/demo/principals.example \
+  --principals "$data_dir/tokens" --backup-root "$data_dir/backups" \
   --port-file "$data_dir/port" 2>"$data_dir/server.log" &
 server_pid=$!
 # Start-up loads the word vectors (136 MB): allow up to a minute.
@@ -165,8 +169,9 @@ if "${client[@]}" stats 2>&1; then
   exit 1
 fi
 
-section "A backup (operator only): a complete data folder to serve with --db"
-"${as_operator[@]}" backup --to "$data_dir/backup"
+section "A backup (operator only, under the server's --backup-root):
+  a complete data folder to serve with --db"
+"${as_operator[@]}" backup --to demo-backup
 
 section "Stopping the server"
 kill -TERM "$server_pid"

@@ -8,6 +8,7 @@ packages=(
   protobuf-compiler libprotobuf-dev libgrpc++-dev libgrpc-dev protobuf-compiler-grpc
   libfaiss-dev libopenblas-openmp-dev
   librocksdb-dev
+  libssl-dev openssl
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm

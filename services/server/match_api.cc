@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "indexer/records.h"
+#include "services/server/backup_root.h"
 
 namespace helixmatch {
 namespace {
@@ -82,6 +83,14 @@ class IngestRun {
   int64_t accepted_ = 0;
 };
 
+// "kind/id", as the audit log names a record.
+std::string AuditName(v1::RecordKind kind, absl::string_view id) {
+  return absl::StrCat(RecordKindName(kind), "/", id);
+}
+std::string AuditName(const v1::Record& record) {
+  return AuditName(KindOf(record), RecordId(record));
+}
+
 }  // namespace
 
 Viewer ViewerOf(const Principal& principal) {
@@ -96,21 +105,58 @@ Viewer ViewerOf(const Principal& principal) {
   return Viewer::Organization(principal.organization_id);
 }
 
+absl::Status MatchApi::Audit(const Principal* caller, absl::string_view rpc,
+                             bool write, std::vector<std::string> records,
+                             const absl::Status& status,
+                             const std::string& folder) const {
+  if (options_.audit == nullptr) return status;
+  if (!write && status.code() != absl::StatusCode::kPermissionDenied &&
+      status.code() != absl::StatusCode::kUnauthenticated) {
+    return status;
+  }
+  Record(caller, rpc, std::move(records), status, folder);
+  return status;
+}
+
+void MatchApi::Record(const Principal* caller, absl::string_view rpc,
+                      std::vector<std::string> records,
+                      const absl::Status& status,
+                      const std::string& folder) const {
+  if (options_.audit == nullptr) return;
+  AuditEntry entry;
+  entry.principal = caller;
+  entry.anonymous = options_.principals == nullptr;
+  entry.rpc = std::string(rpc);
+  if (records.size() > kMaxAuditedIds) {
+    entry.records_omitted =
+        static_cast<int64_t>(records.size() - kMaxAuditedIds);
+    records.resize(kMaxAuditedIds);
+  }
+  entry.records = std::move(records);
+  entry.folder = folder;
+  entry.status = status.code();
+  options_.audit->Record(entry);
+}
+
 absl::StatusOr<Principal> MatchApi::Authenticate(
-    const std::optional<std::string>& authorization) const {
-  if (principals_ == nullptr) return Principal{};
+    const std::optional<std::string>& authorization,
+    absl::string_view rpc) const {
+  if (options_.principals == nullptr) return Principal{};
+  const auto refuse = [&](absl::string_view why) {
+    return Audit(nullptr, rpc, false, {}, absl::UnauthenticatedError(why));
+  };
   if (!authorization) {
-    return absl::UnauthenticatedError(
+    return refuse(
         "missing 'authorization: Bearer TOKEN' metadata or header (the "
         "server has a tokens file)");
   }
   const absl::string_view value(*authorization);
   constexpr absl::string_view kBearer = "Bearer ";
   if (!absl::StartsWith(value, kBearer)) {
-    return absl::UnauthenticatedError("authorization must be 'Bearer TOKEN'");
+    return refuse("authorization must be 'Bearer TOKEN'");
   }
-  const Principal* p = principals_->Find(value.substr(kBearer.size()));
-  if (p == nullptr) return absl::UnauthenticatedError("unknown token");
+  auto p = options_.principals->Find(value.substr(kBearer.size()));
+  if (!p) return refuse("unknown token");
   return *p;
 }
 
@@ -130,53 +176,81 @@ absl::Status MatchApi::AuthorizeUpsert(const Principal& caller,
 
 absl::StatusOr<v1::UpsertResponse> MatchApi::Upsert(
     const Principal& caller, const v1::UpsertRequest& request) {
-  if (auto s = AuthorizeUpsert(caller, request.record()); !s.ok()) return s;
-  return engine_->Upsert(request.record(), ViewerOf(caller));
+  std::vector<std::string> ids = {AuditName(request.record())};
+  if (auto s = AuthorizeUpsert(caller, request.record()); !s.ok()) {
+    return Audit(&caller, "Upsert", true, std::move(ids), s);
+  }
+  return Audited(caller, "Upsert", true, std::move(ids),
+                 engine_->Upsert(request.record(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::BatchUpsertResponse> MatchApi::BatchUpsert(
     const Principal& caller, const v1::BatchUpsertRequest& request) {
+  std::vector<std::string> ids;
+  for (const auto& r : request.records()) ids.push_back(AuditName(r));
   for (int i = 0; i < request.records_size(); ++i) {
     if (auto s = AuthorizeUpsert(caller, request.records(i)); !s.ok()) {
-      return absl::Status(s.code(),
-                          absl::StrCat("records[", i, "]: ", s.message()));
+      return Audit(&caller, "BatchUpsert", true, std::move(ids),
+                   absl::Status(s.code(), absl::StrCat("records[", i,
+                                                       "]: ", s.message())));
     }
   }
-  return engine_->BatchUpsert(request.records(), ViewerOf(caller));
+  return Audited(caller, "BatchUpsert", true, std::move(ids),
+                 engine_->BatchUpsert(request.records(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::IngestResponse> MatchApi::Ingest(
     const Principal& caller, const RequestStream<v1::IngestRequest>& stream) {
   v1::IngestResponse response;
   IngestRun run(engine_, ViewerOf(caller), &response);
+  std::vector<std::string> ids;
+  bool refused = false;
+  const auto finish = [&](absl::Status s) {
+    // A refused record makes the Ingest a partly refused call.
+    if (s.ok() && refused) {
+      Record(&caller, "Ingest", ids,
+             absl::PermissionDeniedError("some records were refused"));
+      return s;
+    }
+    return Audit(&caller, "Ingest", true, std::move(ids), s);
+  };
   v1::IngestRequest request;
   while (stream.read(&request)) {
-    if (stream.cancelled()) return run.Cancelled();
+    if (stream.cancelled()) return finish(run.Cancelled());
+    ids.push_back(AuditName(request.record()));
     if (auto s = AuthorizeUpsert(caller, request.record()); !s.ok()) {
+      refused = true;
       run.Reject(request.record(), s.message());
       continue;
     }
     if (auto s = run.Add(std::move(*request.mutable_record())); !s.ok()) {
-      return s;
+      return finish(s);
     }
   }
-  if (auto s = run.Flush(); !s.ok()) return s;
+  if (auto s = run.Flush(); !s.ok()) return finish(s);
   run.Finish();
+  if (auto s = finish(absl::OkStatus()); !s.ok()) return s;
   return response;
 }
 
 absl::StatusOr<v1::DeleteResponse> MatchApi::Delete(
     const Principal& caller, const v1::DeleteRequest& request) {
+  std::vector<std::string> ids = {AuditName(request.kind(), request.id())};
   if (caller.role != Role::kOperator) {
     // A record the caller may not see is NOT_FOUND, like a missing one.
     auto existing =
         engine_->Get(request.kind(), request.id(), ViewerOf(caller));
-    if (!existing.ok()) return existing.status();
-    if (auto s = AuthorizeDelete(caller, *existing); !s.ok()) return s;
+    if (!existing.ok()) {
+      return Audit(&caller, "Delete", true, std::move(ids), existing.status());
+    }
+    if (auto s = AuthorizeDelete(caller, *existing); !s.ok()) {
+      return Audit(&caller, "Delete", true, std::move(ids), s);
+    }
   }
   if (auto s = engine_->Delete(request.kind(), request.id()); !s.ok()) {
-    return s;
+    return Audit(&caller, "Delete", true, std::move(ids), s);
   }
+  Record(&caller, "Delete", std::move(ids), absl::OkStatus());
   return v1::DeleteResponse();
 }
 
@@ -192,10 +266,11 @@ absl::StatusOr<v1::RecommendResponse> MatchApi::Recommend(
   if (caller.role != Role::kOperator &&
       !request.requester_organization_id().empty() &&
       request.requester_organization_id() != caller.organization_id) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("requester_organization_id: the caller acts for '",
+    return Audit(&caller, "Recommend", false, {},
+                 absl::PermissionDeniedError(absl::StrCat(
+                     "requester_organization_id: the caller acts for '",
                      caller.organization_id, "', not for '",
-                     request.requester_organization_id(), "'"));
+                     request.requester_organization_id(), "'")));
   }
   return engine_->Recommend(request, ViewerOf(caller));
 }
@@ -213,11 +288,20 @@ absl::StatusOr<v1::StatsResponse> MatchApi::Stats(
 absl::StatusOr<v1::BackupResponse> MatchApi::Backup(
     const Principal& caller, const v1::BackupRequest& request) {
   if (caller.role != Role::kOperator) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("Backup needs the operator role; the caller has the ",
-                     RoleName(caller.role), " role"));
+    return Audit(&caller, "Backup", true, {},
+                 absl::PermissionDeniedError(absl::StrCat(
+                     "Backup needs the operator role; the caller has the ",
+                     RoleName(caller.role), " role")),
+                 request.folder());
   }
-  return engine_->Backup(request.folder());
+  auto folder = ResolveBackupFolder(options_.backup_root, request.folder());
+  if (!folder.ok()) {
+    return Audit(&caller, "Backup", true, {}, folder.status(),
+                 request.folder());
+  }
+  auto result = engine_->Backup(*folder);
+  Record(&caller, "Backup", {}, result.status(), *folder);
+  return result;
 }
 
 absl::StatusOr<v1::ScreeningReport> MatchApi::ScreenProposal(
@@ -255,13 +339,20 @@ absl::StatusOr<v1::RecordOutcomeResponse> MatchApi::RecordOutcome(
     const Principal& caller, const v1::RecordOutcomeRequest& request) {
   v1::Record record;
   *record.mutable_outcome() = request.outcome();
-  if (auto s = AuthorizeUpsert(caller, record); !s.ok()) return s;
-  return engine_->RecordOutcome(request.outcome(), ViewerOf(caller));
+  std::vector<std::string> ids = {AuditName(record)};
+  if (auto s = AuthorizeUpsert(caller, record); !s.ok()) {
+    return Audit(&caller, "RecordOutcome", true, std::move(ids), s);
+  }
+  return Audited(caller, "RecordOutcome", true, std::move(ids),
+                 engine_->RecordOutcome(request.outcome(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::RecordOutcomeResponse> MatchApi::ConfirmOutcome(
     const Principal& caller, const v1::ConfirmOutcomeRequest& request) {
-  return engine_->ConfirmOutcome(request.outcome_id(), ViewerOf(caller));
+  return Audited(
+      caller, "ConfirmOutcome", true,
+      {AuditName(v1::RECORD_KIND_OUTCOME, request.outcome_id())},
+      engine_->ConfirmOutcome(request.outcome_id(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::DeclineReasonsResponse> MatchApi::DeclineReasons(
@@ -269,10 +360,11 @@ absl::StatusOr<v1::DeclineReasonsResponse> MatchApi::DeclineReasons(
   // Programmes see aggregates; an organization sees its own.
   if (caller.role == Role::kOrganization &&
       request.organization_id() != caller.organization_id) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("organization '", caller.organization_id,
+    return Audit(&caller, "DeclineReasons", false, {},
+                 absl::PermissionDeniedError(absl::StrCat(
+                     "organization '", caller.organization_id,
                      "' may read only its own decline reasons, not those of '",
-                     request.organization_id(), "'"));
+                     request.organization_id(), "'")));
   }
   return engine_->DeclineReasons(request.organization_id());
 }

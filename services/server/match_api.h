@@ -2,14 +2,15 @@
 // authenticated caller and a request, applies the role rules of
 // principals.h, calls the engine and returns the response or a status.
 // The gRPC service (match_service.h) is a thin adapter over it, and so is
-// any other transport: one authorization path and one visibility rule
-// for all of them.
+// any other transport: one authorization path, one visibility rule and
+// one audit trail for all of them.
 //
 // Authentication: Authenticate maps the value of an `authorization`
 // header ("Bearer TOKEN"; nullopt when absent) to the caller: UNAUTHENTICATED
 // when the server has a tokens file and the value is missing, malformed
 // or names an unknown token. Without a tokens file every caller is an
-// operator.
+// operator (the server then listens on loopback only:
+// transport_security.h).
 //
 // Visibility: every read reads as the caller (ViewerOf) and applies the
 // one rule of services/catalog/visibility.h; a record the caller may not
@@ -20,17 +21,16 @@
 //   Upsert, BatchUpsert, Ingest, RecordOutcome: AuthorizeWrite on each
 //     record and, when it replaces a stored one, on the stored one (an id
 //     taken by a record of others is refused with the same message,
-//     whether the caller may see that record or not). A
-//     BatchUpsert is refused whole, naming records[i]; Ingest rejects the
-//     refused records by position and keeps the rest. An organization's
-//     outcome is its claim until the other party confirms it
-//     (outcome_claims.h).
+//     whether the caller may see that record or not). A BatchUpsert is
+//     refused whole, naming records[i]; Ingest rejects the refused
+//     records by position and keeps the rest. An organization's outcome
+//     is its claim until the other party confirms it (outcome_claims.h).
 //   ConfirmOutcome: the party that did not record the outcome, or an
 //     operator; never a programme.
 //   Delete: AuthorizeDelete on the stored record; for a caller other
 //     than an operator, a record that does not exist or that it may not
 //     see is NOT_FOUND.
-//   Backup: the operator role only.
+//   Backup: the operator role only, into a folder under the backup root.
 //   Recommend: requester_organization_id, when set, must be the caller's
 //     organization (operators may name any).
 //   DeclineReasons: an organization reads only its own; programmes and
@@ -40,17 +40,24 @@
 // Other errors are the engine's, code and message unchanged (Ingest adds
 // how far it got); a stream the client cancels ends CANCELLED.
 //
-// Thread-safe: it holds two pointers to objects safe for concurrent use.
+// Audit: every write (Upsert, BatchUpsert, Ingest, Delete, RecordOutcome,
+// ConfirmOutcome, Backup), whatever its status, and every call refused
+// with UNAUTHENTICATED or PERMISSION_DENIED is recorded in the audit log
+// (audit_log.h), when there is one.
+//
+// Thread-safe: it holds pointers to objects safe for concurrent use.
 #ifndef HELIXMATCH_SERVICES_SERVER_MATCH_API_H_
 #define HELIXMATCH_SERVICES_SERVER_MATCH_API_H_
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.pb.h"
 #include "services/engine/matching_engine.h"
+#include "services/server/audit_log.h"
 #include "services/server/principals.h"
 
 namespace helixmatch {
@@ -71,15 +78,28 @@ struct RequestStream {
   std::function<bool()> cancelled;
 };
 
+struct MatchApiOptions {
+  // The tokens file's principals; null: no tokens file, every caller is
+  // an operator. Not owned.
+  const ReloadablePrincipals* principals = nullptr;
+  // Where writes and refused calls are recorded; null: nowhere. Not owned.
+  AuditLog* audit = nullptr;
+  // The folder Backup writes under (backup_root.h); empty: Backup is
+  // refused with FAILED_PRECONDITION.
+  std::string backup_root;
+};
+
 class MatchApi {
  public:
-  // Neither pointer is owned; both must outlive the API. `principals`
-  // null: no tokens file.
-  MatchApi(MatchingEngine* engine, const PrincipalTable* principals)
-      : engine_(engine), principals_(principals) {}
+  // `engine` and the options' pointers are not owned and must outlive
+  // the API.
+  MatchApi(MatchingEngine* engine, MatchApiOptions options)
+      : engine_(engine), options_(std::move(options)) {}
 
+  // `rpc` names the method for the audit log ("Upsert", "Get", ...).
   absl::StatusOr<Principal> Authenticate(
-      const std::optional<std::string>& authorization) const;
+      const std::optional<std::string>& authorization,
+      absl::string_view rpc) const;
 
   absl::StatusOr<v1::UpsertResponse> Upsert(const Principal& caller,
                                             const v1::UpsertRequest& request);
@@ -120,9 +140,27 @@ class MatchApi {
   // record it replaces (an organization cannot take over another's id).
   absl::Status AuthorizeUpsert(const Principal& caller,
                                const v1::Record& record) const;
+  // Records a write (`write`), whatever its status, or a refused call in
+  // the audit log, and returns `status`.
+  absl::Status Audit(const Principal* caller, absl::string_view rpc, bool write,
+                     std::vector<std::string> records,
+                     const absl::Status& status,
+                     const std::string& folder = "") const;
+  // Appends the audit line (when there is an audit log).
+  void Record(const Principal* caller, absl::string_view rpc,
+              std::vector<std::string> records, const absl::Status& status,
+              const std::string& folder = "") const;
+  template <typename T>
+  absl::StatusOr<T> Audited(const Principal& caller, absl::string_view rpc,
+                            bool write, std::vector<std::string> records,
+                            absl::StatusOr<T> result) const {
+    Audit(&caller, rpc, write, std::move(records), result.status())
+        .IgnoreError();
+    return result;
+  }
 
-  MatchingEngine* engine_;            // not owned
-  const PrincipalTable* principals_;  // not owned; may be null
+  MatchingEngine* engine_;  // not owned
+  MatchApiOptions options_;
 };
 
 }  // namespace helixmatch

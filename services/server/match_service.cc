@@ -36,8 +36,8 @@ std::optional<std::string> AuthorizationOf(grpc::ServerContext* context) {
 template <typename Request, typename Response, typename Method>
 grpc::Status MatchServiceImpl::Unary(grpc::ServerContext* context,
                                      const Request* request, Response* response,
-                                     Method method) {
-  auto caller = api_.Authenticate(AuthorizationOf(context));
+                                     Method method, const char* rpc) {
+  auto caller = api_.Authenticate(AuthorizationOf(context), rpc);
   if (!caller.ok()) return ToGrpc(caller.status());
   auto result = (api_.*method)(*caller, *request);
   if (!result.ok()) return ToGrpc(result.status());
@@ -48,8 +48,9 @@ grpc::Status MatchServiceImpl::Unary(grpc::ServerContext* context,
 template <typename Request, typename Response, typename Method>
 grpc::Status MatchServiceImpl::Stream(grpc::ServerContext* context,
                                       grpc::ServerReader<Request>* reader,
-                                      Response* response, Method method) {
-  auto caller = api_.Authenticate(AuthorizationOf(context));
+                                      Response* response, Method method,
+                                      const char* rpc) {
+  auto caller = api_.Authenticate(AuthorizationOf(context), rpc);
   if (!caller.ok()) return ToGrpc(caller.status());
   const RequestStream<Request> stream{
       [reader](Request* r) { return reader->Read(r); },
@@ -63,93 +64,111 @@ grpc::Status MatchServiceImpl::Stream(grpc::ServerContext* context,
 grpc::Status MatchServiceImpl::Upsert(grpc::ServerContext* c,
                                       const v1::UpsertRequest* q,
                                       v1::UpsertResponse* r) {
-  return Unary(c, q, r, &MatchApi::Upsert);
+  return Unary(c, q, r, &MatchApi::Upsert, "Upsert");
 }
 grpc::Status MatchServiceImpl::BatchUpsert(grpc::ServerContext* c,
                                            const v1::BatchUpsertRequest* q,
                                            v1::BatchUpsertResponse* r) {
-  return Unary(c, q, r, &MatchApi::BatchUpsert);
+  return Unary(c, q, r, &MatchApi::BatchUpsert, "BatchUpsert");
 }
 grpc::Status MatchServiceImpl::Ingest(
     grpc::ServerContext* c, grpc::ServerReader<v1::IngestRequest>* reader,
     v1::IngestResponse* r) {
-  return Stream(c, reader, r, &MatchApi::Ingest);
+  return Stream(c, reader, r, &MatchApi::Ingest, "Ingest");
 }
 grpc::Status MatchServiceImpl::Delete(grpc::ServerContext* c,
                                       const v1::DeleteRequest* q,
                                       v1::DeleteResponse* r) {
-  return Unary(c, q, r, &MatchApi::Delete);
+  return Unary(c, q, r, &MatchApi::Delete, "Delete");
 }
 grpc::Status MatchServiceImpl::Get(grpc::ServerContext* c,
                                    const v1::GetRequest* q, v1::Record* r) {
-  return Unary(c, q, r, &MatchApi::Get);
+  return Unary(c, q, r, &MatchApi::Get, "Get");
 }
 grpc::Status MatchServiceImpl::Recommend(grpc::ServerContext* c,
                                          const v1::RecommendRequest* q,
                                          v1::RecommendResponse* r) {
-  return Unary(c, q, r, &MatchApi::Recommend);
+  return Unary(c, q, r, &MatchApi::Recommend, "Recommend");
 }
 grpc::Status MatchServiceImpl::Explain(grpc::ServerContext* c,
                                        const v1::ExplainRequest* q,
                                        v1::ExplainResponse* r) {
-  return Unary(c, q, r, &MatchApi::Explain);
+  return Unary(c, q, r, &MatchApi::Explain, "Explain");
 }
 grpc::Status MatchServiceImpl::Stats(grpc::ServerContext* c,
                                      const v1::StatsRequest* q,
                                      v1::StatsResponse* r) {
-  return Unary(c, q, r, &MatchApi::Stats);
+  return Unary(c, q, r, &MatchApi::Stats, "Stats");
 }
 grpc::Status MatchServiceImpl::Backup(grpc::ServerContext* c,
                                       const v1::BackupRequest* q,
                                       v1::BackupResponse* r) {
-  return Unary(c, q, r, &MatchApi::Backup);
+  return Unary(c, q, r, &MatchApi::Backup, "Backup");
 }
 grpc::Status MatchServiceImpl::ScreenProposal(
     grpc::ServerContext* c, const v1::ScreenProposalRequest* q,
     v1::ScreeningReport* r) {
-  return Unary(c, q, r, &MatchApi::ScreenProposal);
+  return Unary(c, q, r, &MatchApi::ScreenProposal, "ScreenProposal");
 }
 grpc::Status MatchServiceImpl::ScreenProposals(
     grpc::ServerContext* c,
     grpc::ServerReader<v1::ScreenProposalRequest>* reader,
     v1::ScreenProposalsResponse* r) {
-  return Stream(c, reader, r, &MatchApi::ScreenProposals);
+  return Stream(c, reader, r, &MatchApi::ScreenProposals, "ScreenProposals");
 }
 grpc::Status MatchServiceImpl::PlanPathway(grpc::ServerContext* c,
                                            const v1::PlanPathwayRequest* q,
                                            v1::Pathway* r) {
-  return Unary(c, q, r, &MatchApi::PlanPathway);
+  return Unary(c, q, r, &MatchApi::PlanPathway, "PlanPathway");
 }
 grpc::Status MatchServiceImpl::ListProgrammes(
     grpc::ServerContext* c, const v1::ListProgrammesRequest* q,
     v1::ListProgrammesResponse* r) {
-  return Unary(c, q, r, &MatchApi::ListProgrammes);
+  return Unary(c, q, r, &MatchApi::ListProgrammes, "ListProgrammes");
 }
 grpc::Status MatchServiceImpl::RecordOutcome(grpc::ServerContext* c,
                                              const v1::RecordOutcomeRequest* q,
                                              v1::RecordOutcomeResponse* r) {
-  return Unary(c, q, r, &MatchApi::RecordOutcome);
+  return Unary(c, q, r, &MatchApi::RecordOutcome, "RecordOutcome");
 }
 grpc::Status MatchServiceImpl::ConfirmOutcome(
     grpc::ServerContext* c, const v1::ConfirmOutcomeRequest* q,
     v1::RecordOutcomeResponse* r) {
-  return Unary(c, q, r, &MatchApi::ConfirmOutcome);
+  return Unary(c, q, r, &MatchApi::ConfirmOutcome, "ConfirmOutcome");
 }
 grpc::Status MatchServiceImpl::DeclineReasons(
     grpc::ServerContext* c, const v1::DeclineReasonsRequest* q,
     v1::DeclineReasonsResponse* r) {
-  return Unary(c, q, r, &MatchApi::DeclineReasons);
+  return Unary(c, q, r, &MatchApi::DeclineReasons, "DeclineReasons");
+}
+
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(
+    const std::optional<TlsMaterial>& tls) {
+  if (!tls) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      tls->mutual() ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                    : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_root_certs = tls->client_ca;
+  ssl.pem_key_cert_pairs.push_back({tls->private_key, tls->certificate_chain});
+  return grpc::SslServerCredentials(ssl);
 }
 
 absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
     MatchingEngine* engine, const std::string& address,
-    const PrincipalTable* principals) {
+    MatchServerOptions options) {
+  if (auto s = CheckListenSecurity(address, options.tls.has_value(),
+                                   options.api.principals != nullptr,
+                                   options.allow_insecure);
+      !s.ok()) {
+    return s;
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   auto server = std::unique_ptr<MatchServer>(new MatchServer());
-  server->service_ = std::make_unique<MatchServiceImpl>(engine, principals);
+  server->service_ =
+      std::make_unique<MatchServiceImpl>(engine, std::move(options.api));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(address, ServerCredentialsFor(options.tls),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);

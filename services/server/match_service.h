@@ -15,6 +15,7 @@
 #include "services/engine/matching_engine.h"
 #include "services/server/match_api.h"
 #include "services/server/principals.h"
+#include "services/server/transport_security.h"
 
 namespace helixmatch {
 
@@ -32,10 +33,10 @@ grpc::Status ToGrpc(const absl::Status& status);
 // safe for concurrent use.
 class MatchServiceImpl final : public v1::MatchService::Service {
  public:
-  // Neither pointer is owned; both must outlive the service. `principals`
-  // null: no tokens file, every caller is an operator.
-  MatchServiceImpl(MatchingEngine* engine, const PrincipalTable* principals)
-      : api_(engine, principals) {}
+  // Nothing is owned; the engine and the options' pointers must outlive
+  // the service.
+  MatchServiceImpl(MatchingEngine* engine, MatchApiOptions options)
+      : api_(engine, std::move(options)) {}
 
   grpc::Status Upsert(grpc::ServerContext*, const v1::UpsertRequest*,
                       v1::UpsertResponse*) override;
@@ -78,17 +79,33 @@ class MatchServiceImpl final : public v1::MatchService::Service {
                               v1::DeclineReasonsResponse*) override;
 
  private:
-  // Authenticates, then runs `method` of the API on the request.
+  // Authenticates, then runs `method` of the API (named `rpc`) on the
+  // request.
   template <typename Request, typename Response, typename Method>
   grpc::Status Unary(grpc::ServerContext* context, const Request* request,
-                     Response* response, Method method);
+                     Response* response, Method method, const char* rpc);
   template <typename Request, typename Response, typename Method>
   grpc::Status Stream(grpc::ServerContext* context,
                       grpc::ServerReader<Request>* reader, Response* response,
-                      Method method);
+                      Method method, const char* rpc);
 
   MatchApi api_;
 };
+
+// How a MatchServer listens and whom it serves.
+struct MatchServerOptions {
+  MatchApiOptions api;  // tokens, audit log, backup root
+  // TLS (and mutual TLS when it has a client CA); nullopt: plaintext.
+  std::optional<TlsMaterial> tls;
+  // Plaintext on a non-loopback address (CheckListenSecurity).
+  bool allow_insecure = false;
+};
+
+// The gRPC credentials of a listener: SSL with the material (client
+// certificates required and verified when it has a client CA), else
+// insecure.
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(
+    const std::optional<TlsMaterial>& tls);
 
 // A running gRPC server over an engine: MatchServiceImpl, the standard
 // health service (SERVING while it runs) and server reflection, with
@@ -96,12 +113,13 @@ class MatchServiceImpl final : public v1::MatchService::Service {
 class MatchServer {
  public:
   // Listens on `address` ("127.0.0.1:0" picks a free port; port() tells
-  // which). `engine` and `principals` (may be null: every caller is an
-  // operator) are not owned and must outlive the server. UNAVAILABLE when
-  // the address cannot be bound.
+  // which). `engine` and the options' pointers are not owned and must
+  // outlive the server. FAILED_PRECONDITION when CheckListenSecurity
+  // refuses the address (a non-loopback one without a tokens file, or
+  // without TLS and allow_insecure); UNAVAILABLE when it cannot be bound.
   static absl::StatusOr<std::unique_ptr<MatchServer>> Start(
       MatchingEngine* engine, const std::string& address,
-      const PrincipalTable* principals = nullptr);
+      MatchServerOptions options = {});
   // Shuts down.
   ~MatchServer();
 

@@ -1,11 +1,15 @@
 #include "services/server/principals.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "indexer/record_validation.h"
 #include "indexer/records.h"
@@ -79,7 +83,7 @@ std::string RoleName(Role role) {
 absl::StatusOr<PrincipalTable> PrincipalTable::Parse(absl::string_view text,
                                                      absl::string_view source) {
   PrincipalTable table;
-  std::map<std::string, int, std::less<>> line_of;
+  std::vector<int> line_of;  // line of entries_[i]
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
@@ -93,22 +97,35 @@ absl::StatusOr<PrincipalTable> PrincipalTable::Parse(absl::string_view text,
       return absl::InvalidArgumentError(
           absl::StrCat(source, ":", line_number, ": ", what));
     };
-    const absl::string_view token = fields[0];
-    if (token.size() < kMinTokenBytes || token.size() > kMaxTokenBytes) {
-      return error(absl::StrCat("token is ", token.size(), " bytes; allowed ",
-                                kMinTokenBytes, "..", kMaxTokenBytes));
-    }
-    for (char c : token) {
-      if (!TokenChar(c)) {
-        return error("token has a character outside [A-Za-z0-9._~+/=-]");
+    Entry entry;
+    const absl::string_view first = fields[0];
+    if (absl::StartsWith(first, kTokenDigestPrefix)) {
+      auto digest = ParseHexDigest(first.substr(kTokenDigestPrefix.size()));
+      if (!digest) {
+        return error(absl::StrCat(
+            "a digest is '", kTokenDigestPrefix,
+            "' and 64 hex digits (the SHA-256 of the token; `helixmatch "
+            "token hash` prints the line)"));
       }
+      entry.digest = *digest;
+    } else {
+      if (first.size() < kMinTokenBytes || first.size() > kMaxTokenBytes) {
+        return error(absl::StrCat("token is ", first.size(), " bytes; allowed ",
+                                  kMinTokenBytes, "..", kMaxTokenBytes));
+      }
+      for (char c : first) {
+        if (!TokenChar(c)) {
+          return error("token has a character outside [A-Za-z0-9._~+/=-]");
+        }
+      }
+      entry.digest = DigestToken(first);
     }
     if (fields.size() < 2) {
       return error(
           "role is missing (operator, organization ORGANIZATION_ID or "
           "programme ORGANIZATION_ID)");
     }
-    Principal p;
+    Principal& p = entry.principal;
     const std::string role = absl::AsciiStrToLower(fields[1]);
     if (role == "operator") {
       p.role = Role::kOperator;
@@ -129,13 +146,16 @@ absl::StatusOr<PrincipalTable> PrincipalTable::Parse(absl::string_view text,
       return error(absl::StrCat("unknown role '", fields[1],
                                 "' (operator, organization, programme)"));
     }
-    if (auto [it, inserted] = line_of.emplace(std::string(token), line_number);
-        !inserted) {
-      return error(absl::StrCat("token already given on line ", it->second));
+    for (size_t i = 0; i < table.entries_.size(); ++i) {
+      if (table.entries_[i].digest == entry.digest) {
+        return error(absl::StrCat("token already given on line ", line_of[i]));
+      }
     }
-    table.by_token_.emplace(std::string(token), std::move(p));
+    p.token_id = TokenId(entry.digest);
+    table.entries_.push_back(std::move(entry));
+    line_of.push_back(line_number);
   }
-  if (table.by_token_.empty()) {
+  if (table.entries_.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": no principal defined"));
   }
@@ -144,9 +164,17 @@ absl::StatusOr<PrincipalTable> PrincipalTable::Parse(absl::string_view text,
 
 absl::StatusOr<PrincipalTable> PrincipalTable::Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  struct stat st {};
+  if (!in || stat(path.c_str(), &st) != 0) {
     return absl::NotFoundError(
         absl::StrCat("principals file '", path, "' cannot be read"));
+  }
+  const mode_t loose = S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;
+  if ((st.st_mode & loose) != 0) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "principals file '%s' has mode %04o: group or others may read or "
+        "write it, and it grants access to every record; chmod 600 '%s'",
+        path, st.st_mode & 07777, path));
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -154,8 +182,55 @@ absl::StatusOr<PrincipalTable> PrincipalTable::Load(const std::string& path) {
 }
 
 const Principal* PrincipalTable::Find(absl::string_view token) const {
-  auto it = by_token_.find(token);
-  return it == by_token_.end() ? nullptr : &it->second;
+  const TokenDigest digest = DigestToken(token);
+  const Principal* found = nullptr;
+  for (const Entry& e : entries_) {
+    // No early exit: every line is compared, a match or not.
+    const bool equal = DigestsEqual(e.digest, digest);
+    if (equal && found == nullptr) found = &e.principal;
+  }
+  return found;
+}
+
+absl::StatusOr<std::unique_ptr<ReloadablePrincipals>>
+ReloadablePrincipals::Load(const std::string& path) {
+  auto table = PrincipalTable::Load(path);
+  if (!table.ok()) return table.status();
+  auto principals = std::make_unique<ReloadablePrincipals>(std::move(*table));
+  principals->path_ = path;
+  return principals;
+}
+
+ReloadablePrincipals::ReloadablePrincipals(PrincipalTable table)
+    : table_(std::make_shared<const PrincipalTable>(std::move(table))) {}
+
+std::optional<Principal> ReloadablePrincipals::Find(
+    absl::string_view token) const {
+  std::shared_ptr<const PrincipalTable> table;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    table = table_;
+  }
+  const Principal* p = table->Find(token);
+  if (p == nullptr) return std::nullopt;
+  return *p;
+}
+
+absl::Status ReloadablePrincipals::Reload() {
+  if (path_.empty()) {
+    return absl::FailedPreconditionError("no tokens file to reload");
+  }
+  auto table = PrincipalTable::Load(path_);
+  if (!table.ok()) return table.status();
+  auto fresh = std::make_shared<const PrincipalTable>(std::move(*table));
+  std::lock_guard<std::mutex> lock(mu_);
+  table_ = std::move(fresh);
+  return absl::OkStatus();
+}
+
+size_t ReloadablePrincipals::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return table_->size();
 }
 
 absl::Status AuthorizeWrite(const Principal& principal,

@@ -213,10 +213,14 @@ class BackupRpcTest : public BackupTest {
     std::unique_ptr<v1::MatchService::Stub> stub;
   };
 
-  static Served Serve(MatchingEngine* engine,
-                      const PrincipalTable* principals = nullptr) {
+  // Backups may go anywhere under the test's temporary folder.
+  Served Serve(MatchingEngine* engine,
+               const ReloadablePrincipals* principals = nullptr) {
     Served s;
-    auto server = MatchServer::Start(engine, "127.0.0.1:0", principals);
+    MatchServerOptions options;
+    options.api.principals = principals;
+    options.api.backup_root = dir_.path();
+    auto server = MatchServer::Start(engine, "127.0.0.1:0", std::move(options));
     EXPECT_TRUE(server.ok()) << server.status();
     if (!server.ok()) return s;
     s.server = std::move(*server);
@@ -304,7 +308,8 @@ TEST_F(BackupRpcTest, ExistingOrEmptyFolderAndNonOperatorsAreRefused) {
       "firm-token-0123456789abcd organization f0-0\n",
       "test tokens");
   ASSERT_TRUE(principals.ok()) << principals.status();
-  Served served = Serve(engine_.get(), &*principals);
+  ReloadablePrincipals tokens(std::move(*principals));
+  Served served = Serve(engine_.get(), &tokens);
   ASSERT_NE(served.stub, nullptr);
   const std::string op = "operator-token-0123456789";
   v1::BackupResponse response;

@@ -52,19 +52,21 @@ check "indexer cordis" 0 "1 capability profiles, 1 ties" -- "$indexer" import-co
 
 # helixmatch-server
 check "server without --db" 106 "db" -- "$server"
-check "server unusable listen address" 1 "cannot listen" -- "$server" --db "$work/db" --listen "256.1.1.1:99999"
+check "server unusable listen address" 1 "cannot listen" -- "$server" --db "$work/db" --listen "unix:$work/no/such/dir/sock"
 printf 'id: bad-programme\nname: Bad (test)\nmax_budget_usd: lots\n' >"$work/bad-rules.yaml"
 check "server bad rules file" 1 "bad-rules.yaml:3:17: max_budget_usd: expected a number" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --programmes "$work/bad-rules.yaml"
 check "server missing programmes path" 1 "no-programmes: no such programme rules file or folder" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --programmes "$work/no-programmes"
 printf '# tokens\nshort-token operator\n' >"$work/bad.tokens"
+chmod 600 "$work/bad.tokens"
 check "server bad principals file" 1 "bad.tokens:2: token is 11 bytes" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --principals "$work/bad.tokens"
 check "server missing principals file" 1 "principals file '.*/no.tokens' cannot be read" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --principals "$work/no.tokens"
 
-"$server" --db "$work/db" --listen 127.0.0.1:0 --port-file "$work/port" 2>"$work/server.log" &
+"$server" --db "$work/db" --listen 127.0.0.1:0 --port-file "$work/port" \
+  --backup-root "$work" 2>"$work/server.log" &
 server_pid=$!
 # Start-up loads 136 MB of word vectors: allow a minute (sanitizer builds).
 for _ in $(seq 1 600); do
@@ -132,6 +134,7 @@ fi
 # and a tokens file, so every call needs a token and roles apply.
 printf '%s\n' 'test-operator-0123456789 operator' \
   'test-programme-0123456789 programme org:prog-applied-research' >"$work/test.tokens"
+chmod 600 "$work/test.tokens"
 rm -f "$work/port"
 "$server" --db "$work/backup" --listen 127.0.0.1:0 --port-file "$work/port" \
   --programmes "$demo/programmes" --principals "$work/test.tokens" 2>"$work/tokens.log" &

@@ -48,7 +48,7 @@ class ProgrammeTest : public ::testing::Test {
                      " organization org:tokyrau-copper\n"),
         "test principals");
     ASSERT_TRUE(principals.ok()) << principals.status().message();
-    principals_ = new PrincipalTable(std::move(*principals));
+    principals_ = new ReloadablePrincipals(std::move(*principals));
     EngineOptions options;
     options.data_dir = dir_->path();
     options.word_vectors = *vectors;
@@ -57,7 +57,10 @@ class ProgrammeTest : public ::testing::Test {
     auto engine = MatchingEngine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status().message();
     engine_ = engine->release();
-    auto server = MatchServer::Start(engine_, "127.0.0.1:0", principals_);
+    MatchServerOptions server_options;
+    server_options.api.principals = principals_;
+    auto server = MatchServer::Start(engine_, "127.0.0.1:0",
+                                     std::move(server_options));
     ASSERT_TRUE(server.ok()) << server.status().message();
     server_ = server->release();
     channel_ = new std::shared_ptr<grpc::Channel>(
@@ -158,7 +161,7 @@ class ProgrammeTest : public ::testing::Test {
   }
 
   static TempDir* dir_;
-  static PrincipalTable* principals_;
+  static ReloadablePrincipals* principals_;
   static MatchingEngine* engine_;
   static MatchServer* server_;
   static std::shared_ptr<grpc::Channel>* channel_;
@@ -167,7 +170,7 @@ class ProgrammeTest : public ::testing::Test {
 };
 
 TempDir* ProgrammeTest::dir_ = nullptr;
-PrincipalTable* ProgrammeTest::principals_ = nullptr;
+ReloadablePrincipals* ProgrammeTest::principals_ = nullptr;
 MatchingEngine* ProgrammeTest::engine_ = nullptr;
 MatchServer* ProgrammeTest::server_ = nullptr;
 std::shared_ptr<grpc::Channel>* ProgrammeTest::channel_ = nullptr;

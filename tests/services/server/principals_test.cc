@@ -2,6 +2,7 @@
 // what each role may write or delete (the autonomy guard).
 #include "services/server/principals.h"
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -9,11 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/server/token_digest.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch {
 namespace {
 
+namespace fs = std::filesystem;
 using testing::DemoFile;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -189,6 +192,7 @@ TEST(PrincipalTableTest, LoadNamesTheFileInErrors) {
     std::ofstream out(path);
     out << kOperatorToken << " operator\nshort operator\n";
   }
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   const auto bad = PrincipalTable::Load(path);
   EXPECT_EQ(bad.status().message(),
             absl::StrCat(path, ":2: token is 5 bytes; allowed 16..256"));
@@ -199,8 +203,77 @@ TEST(PrincipalTableTest, LoadNamesTheFileInErrors) {
               HasSubstr("/nope' cannot be read"));
 }
 
+TEST(PrincipalTableTest, LoadRefusesAFileGroupOrOthersMayReadOrWrite) {
+  TempDir dir;
+  const std::string path = dir.path() + "/tokens";
+  std::ofstream(path) << kOperatorToken << " operator\n";
+  for (const auto loose : {fs::perms::group_read, fs::perms::group_write,
+                           fs::perms::others_read, fs::perms::others_write}) {
+    fs::permissions(path,
+                    fs::perms::owner_read | fs::perms::owner_write | loose);
+    const auto s = PrincipalTable::Load(path).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_THAT(std::string(s.message()), HasSubstr(path));
+    EXPECT_THAT(std::string(s.message()), HasSubstr("chmod 600"));
+  }
+  fs::permissions(path, fs::perms::owner_read);
+  EXPECT_TRUE(PrincipalTable::Load(path).ok());
+}
+
+TEST(PrincipalTableTest, DigestLinesStandForTheirToken) {
+  auto table = PrincipalTable::Parse(
+      absl::StrCat(kTokenDigestPrefix, HexDigest(DigestToken(kOperatorToken)),
+                   " operator\nSHA256:", std::string(64, 'A'),
+                   " organization org:x\n"),
+      "tokens.txt");
+  // The prefix is matched exactly: "SHA256:" is a token of 71 bytes.
+  ASSERT_FALSE(table.ok());
+  EXPECT_EQ(table.status().message(),
+            "tokens.txt:2: token has a character outside [A-Za-z0-9._~+/=-]");
+  table = PrincipalTable::Parse(
+      absl::StrCat(kTokenDigestPrefix, HexDigest(DigestToken(kOperatorToken)),
+                   " operator\n", kUniversityToken,
+                   " organization org:saryarka-tu\n"),
+      "tokens.txt");
+  ASSERT_TRUE(table.ok()) << table.status();
+  const Principal* op = table->Find(kOperatorToken);
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(op->role, Role::kOperator);
+  EXPECT_EQ(op->token_id, TokenId(DigestToken(kOperatorToken)));
+  // The digest text itself is not a token.
+  EXPECT_EQ(table->Find(HexDigest(DigestToken(kOperatorToken))), nullptr);
+  EXPECT_EQ(table->Find(absl::StrCat(kTokenDigestPrefix,
+                                     HexDigest(DigestToken(kOperatorToken)))),
+            nullptr);
+  EXPECT_NE(table->Find(kUniversityToken), nullptr);
+}
+
+TEST(PrincipalTableTest, BadDigestNamesTheLineAndTheForm) {
+  for (const std::string& hex :
+       {std::string(63, 'a'), std::string(65, 'a'), std::string(64, 'g'),
+        std::string(), std::string(62, 'a') + " a"}) {
+    const auto s = ParseError(
+        absl::StrCat("# first\n", kTokenDigestPrefix, hex, " operator\n"));
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << hex;
+    EXPECT_THAT(std::string(s.message()), StartsWith("tokens.txt:2: "));
+    EXPECT_THAT(std::string(s.message()), HasSubstr("64 hex digits")) << hex;
+  }
+}
+
+TEST(PrincipalTableTest, TokenGivenOnceAsTextAndOnceAsDigestIsADuplicate) {
+  const auto s = ParseError(absl::StrCat(
+      kOperatorToken, " operator\n", kTokenDigestPrefix,
+      HexDigest(DigestToken(kOperatorToken)), " programme org:p\n"));
+  EXPECT_EQ(s.message(), "tokens.txt:2: token already given on line 1");
+}
+
 TEST(PrincipalTableTest, DemoTokensFileLoads) {
-  auto table = PrincipalTable::Load(DemoFile("principals.example"));
+  // As the demo uses it: a copy only its owner may read.
+  TempDir dir;
+  const std::string path = dir.path() + "/demo.tokens";
+  fs::copy_file(DemoFile("principals.example"), path);
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  auto table = PrincipalTable::Load(path);
   ASSERT_TRUE(table.ok()) << table.status();
   EXPECT_EQ(table->size(), 6u);
   const Principal* programme = table->Find("demo-applied-research-0123456789");
@@ -260,12 +333,12 @@ std::vector<v1::Record> RecordsOf(const std::string& owner) {
           OutcomeRecord(kFirm, owner)};
 }
 
-Principal Operator() { return Principal{Role::kOperator, ""}; }
+Principal Operator() { return Principal{Role::kOperator, "", ""}; }
 Principal Organization(const std::string& id) {
-  return Principal{Role::kOrganization, id};
+  return Principal{Role::kOrganization, id, ""};
 }
 Principal Programme() {
-  return Principal{Role::kProgramme, "org:prog-applied-research"};
+  return Principal{Role::kProgramme, "org:prog-applied-research", ""};
 }
 
 TEST(AuthorizeTest, OperatorMayWriteAndDeleteEverything) {
