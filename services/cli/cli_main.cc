@@ -1,6 +1,7 @@
 // helixmatch: command-line client of helixmatch-server.
 //
-//   helixmatch [--server HOST:PORT] [--timeout-ms N] [--token TOKEN]
+//   helixmatch [--server HOST:PORT] [--timeout-ms N] [--token-file FILE]
+//              [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]
 //              [--json] SUBCOMMAND ...
 //
 //   helixmatch recommend --need ID | --capability ID |
@@ -19,13 +20,19 @@
 //                      --kind contract-signed --year YYYY [--channel C]
 //                      [--reason no-budget] [--need ID] [--capability ID]
 //                      [--note TEXT]
+//   helixmatch confirm-outcome --id ID
 //   helixmatch declines --organization ORG
-//   helixmatch backup --to FOLDER      (a folder on the server's machine)
+//   helixmatch backup --to FOLDER      (under the server's --backup-root)
+//   helixmatch token hash --role ROLE [--organization ORG]
+//                         [--token-out FILE] [--stdin]   (no server call)
 //
-// The global options come before the subcommand. --token TOKEN (or
-// HELIXMATCH_TOKEN) is sent as `authorization: Bearer`; --json prints the
-// answers of recommend, explain, screen and pathway as JSON (get, stats,
-// programmes, outcome, declines and backup always do).
+// The global options come before the subcommand. The token of
+// $HELIXMATCH_TOKEN, --token-file FILE or --token TOKEN (visible in `ps`)
+// is sent as `authorization: Bearer`; --tls-ca connects with TLS, and
+// --tls-cert/--tls-key add a client certificate (mutual TLS). --json
+// prints the answers of recommend, explain, screen and pathway as JSON
+// (get, stats, programmes, outcome, confirm-outcome, declines and backup
+// always do).
 //
 // Exit status: 0 on success, 2 for a bad request (the server's message is
 // printed), 1 when the server cannot be reached.
@@ -39,6 +46,7 @@
 #include "services/cli/record_commands.h"
 #include "services/cli/server_commands.h"
 #include "services/cli/suggestion_commands.h"
+#include "services/cli/token_commands.h"
 
 namespace helixmatch {
 namespace {
@@ -54,12 +62,13 @@ int RunClient(int argc, char** argv) {
   for (AddCommand add :
        {AddRecommendCommand, AddExplainCommand, AddGetCommand, AddStatsCommand,
         AddHealthCommand, AddScreenCommand, AddPathwayCommand,
-        AddProgrammesCommand, AddOutcomeCommand, AddDeclinesCommand,
-        AddBackupCommand}) {
+        AddProgrammesCommand, AddOutcomeCommand, AddConfirmOutcomeCommand,
+        AddDeclinesCommand, AddBackupCommand, AddTokenCommand}) {
     commands.push_back(add(app));
   }
   CLI11_PARSE(app, argc, argv);
 
+  if (!ResolveClientOptions(options)) return 2;
   Connection connection(options);
   for (const auto& command : commands) {
     if (command->parsed()) return command->Run(connection);

@@ -1,9 +1,14 @@
 #include "services/cli/connection.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
 
 namespace helixmatch {
 
@@ -13,15 +18,98 @@ void AddClientOptions(CLI::App& app, ClientOptions& options) {
   app.add_option("--timeout-ms", options.timeout_ms, "Deadline of each call")
       ->capture_default_str();
   app.add_flag("--json", options.json, "Print the answer as JSON");
-  if (const char* env = std::getenv("HELIXMATCH_TOKEN")) options.token = env;
+  app.add_option("--token-file", options.token_file,
+                 "File whose first line is the API token (mode 600)");
   app.add_option("--token", options.token,
-                 "API token (default: $HELIXMATCH_TOKEN)");
+                 "API token. Note: visible to other users in `ps` and kept "
+                 "in shell history; prefer $HELIXMATCH_TOKEN or --token-file");
+  app.add_option("--tls-ca", options.tls_ca,
+                 "CA certificate (PEM) of the server's certificate: "
+                 "connect with TLS");
+  app.add_option("--tls-cert", options.tls_cert,
+                 "Client certificate (PEM), for servers that require one "
+                 "(mutual TLS); needs --tls-key and --tls-ca");
+  app.add_option("--tls-key", options.tls_key, "Client private key (PEM)");
+}
+
+namespace {
+
+bool ReadWhole(const std::string& path, const char* option, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "helixmatch: %s: '%s' cannot be read\n", option,
+                 path.c_str());
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return true;
+}
+
+}  // namespace
+
+bool ResolveClientOptions(ClientOptions& options) {
+  if (options.token.empty() && !options.token_file.empty()) {
+    struct stat st {};
+    if (stat(options.token_file.c_str(), &st) == 0 &&
+        (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0) {
+      std::fprintf(stderr,
+                   "helixmatch: --token-file: '%s' may be read or written by "
+                   "group or others; chmod 600 it\n",
+                   options.token_file.c_str());
+      return false;
+    }
+    std::string text;
+    if (!ReadWhole(options.token_file, "--token-file", &text)) return false;
+    options.token = std::string(absl::StripAsciiWhitespace(
+        absl::string_view(text).substr(0, text.find('\n'))));
+    if (options.token.empty()) {
+      std::fprintf(stderr, "helixmatch: --token-file: '%s' holds no token\n",
+                   options.token_file.c_str());
+      return false;
+    }
+  }
+  if (options.token.empty()) {
+    if (const char* env = std::getenv("HELIXMATCH_TOKEN")) options.token = env;
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    std::fprintf(stderr,
+                 "helixmatch: --tls-cert and --tls-key come together\n");
+    return false;
+  }
+  if (!options.tls_cert.empty() && options.tls_ca.empty()) {
+    std::fprintf(stderr,
+                 "helixmatch: --tls-cert needs --tls-ca (the CA of the "
+                 "server's certificate)\n");
+    return false;
+  }
+  if (!options.tls_ca.empty() &&
+      !ReadWhole(options.tls_ca, "--tls-ca", &options.tls_ca_pem)) {
+    return false;
+  }
+  if (!options.tls_cert.empty() &&
+      (!ReadWhole(options.tls_cert, "--tls-cert", &options.tls_cert_pem) ||
+       !ReadWhole(options.tls_key, "--tls-key", &options.tls_key_pem))) {
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
+    const ClientOptions& options) {
+  if (options.tls_ca_pem.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = options.tls_ca_pem;
+  ssl.pem_cert_chain = options.tls_cert_pem;
+  ssl.pem_private_key = options.tls_key_pem;
+  return grpc::SslCredentials(ssl);
 }
 
 Connection::Connection(const ClientOptions& options)
     : options_(options),
-      channel_(grpc::CreateChannel(options.server,
-                                   grpc::InsecureChannelCredentials())),
+      channel_(
+          grpc::CreateChannel(options.server, ChannelCredentialsFor(options))),
       stub_(v1::MatchService::NewStub(channel_)) {
   context_.set_deadline(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(options.timeout_ms));

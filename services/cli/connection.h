@@ -20,14 +20,31 @@ namespace helixmatch {
 struct ClientOptions {
   std::string server = "127.0.0.1:50051";  // host:port of helixmatch-server
   int timeout_ms = 10000;                  // deadline of the call
-  bool json = false;  // print the answer as JSON where text is the default
-  std::string token;  // sent as `authorization: Bearer TOKEN`; empty: none
+  bool json = false;       // print the answer as JSON where text is the default
+  std::string token;       // sent as `authorization: Bearer TOKEN`; empty: none
+  std::string token_file;  // --token-file: the token's first line
+  // TLS: the CA that signed the server's certificate (TLS on when set),
+  // and the client's own certificate and key for mutual TLS.
+  std::string tls_ca, tls_cert, tls_key;
+  // The PEM contents of the three files, read by ResolveClientOptions.
+  std::string tls_ca_pem, tls_cert_pem, tls_key_pem;
 };
 
-// Registers --server, --timeout-ms, --json and --token on `app`, bound to
-// `options`, which must outlive parsing. The token defaults to
-// $HELIXMATCH_TOKEN, read here.
+// Registers --server, --timeout-ms, --json, --token, --token-file,
+// --tls-ca, --tls-cert and --tls-key on `app`, bound to `options`, which
+// must outlive parsing.
 void AddClientOptions(CLI::App& app, ClientOptions& options);
+
+// After parsing: the token from --token, else --token-file (refused when
+// group or others may read it), else $HELIXMATCH_TOKEN; and the TLS
+// files' contents. False, after saying why on stderr, when a file cannot
+// be read or --tls-cert and --tls-key do not come together with --tls-ca.
+bool ResolveClientOptions(ClientOptions& options);
+
+// The channel credentials of the options (after ResolveClientOptions):
+// SSL when a CA is given, with the client's certificate when one is.
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
+    const ClientOptions& options);
 
 // The call a subcommand makes. The channel connects at the first call.
 // Not thread-safe.

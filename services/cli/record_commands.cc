@@ -12,7 +12,8 @@ class GetCommand final : public Command {
   explicit GetCommand(CLI::App& app)
       : Command(app.add_subcommand("get", "Fetch one record")) {
     parser_
-        ->add_option("--kind", kind_, "organization, capability, need or tie")
+        ->add_option("--kind", kind_,
+                     "organization, capability, need, tie or outcome")
         ->required();
     parser_->add_option("--id", id_, "Record id")->required();
   }
@@ -48,7 +49,10 @@ class GetCommand final : public Command {
 class OutcomeCommand final : public Command {
  public:
   explicit OutcomeCommand(CLI::App& app)
-      : Command(app.add_subcommand("outcome", "Record what came of an offer")) {
+      : Command(app.add_subcommand(
+            "outcome",
+            "Record what came of an offer: a claim until the other party "
+            "records the same or confirms it")) {
     parser_->add_option("--id", id_, "Outcome id")->required();
     parser_->add_option("--offered-by", offered_by_, "Organization id")
         ->required();
@@ -118,6 +122,29 @@ class OutcomeCommand final : public Command {
   int year_ = 0;
 };
 
+class ConfirmOutcomeCommand final : public Command {
+ public:
+  explicit ConfirmOutcomeCommand(CLI::App& app)
+      : Command(app.add_subcommand(
+            "confirm-outcome",
+            "Confirm an outcome the other party recorded, so it counts")) {
+    parser_->add_option("--id", id_, "Outcome id")->required();
+  }
+
+  int Run(Connection& connection) const override {
+    v1::ConfirmOutcomeRequest request;
+    request.set_outcome_id(id_);
+    v1::RecordOutcomeResponse response;
+    const grpc::Status status = connection.stub().ConfirmOutcome(
+        connection.context(), request, &response);
+    if (!status.ok()) return ReportFailure(status);
+    return PrintJson(response);
+  }
+
+ private:
+  std::string id_;
+};
+
 class DeclinesCommand final : public Command {
  public:
   explicit DeclinesCommand(CLI::App& app)
@@ -149,6 +176,10 @@ std::unique_ptr<Command> AddGetCommand(CLI::App& app) {
 
 std::unique_ptr<Command> AddOutcomeCommand(CLI::App& app) {
   return std::make_unique<OutcomeCommand>(app);
+}
+
+std::unique_ptr<Command> AddConfirmOutcomeCommand(CLI::App& app) {
+  return std::make_unique<ConfirmOutcomeCommand>(app);
 }
 
 std::unique_ptr<Command> AddDeclinesCommand(CLI::App& app) {
