@@ -24,6 +24,16 @@ uint32_t Catalog::LiveOrganizationIndex(absl::string_view id) const {
   return i != kNoIndex && organizations_[i].live ? i : kNoIndex;
 }
 
+absl::StatusOr<uint32_t> Catalog::FindOrganization(absl::string_view field,
+                                                   absl::string_view id) const {
+  const uint32_t i = LiveOrganizationIndex(id);
+  if (i == kNoIndex) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": organization '", id, "' not found"));
+  }
+  return i;
+}
+
 std::vector<uint32_t> Catalog::PartnersOf(uint32_t organization) const {
   std::vector<uint32_t> partners;
   for (uint32_t t : organizations_[organization].ties) {

@@ -69,6 +69,10 @@ class Catalog {
   uint32_t OrganizationIndex(absl::string_view id) const;
   // Index of the live organization `id`; kNoIndex when there is none.
   uint32_t LiveOrganizationIndex(absl::string_view id) const;
+  // The same, or NOT_FOUND naming the request field that gave the id
+  // ("<field>: organization '<id>' not found").
+  absl::StatusOr<uint32_t> FindOrganization(absl::string_view field,
+                                            absl::string_view id) const;
   // Organizations tied to `organization` by a live tie, each once,
   // ascending.
   std::vector<uint32_t> PartnersOf(uint32_t organization) const;
