@@ -10,12 +10,12 @@
 // N starts at max(200, 20 k) and widens fourfold until the candidates
 // span k organizations or every slot was considered.
 //
-// Call under the engine's read lock. Pure otherwise.
+// Call under the engine's read lock. The work arrays are kept per thread
+// and reused, so a query allocates little beyond its result.
 #ifndef HELIXMATCH_SERVICES_QUERY_RETRIEVAL_H_
 #define HELIXMATCH_SERVICES_QUERY_RETRIEVAL_H_
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,10 +26,13 @@
 namespace helixmatch {
 
 struct CandidatePool {
-  std::vector<uint32_t> slots;  // ascending
-  // The candidate slots of each organization (ascending), organizations
-  // in the order of their first slot.
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> by_organization;
+  struct Organization {
+    uint32_t organization;
+    uint32_t begin, end;  // its slots: slots[begin, end)
+  };
+  // Grouped by organization (ascending), ascending within a group.
+  std::vector<uint32_t> slots;
+  std::vector<Organization> organizations;
 };
 
 struct RetrievalOptions {
@@ -39,9 +42,10 @@ struct RetrievalOptions {
 };
 
 // INTERNAL when the vector search fails.
-absl::StatusOr<CandidatePool> RetrieveCandidates(
-    const Catalog& catalog, const Query& query, const TargetFilter& filter,
-    const RetrievalOptions& options);
+absl::StatusOr<CandidatePool> RetrieveCandidates(const Catalog& catalog,
+                                                 const Query& query,
+                                                 const TargetFilter& filter,
+                                                 const RetrievalOptions& options);
 
 }  // namespace helixmatch
 
