@@ -15,6 +15,7 @@ struct Scratch {
   std::vector<uint8_t> in_pool;  // by slot
   std::vector<uint32_t> pool;
   std::vector<std::pair<double, uint32_t>> ranked_lexical;
+  std::vector<std::pair<float, uint32_t>> ranked_partner;
   std::vector<uint64_t> grouped;  // (organization << 32) | slot
 
   void Reset(size_t slots) {
@@ -82,6 +83,39 @@ CandidatePool GroupByOrganization(const ProfileSet& target,
   return pool;
 }
 
+// (dense score, slot) of every allowed profile of the asker's partners,
+// unsorted, into scratch.ranked_partner.
+void PartnerCandidates(const Catalog& catalog, const Query& q,
+                       const TargetFilter& filter, Scratch& scratch) {
+  const ProfileSet& target = *q.target;
+  scratch.ranked_partner.clear();
+  for (uint32_t partner : q.partners) {
+    const auto& entry = catalog.organization(partner);
+    const auto& of_partner = target.kind() == v1::RECORD_KIND_NEED
+                                 ? entry.needs
+                                 : entry.capabilities;
+    for (uint32_t slot : of_partner) {
+      if (filter.IsAllowed(slot)) {
+        scratch.ranked_partner.emplace_back(
+            target.index().Score(q.vector, slot), slot);
+      }
+    }
+  }
+}
+
+// Moves the best `n` of `ranked` (by score, then slot) to its front, in
+// order; returns how many there are.
+template <class Score>
+size_t BestFirst(std::vector<std::pair<Score, uint32_t>>& ranked, int64_t n) {
+  const size_t take = std::min<size_t>(ranked.size(), static_cast<size_t>(n));
+  std::partial_sort(
+      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take),
+      ranked.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+      });
+  return take;
+}
+
 }  // namespace
 
 absl::StatusOr<CandidatePool> RetrieveCandidates(
@@ -92,32 +126,25 @@ absl::StatusOr<CandidatePool> RetrieveCandidates(
   Scratch& scratch = ThreadScratch();
   scratch.Reset(static_cast<size_t>(slots));
   LexicalCandidates(q, scratch);
+  scratch.ranked_partner.clear();
+  if (options.partners) PartnerCandidates(catalog, q, filter, scratch);
   auto& lex = scratch.ranked_lexical;
   int64_t n = std::max<int64_t>(200, int64_t{options.k} * 20);
   while (true) {
     for (uint32_t s : scratch.pool) scratch.in_pool[s] = 0;
     scratch.pool.clear();
-    if (options.partners) {
-      for (uint32_t partner : q.partners) {
-        const auto& entry = catalog.organization(partner);
-        const auto& of_partner = target.kind() == v1::RECORD_KIND_NEED
-                                     ? entry.needs
-                                     : entry.capabilities;
-        for (uint32_t slot : of_partner) {
-          if (filter.IsAllowed(slot)) scratch.AddToPool(slot);
-        }
-      }
+    // Earlier partners come in even when the text ranks them lower (trust
+    // and shared partners may lift them), but only the n closest of their
+    // profiles: an asker with thousands of partner profiles pays for n.
+    const size_t partner_take = BestFirst(scratch.ranked_partner, n);
+    for (size_t i = 0; i < partner_take; ++i) {
+      scratch.AddToPool(scratch.ranked_partner[i].second);
     }
     auto hits = target.index().Search(
         q.vector, static_cast<int>(std::min(n, slots)), &filter);
     if (!hits.ok()) return hits.status();
     for (const auto& h : *hits) scratch.AddToPool(static_cast<uint32_t>(h.slot));
-    const size_t take = std::min<size_t>(lex.size(), static_cast<size_t>(n));
-    std::partial_sort(
-        lex.begin(), lex.begin() + static_cast<std::ptrdiff_t>(take), lex.end(),
-        [](const auto& a, const auto& b) {
-          return a.first != b.first ? a.first > b.first : a.second < b.second;
-        });
+    const size_t take = BestFirst(lex, n);
     for (size_t i = 0; i < take; ++i) {
       if (filter.IsAllowed(lex[i].second)) scratch.AddToPool(lex[i].second);
     }

@@ -4,11 +4,12 @@
 //   - lexical: the top N by a BM25-like weight over the postings of the
 //     query's terms (terms in more than a tenth of the profiles are
 //     skipped here: they add little but cost a long postings walk);
-//   - the requester's earlier partners: every profile of theirs, whatever
-//     the text, since trust is the strongest single signal of who works
-//     together.
+//   - the requester's earlier partners: their N profiles closest to the
+//     query vector, however far the text is, since trust is the strongest
+//     single signal of who works together.
 // N starts at max(200, 20 k) and widens fourfold until the candidates
-// span k organizations or every slot was considered.
+// span k organizations or every slot was considered; so at most 3 N
+// profiles are ranked, whatever the asker's history.
 //
 // Call under the engine's read lock. The work arrays are kept per thread
 // and reused, so a query allocates little beyond its result.
@@ -37,7 +38,7 @@ struct CandidatePool {
 
 struct RetrievalOptions {
   int k = 10;  // organizations wanted
-  // Add the profiles of the requester's earlier partners.
+  // Add the closest profiles of the requester's earlier partners.
   bool partners = true;
 };
 
