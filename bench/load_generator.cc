@@ -515,7 +515,7 @@ int main(int argc, char** argv) {
   int query_year = 2019, synthetic_queries = 2000, organizations = 5000;
   int k = 10, channels = 4, threads = 2, runs = 3, json_in_flight = 8;
   int query_limit = 0, server_pid = 0, anchor_pid = 0;
-  bool company_query_only = false;
+  std::string requester_variants = "both", explanation_variants = "both";
   double warmup_seconds = 2, seconds = 10;
   std::vector<int> in_flights = {1, 8, 32};
   std::vector<std::string> report_fields;
@@ -553,9 +553,14 @@ int main(int argc, char** argv) {
   app.add_option("--json-in-flight", json_in_flight,
                  "In-flight count of the JSON line")
       ->capture_default_str();
-  app.add_flag("--company-query-only", company_query_only,
-               "Only the query with requester and explanations (and the "
-               "anchor)");
+  app.add_option("--requester", requester_variants,
+                 "Recommend with a requester: yes, no or both")
+      ->check(CLI::IsMember({"yes", "no", "both"}))
+      ->capture_default_str();
+  app.add_option("--explanations", explanation_variants,
+                 "Recommend with explanations: yes, no or both")
+      ->check(CLI::IsMember({"yes", "no", "both"}))
+      ->capture_default_str();
   app.add_option("--server-pid", server_pid, "Report this process's RSS");
   app.add_option("--anchor-pid", anchor_pid, "Report this process's RSS");
   app.add_option("--report-field", report_fields,
@@ -628,7 +633,14 @@ int main(int argc, char** argv) {
       results.push_back({{in_flight, true, false, false}, {}});
     for (const bool requester : {true, false}) {
       for (const bool explanations : {true, false}) {
-        if (company_query_only && !(requester && explanations)) continue;
+        if (requester_variants != "both" &&
+            requester != (requester_variants == "yes")) {
+          continue;
+        }
+        if (explanation_variants != "both" &&
+            explanations != (explanation_variants == "yes")) {
+          continue;
+        }
         results.push_back({{in_flight, false, requester, explanations}, {}});
       }
     }

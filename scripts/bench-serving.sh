@@ -149,7 +149,7 @@ grep -E "catalog loaded|index" "$work/server.log" >&2 || true
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "corpus: $corpus; imported in $import_s s"
-echo "machine: $(nproc) cores; load average before the runs: $load_before"
+echo "machine: $(getconf _NPROCESSORS_ONLN) cores; load average before the runs: $load_before"
 echo "helixmatch-server start-up (launch to SERVING): $startup_s s; anchor start-up (HNSW build included): $anchor_startup_s s"
 # Progress and the table on stdout as they come; the JSON line is held
 # back to stay the last line.
@@ -164,7 +164,7 @@ echo "helixmatch-server start-up (launch to SERVING): $startup_s s; anchor start
     --report-field "corpus=\"$([[ -n $profiles ]] && echo synthetic || echo cordis)\"" \
     --report-field "load_before=$(cut -d' ' -f1 /proc/loadavg)" || status=$?
   echo "$status" >"$work/load.status"
-} | tee "$work/load.txt" | sed '$d'
+} | tee "$work/load.txt" | sed -u '$d'
 status=$(cat "$work/load.status")
 json=$(tail -n 1 "$work/load.txt")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -201,7 +201,7 @@ if ((h2load_check)); then
   done
   "$build_dir/bench/load_generator" --server "127.0.0.1:$server_port" \
     --anchor "127.0.0.1:$anchor_port" "${queries[@]}" --query-limit 1 \
-    --in-flight 8 --channels 1 --threads 1 --company-query-only \
+    --in-flight 8 --channels 1 --threads 1 --requester yes --explanations yes \
     --seconds "$seconds" --warmup-seconds "$warmup" --runs 1 \
     | grep -E '^run ' | sed 's/^/load_generator (same query, one connection): /'
 fi
