@@ -25,6 +25,9 @@
 // responses are not parsed (a generic stub), so the client spends little
 // CPU of the machine it shares with the servers. A configuration where
 // any call fails is reported with its first error and exits 1 at the end.
+// With --server-pid / --anchor-pid it also reports each server's CPU time
+// (user + system, from /proc) per request in the measured window, which
+// other work on a shared machine disturbs less than requests per second.
 //
 // The table (medians of --runs) goes to stdout; the last line is one JSON
 // object for the 8-in-flight company query with requester and
@@ -32,6 +35,8 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -44,6 +49,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -213,7 +219,37 @@ struct LoadResult {
   int64_t errors = 0;
   double mean_response_bytes = 0;
   std::string first_error;
+  // CPU time per completed request in the measured window (user + system),
+  // ms: of the server process (0 without its pid) and of this client.
+  double server_cpu_ms = 0, client_cpu_ms = 0;
 };
+
+// CPU time (user + system) of a process so far, seconds; 0 when unknown.
+double ProcessCpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  // The command name (field 2) may hold spaces: count from its ')'.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::strtod(field.c_str(), nullptr);
+    if (i == 15) stime = std::strtod(field.c_str(), nullptr);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double SelfCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 // Closed-loop load on one method: `in_flight` calls always outstanding
 // until the end of the measured window.
@@ -221,12 +257,13 @@ class LoadRun {
  public:
   LoadRun(const std::vector<std::unique_ptr<grpc::GenericStub>>& stubs,
           std::string method, const std::vector<grpc::Slice>& requests,
-          int in_flight, int threads)
+          int in_flight, int threads, int server_pid)
       : stubs_(stubs),
         method_(std::move(method)),
         requests_(requests),
         in_flight_(in_flight),
-        threads_(std::max(1, std::min(threads, in_flight))) {}
+        threads_(std::max(1, std::min(threads, in_flight))),
+        server_pid_(server_pid) {}
 
   LoadResult Run(double warmup_seconds, double seconds) {
     const auto t0 = Clock::now();
@@ -239,6 +276,14 @@ class LoadRun {
     for (int w = 0; w < threads_; ++w) {
       running.emplace_back([this, w, &workers] { Drive(w, &workers[w]); });
     }
+    std::this_thread::sleep_until(warm_end_);
+    const double server_cpu0 =
+        server_pid_ > 0 ? ProcessCpuSeconds(server_pid_) : 0;
+    const double client_cpu0 = SelfCpuSeconds();
+    std::this_thread::sleep_until(end_);
+    const double server_cpu =
+        server_pid_ > 0 ? ProcessCpuSeconds(server_pid_) - server_cpu0 : 0;
+    const double client_cpu = SelfCpuSeconds() - client_cpu0;
     for (auto& t : running) t.join();
     LoadResult result;
     std::vector<double> ms;
@@ -265,6 +310,8 @@ class LoadRun {
       double sum = 0;
       for (double v : ms) sum += v;
       result.mean = sum / static_cast<double>(ms.size());
+      result.server_cpu_ms = server_cpu * 1000 / static_cast<double>(ms.size());
+      result.client_cpu_ms = client_cpu * 1000 / static_cast<double>(ms.size());
       result.mean_response_bytes =
           static_cast<double>(bytes) / static_cast<double>(ms.size());
     }
@@ -344,6 +391,7 @@ class LoadRun {
   const std::vector<grpc::Slice>& requests_;
   const int in_flight_;
   const int threads_;
+  const int server_pid_;
   Clock::time_point warm_end_, end_;
   std::atomic<size_t> next_query_{0};
 };
@@ -654,17 +702,18 @@ int main(int argc, char** argv) {
           c.anchor ? search : recommend[{c.requester, c.explanations}];
       const auto& stubs = c.anchor ? anchor_stubs : server_stubs;
       LoadRun load(stubs, c.anchor ? kSearchMethod : kRecommendMethod, requests,
-                   c.in_flight, threads);
+                   c.in_flight, threads, c.anchor ? anchor_pid : server_pid);
       LoadResult r = load.Run(warmup_seconds, seconds);
       if (rss_after_warmup < 0 && !c.anchor && server_pid > 0) {
         rss_after_warmup = ResidentMib(server_pid).first;
       }
       std::printf(
           "run %d %-52s %9.1f req/s  mean %8.3f  p50 %8.3f  p90 %8.3f  "
-          "p99 %8.3f  p99.9 %8.3f ms  n=%lld  %.0f B/answer%s%s\n",
+          "p99 %8.3f  p99.9 %8.3f ms  n=%lld  %.0f B/answer  CPU/req "
+          "server %.3f client %.3f ms%s%s\n",
           run, c.Name().c_str(), r.rps, r.mean, r.p50, r.p90, r.p99, r.p999,
           static_cast<long long>(r.completed), r.mean_response_bytes,
-          r.errors ? "  ERRORS: " : "",
+          r.server_cpu_ms, r.client_cpu_ms, r.errors ? "  ERRORS: " : "",
           r.errors ? absl::StrCat(r.errors, " (", r.first_error, ")").c_str()
                    : "");
       std::fflush(stdout);
@@ -685,23 +734,25 @@ int main(int argc, char** argv) {
       runs, seconds, warmup_seconds, query_source.c_str(), k);
   std::printf(
       "| in flight | requester | explanations | req/s | p50 ms | p90 ms | "
-      "p99 ms | p99.9 ms | anchor req/s | anchor p50 ms | anchor p99 ms | "
-      "ratio | req/s of the runs |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "p99 ms | p99.9 ms | CPU ms/req | anchor req/s | anchor p50 ms | "
+      "anchor p99 ms | anchor CPU ms/req | ratio | req/s of the runs |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& cr : results) {
     if (cr.config.anchor) continue;
     const ConfigRuns* a = anchor_of(cr.config.in_flight);
     const double rps = cr.MedianOf(&LoadResult::rps);
     const double anchor_rps = a ? a->MedianOf(&LoadResult::rps) : 0;
     std::printf(
-        "| %d | %s | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.0f | %.3f | "
-        "%.3f | %.4f | %s |\n",
+        "| %d | %s | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | "
+        "%.3f | %.3f | %.3f | %.4f | %s |\n",
         cr.config.in_flight, cr.config.requester ? "yes" : "no",
         cr.config.explanations ? "yes" : "no", rps,
         cr.MedianOf(&LoadResult::p50), cr.MedianOf(&LoadResult::p90),
         cr.MedianOf(&LoadResult::p99), cr.MedianOf(&LoadResult::p999),
-        anchor_rps, a ? a->MedianOf(&LoadResult::p50) : 0,
+        cr.MedianOf(&LoadResult::server_cpu_ms), anchor_rps,
+        a ? a->MedianOf(&LoadResult::p50) : 0,
         a ? a->MedianOf(&LoadResult::p99) : 0,
+        a ? a->MedianOf(&LoadResult::server_cpu_ms) : 0,
         anchor_rps > 0 ? rps / anchor_rps : 0, cr.RpsList().c_str());
   }
   std::printf("\n");
@@ -709,9 +760,10 @@ int main(int argc, char** argv) {
     if (!cr.config.anchor) continue;
     std::printf(
         "anchor in flight %d: req/s of the runs %s; p90 %.3f, "
-        "p99.9 %.3f ms\n",
+        "p99.9 %.3f ms; client CPU %.3f ms/req\n",
         cr.config.in_flight, cr.RpsList().c_str(),
-        cr.MedianOf(&LoadResult::p90), cr.MedianOf(&LoadResult::p999));
+        cr.MedianOf(&LoadResult::p90), cr.MedianOf(&LoadResult::p999),
+        cr.MedianOf(&LoadResult::client_cpu_ms));
   }
   double rss_end = 0, hwm = 0, anchor_rss = 0;
   if (server_pid > 0) {
@@ -740,12 +792,15 @@ int main(int argc, char** argv) {
         &json, absl::StrFormat(
                    ",\"in_flight\":%d,\"rps\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":"
                    "%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"anchor_rps\":%.1f,"
-                   "\"anchor_p50_ms\":%.3f,\"ratio\":%.5f",
+                   "\"anchor_p50_ms\":%.3f,\"ratio\":%.5f,\"cpu_ms_per_req\":"
+                   "%.3f,\"anchor_cpu_ms_per_req\":%.3f",
                    c.in_flight, rps, cr.MedianOf(&LoadResult::p50),
                    cr.MedianOf(&LoadResult::p90), cr.MedianOf(&LoadResult::p99),
                    cr.MedianOf(&LoadResult::p999), anchor_rps,
                    a ? a->MedianOf(&LoadResult::p50) : 0,
-                   anchor_rps > 0 ? rps / anchor_rps : 0));
+                   anchor_rps > 0 ? rps / anchor_rps : 0,
+                   cr.MedianOf(&LoadResult::server_cpu_ms),
+                   a ? a->MedianOf(&LoadResult::server_cpu_ms) : 0));
   }
   absl::StrAppend(&json, ",\"runs\":", runs, ",\"seconds\":", seconds);
   if (server_pid > 0) {

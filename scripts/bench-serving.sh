@@ -188,22 +188,38 @@ if ((h2load_check)); then
     echo "h2load check: $frame -> ${status_line:-no grpc-status}"
   done
   echo
-  echo "Cross-check, 8 in flight on one connection, one query (the first):"
-  for pair in "anchor $search_url search.frame" "helixmatch $recommend_url recommend.frame"; do
-    read -r name url frame <<<"$pair"
+  echo "Cross-check, 8 in flight on one connection, one query (the first),"
+  echo "h2load and the load generator in turn, $runs rounds (medians last):"
+  h2load_run() {  # h2load_run NAME URL FRAME -> "NAME req/s mean_ms"
+    local out rps mean
     out=$(h2load -c 1 -m 8 -t 1 -D "$seconds" --warm-up-time "$warmup" \
-      "${grpc_headers[@]}" -d "$work/frames/$frame" "$url")
-    echo "h2load $name: $(grep -E '^finished in' <<<"$out" | sed 's/^finished in [^,]*, //')"
-    echo "  $(grep -E '^requests:' <<<"$out")"
-    echo "  $(grep -E '^status codes:' <<<"$out")"
-    echo "  $(grep -E '^traffic:' <<<"$out")"
-    echo "  $(grep -E '^time for request:' <<<"$out" | sed 's/  */ /g') (min max mean sd)"
+      "${grpc_headers[@]}" -d "$work/frames/$3" "$2")
+    grep -qE '^requests: .* 0 failed, 0 errored, 0 timeout' <<<"$out" \
+      || { echo "$out" >&2; log "h2load $1: failed requests"; }
+    rps=$(sed -nE 's/^finished in [^,]*, ([0-9.]+) req\/s.*/\1/p' <<<"$out")
+    # "time for request: MIN MAX MEAN SD +/-SD" with units (us, ms, s).
+    mean=$(awk '/^time for request:/ { v = $6; u = v; sub(/[0-9.]+/, "", u);
+      sub(/[a-z]+$/, "", v); printf "%.3f", v * (u == "us" ? 0.001 : u == "s" ? 1000 : 1) }' <<<"$out")
+    echo "$1 $rps $mean"
+  }
+  : >"$work/cross.txt"
+  for round in $(seq 1 "$runs"); do
+    h2load_run h2load-anchor "$search_url" search.frame >>"$work/cross.txt"
+    h2load_run h2load-helixmatch "$recommend_url" recommend.frame >>"$work/cross.txt"
+    "$build_dir/bench/load_generator" --server "127.0.0.1:$server_port" \
+      --anchor "127.0.0.1:$anchor_port" "${queries[@]}" --query-limit 1 \
+      --in-flight 8 --channels 1 --threads 1 --requester yes \
+      --explanations yes --seconds "$seconds" --warmup-seconds "$warmup" \
+      --runs 1 | awk '/^run 1 anchor/ { print "load_generator-anchor", $5, $8 }
+        /^run 1 helixmatch/ { print "load_generator-helixmatch", $7, $10 }' \
+      >>"$work/cross.txt"
+    tail -n 4 "$work/cross.txt" | sed "s/^/  round $round: /; s/\$/ (req\/s, mean ms)/"
   done
-  "$build_dir/bench/load_generator" --server "127.0.0.1:$server_port" \
-    --anchor "127.0.0.1:$anchor_port" "${queries[@]}" --query-limit 1 \
-    --in-flight 8 --channels 1 --threads 1 --requester yes --explanations yes \
-    --seconds "$seconds" --warmup-seconds "$warmup" --runs 1 \
-    | grep -E '^run ' | sed 's/^/load_generator (same query, one connection): /'
+  for name in h2load-anchor load_generator-anchor h2load-helixmatch load_generator-helixmatch; do
+    awk -v n="$name" '$1 == n { print $2, $3 }' "$work/cross.txt" | sort -n \
+      | awk -v n="$name" '{ r[NR] = $1; m[NR] = $2 }
+        END { i = int((NR + 1) / 2); printf "  %-26s median %8.1f req/s, mean latency %.3f ms (runs: %d)\n", n, r[i], m[i], NR }'
+  done
 fi
 
 stop "$server_pid"; server_pid=""
