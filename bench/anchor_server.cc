@@ -11,11 +11,13 @@
 // only to read the embedding model and closes it again before serving
 // (RocksDB admits one process at a time). Run it with OMP_NUM_THREADS=1
 // and OMP_WAIT_POLICY=PASSIVE in the environment: gRPC's worker threads do
-// not inherit omp_set_num_threads from main. Stops on SIGINT or SIGTERM.
+// not inherit omp_set_num_threads from main, which only the graph build
+// uses (--build-threads, every core by default). Stops on SIGINT or SIGTERM.
 #include <faiss/IndexHNSW.h>
 #include <faiss/impl/FaissException.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <omp.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -24,6 +26,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -170,6 +173,11 @@ int main(int argc, char** argv) {
   app.add_option("--ef-construction", options.ef_construction)
       ->capture_default_str();
   app.add_option("--ef-search", options.ef_search)->capture_default_str();
+  int build_threads = static_cast<int>(std::thread::hardware_concurrency());
+  app.add_option("--build-threads", build_threads,
+                 "OpenMP threads of the HNSW build (not of the searches)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_default_logger(spdlog::stderr_color_mt("anchor"));
 
@@ -180,18 +188,21 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   const auto start = std::chrono::steady_clock::now();
+  omp_set_num_threads(build_threads);
   auto index = helixmatch::bench::BuildAnchorIndex(options);
+  omp_set_num_threads(1);
   if (!index.ok()) {
     spdlog::error("{}", std::string(index.status().message()));
     return 1;
   }
   spdlog::info(
       "HNSW{}(IP) {}d, {} vectors, efConstruction {}, efSearch {}; built in "
-      "{:.1f} s",
+      "{:.1f} s with {} threads",
       options.m, index->hnsw->d, index->ids.size(), options.ef_construction,
       options.ef_search,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count());
+          .count(),
+      build_threads);
 
   helixmatch::bench::AnchorServiceImpl service(&*index);
   grpc::EnableDefaultHealthCheckService(true);
