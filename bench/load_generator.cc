@@ -500,34 +500,45 @@ bool CheckAnswers(const std::string& server, const std::string& anchor,
         static_cast<long long>(stats.ties()), stats.capability_index().c_str(),
         stats.model().c_str());
   }
+  // Every variant on up to kChecked queries: all must answer; the mean
+  // candidate profiles considered and answer size describe the work.
+  constexpr size_t kChecked = 20;
+  const size_t checked = std::min(kChecked, queries.size());
   for (const bool requester : {false, true}) {
     for (const bool explanations : {false, true}) {
-      v1::RecommendRequest request;
-      request.set_text(queries[0].text);
-      request.set_direction(v1::DIRECTION_NEED_TO_CAPABILITIES);
-      request.set_k(k);
-      if (requester) {
-        request.set_requester_organization_id(queries[0].requester);
-      }
-      request.set_omit_explanations(!explanations);
-      grpc::ClientContext context;
-      v1::RecommendResponse response;
-      const auto status = stub->Recommend(&context, request, &response);
-      if (!status.ok() || response.suggestions_size() == 0) {
-        std::fprintf(stderr,
-                     "load_generator: Recommend (requester %s) answered "
-                     "code %d '%s' with %d suggestions\n",
-                     request.requester_organization_id().c_str(),
-                     status.error_code(), status.error_message().c_str(),
-                     response.suggestions_size());
-        return false;
+      double candidates = 0, bytes = 0;
+      for (size_t i = 0; i < checked; ++i) {
+        v1::RecommendRequest request;
+        request.set_text(queries[i].text);
+        request.set_direction(v1::DIRECTION_NEED_TO_CAPABILITIES);
+        request.set_k(k);
+        if (requester) {
+          request.set_requester_organization_id(queries[i].requester);
+        }
+        request.set_omit_explanations(!explanations);
+        grpc::ClientContext context;
+        v1::RecommendResponse response;
+        const auto status = stub->Recommend(&context, request, &response);
+        if (!status.ok() || response.suggestions_size() == 0 ||
+            (explanations && response.suggestions(0).barriers_size() == 0)) {
+          std::fprintf(stderr,
+                       "load_generator: Recommend \"%s\" (requester '%s') "
+                       "answered code %d '%s' with %d suggestions\n",
+                       request.text().c_str(),
+                       request.requester_organization_id().c_str(),
+                       status.error_code(), status.error_message().c_str(),
+                       response.suggestions_size());
+          return false;
+        }
+        candidates += response.candidates_considered();
+        bytes += static_cast<double>(response.ByteSizeLong());
       }
       std::printf(
-          "check: requester=%s explanations=%s: %d suggestions, %d barrier "
-          "assessments in the first, %zu bytes\n",
-          requester ? "yes" : "no", explanations ? "yes" : "no",
-          response.suggestions_size(), response.suggestions(0).barriers_size(),
-          response.ByteSizeLong());
+          "check: requester=%s explanations=%s: %zu queries answered; mean "
+          "%.0f candidate profiles considered, %.0f bytes per answer\n",
+          requester ? "yes" : "no", explanations ? "yes" : "no", checked,
+          candidates / static_cast<double>(checked),
+          bytes / static_cast<double>(checked));
     }
   }
   if (!anchor.empty()) {
