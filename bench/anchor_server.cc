@@ -32,7 +32,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "bench/anchor.grpc.pb.h"
-#include "indexer/corpus.h"
+#include "indexer/data_dir.h"
 #include "indexer/default_paths.h"
 #include "indexer/embedder.h"
 #include "indexer/record_store.h"
