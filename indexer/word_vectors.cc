@@ -34,8 +34,16 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
         absl::StrCat("word vectors: cannot open '", path,
                      "' (run scripts/fetch-word-vectors.sh to create it)"));
   }
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
+  // One read of the whole file (a stream iterator copies it a character
+  // at a time: seconds at start-up for GloVe's 160 MB).
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  std::string bytes(size > 0 ? static_cast<size_t>(size) : 0, '\0');
+  if (size < 0 || !in.read(bytes.data(), size)) {
+    return absl::DataLossError(
+        absl::StrCat("word vectors: cannot read '", path, "'"));
+  }
   const auto corrupt = [&](absl::string_view what) {
     return absl::DataLossError(
         absl::StrCat("word vectors '", path, "': ", what));
