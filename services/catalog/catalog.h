@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
@@ -150,9 +151,9 @@ class Catalog {
   ProfileSet capabilities_;
   ProfileSet needs_;
   std::vector<OrganizationEntry> organizations_;
-  std::unordered_map<std::string, uint32_t> organization_of_;
+  absl::flat_hash_map<std::string, uint32_t> organization_of_;
   std::vector<TieEntry> ties_;
-  std::unordered_map<std::string, uint32_t> tie_of_;
+  absl::flat_hash_map<std::string, uint32_t> tie_of_;
   void CountFirm(const v1::Organization& org, int delta);
   // Counts one more (or one less) live tie between `org` and `partner`.
   void AddPartner(uint32_t org, uint32_t partner);
