@@ -13,8 +13,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <queue>
 
@@ -24,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "indexer/atomic_file.h"
 #include "indexer/checksum.h"
+#include "indexer/file_contents.h"
 #include "indexer/hnsw_graph.h"
 #include "indexer/inner_product.h"
 
@@ -317,12 +316,12 @@ absl::Status VectorIndex::Save(const std::string& path,
 absl::StatusOr<std::unique_ptr<VectorIndex>> VectorIndex::Load(
     const std::string& path, int expected_dimension, VectorIndexFileInfo* info,
     const VectorIndexOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto contents = ReadFileContents(path);
+  if (absl::IsNotFound(contents.status())) {
     return absl::NotFoundError(absl::StrCat("index file '", path, "' missing"));
   }
-  const std::string bytes((std::istreambuf_iterator<char>(in)),
-                          std::istreambuf_iterator<char>());
+  if (!contents.ok()) return contents.status();
+  const std::string bytes = std::move(*contents);
   const auto corrupt = [&](absl::string_view what) {
     return absl::DataLossError(absl::StrCat("index file '", path, "': ", what));
   };

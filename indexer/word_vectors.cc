@@ -2,13 +2,13 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "indexer/checksum.h"
+#include "indexer/file_contents.h"
 
 namespace helixmatch {
 namespace {
@@ -28,22 +28,18 @@ bool ReadLittleEndian(std::string_view bytes, size_t* pos, T* out) {
 
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto contents = ReadFileContents(path);
+  if (absl::IsNotFound(contents.status())) {
     return absl::NotFoundError(
         absl::StrCat("word vectors: cannot open '", path,
                      "' (run scripts/fetch-word-vectors.sh to create it)"));
   }
-  // One read of the whole file (a stream iterator copies it a character
-  // at a time: seconds at start-up for GloVe's 160 MB).
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  std::string bytes(size > 0 ? static_cast<size_t>(size) : 0, '\0');
-  if (size < 0 || !in.read(bytes.data(), size)) {
-    return absl::DataLossError(
-        absl::StrCat("word vectors: cannot read '", path, "'"));
+  if (!contents.ok()) {
+    return absl::Status(
+        contents.status().code(),
+        absl::StrCat("word vectors: ", contents.status().message()));
   }
+  const std::string bytes = std::move(*contents);
   const auto corrupt = [&](absl::string_view what) {
     return absl::DataLossError(
         absl::StrCat("word vectors '", path, "': ", what));
