@@ -2,13 +2,13 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "indexer/checksum.h"
+#include "indexer/file_contents.h"
 
 namespace helixmatch {
 namespace {
@@ -28,14 +28,18 @@ bool ReadLittleEndian(std::string_view bytes, size_t* pos, T* out) {
 
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto contents = ReadFileContents(path);
+  if (absl::IsNotFound(contents.status())) {
     return absl::NotFoundError(
         absl::StrCat("word vectors: cannot open '", path,
                      "' (run scripts/fetch-word-vectors.sh to create it)"));
   }
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
+  if (!contents.ok()) {
+    return absl::Status(
+        contents.status().code(),
+        absl::StrCat("word vectors: ", contents.status().message()));
+  }
+  const std::string bytes = std::move(*contents);
   const auto corrupt = [&](absl::string_view what) {
     return absl::DataLossError(
         absl::StrCat("word vectors '", path, "': ", what));

@@ -12,6 +12,7 @@ packages=(
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
+  nghttp2-client  # h2load: independent check of the serving benchmark
 )
 
 missing=()

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "helixmatch/v1/records.pb.h"
@@ -34,7 +35,7 @@ class TermDictionary {
   const std::string& Term(uint32_t id) const { return terms_[id]; }
 
  private:
-  std::unordered_map<std::string, uint32_t> ids_;
+  absl::flat_hash_map<std::string, uint32_t> ids_;
   std::vector<std::string> terms_;
 };
 
@@ -114,7 +115,7 @@ class ProfileSet {
   v1::RecordKind kind_;
   std::unique_ptr<VectorIndex> index_;
   std::vector<ProfileEntry> entries_;
-  std::unordered_map<std::string, uint32_t> slot_of_;
+  absl::flat_hash_map<std::string, uint32_t> slot_of_;
   std::vector<std::vector<Posting>> postings_;  // by term id
   // Document frequency of each term id by audience.
   std::vector<std::array<uint32_t, kAudiences>> frequency_;

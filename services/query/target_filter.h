@@ -2,15 +2,17 @@
 // requester's own, needs that may be suggested to the query's viewer
 // (MaySuggest of visibility.h: never a private need), and matching the
 // request's filter (organization kinds, countries, regions, sectors, TRL).
-// Passed into the vector search, so a filtered query still finds k results when
-// k exist.
+// Passed into the vector search, so a filtered query still finds k results
+// when k exist.
 //
 // Holds references to the catalog, the set and the filter: they must
 // outlive it. Thread-safe for concurrent IsAllowed calls.
 #ifndef HELIXMATCH_SERVICES_QUERY_TARGET_FILTER_H_
 #define HELIXMATCH_SERVICES_QUERY_TARGET_FILTER_H_
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "helixmatch/v1/matching.pb.h"
 #include "indexer/vector_index.h"
@@ -35,6 +37,7 @@ class TargetFilter : public SlotFilter {
 
  private:
   bool OrganizationAllowed(const v1::Organization& org) const;
+  bool OrganizationAllowed(uint32_t organization) const;
 
   const Catalog& catalog_;
   const ProfileSet& set_;
@@ -42,6 +45,12 @@ class TargetFilter : public SlotFilter {
   uint32_t requester_;
   Audience seen_;
   uint32_t viewer_organization_;  // kNoIndex for operators
+  // Whether the filter names kinds, countries, regions or sectors; when
+  // it does, each organization's answer is worked out once per query:
+  // 0 unknown, 1 allowed, 2 not (idempotent, so concurrent callers may
+  // both write it).
+  bool by_organization_;
+  std::unique_ptr<std::atomic<uint8_t>[]> organization_answer_;
 };
 
 }  // namespace helixmatch

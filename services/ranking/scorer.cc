@@ -1,6 +1,7 @@
 #include "services/ranking/scorer.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace helixmatch {
 
@@ -49,42 +50,101 @@ RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
   return r;
 }
 
+namespace {
+
+struct Scored {
+  double score;
+  size_t group;  // into pool.organizations
+  OrganizationFeatures features;
+};
+
+// Adds the shared-partners feature to the candidates that can still reach
+// the top `keep`, and drops the others from `all`. The feature is below 1,
+// so a candidate whose score without it is `weights.network` or more below
+// the keep-th best full score cannot enter; candidates are taken best
+// first, so the first such one ends the walk. The result is the top k the
+// feature computed for everyone would give.
+template <class Better>
+void AddNetwork(const Catalog& catalog, const Query& query,
+                const RankingWeights& weights, const CandidatePool& pool,
+                size_t keep, const Better& better, std::vector<Scored>& all) {
+  std::sort(all.begin(), all.end(), better);
+  std::vector<double> best_full;  // min-heap of the best `keep` full scores
+  size_t computed = 0;
+  for (; computed < all.size(); ++computed) {
+    Scored& s = all[computed];
+    if (best_full.size() == keep &&
+        (keep == 0 || s.score + weights.network < best_full.front())) {
+      break;
+    }
+    s.features.network =
+        NetworkFeature(catalog, pool.organizations[s.group].organization,
+                       query.requester, query.partners);
+    s.score += weights.network * s.features.network;
+    best_full.push_back(s.score);
+    std::push_heap(best_full.begin(), best_full.end(), std::greater<>());
+    if (best_full.size() > keep) {
+      std::pop_heap(best_full.begin(), best_full.end(), std::greater<>());
+      best_full.pop_back();
+    }
+  }
+  all.resize(computed);
+}
+
+}  // namespace
+
 Ranking RankCandidates(const Catalog& catalog, const Query& query,
                        const RankingWeights& weights, int reference_year,
                        const CandidatePool& pool, int k) {
-  std::vector<ProfileFit> scored = ScoreProfiles(query, weights, pool.slots);
+  // Scored profiles follow pool.slots, so each organization's profiles
+  // are one range; the buffer is reused by the thread's next query.
+  thread_local std::vector<ProfileFit> scored;
+  ScoreProfilesInto(query, weights, pool.slots, &scored);
   Ranking ranking;
   ranking.best_fit = BestFit(scored);
   ranking.candidates_considered = static_cast<int>(scored.size());
-  std::vector<RankedOrganization> all;
-  all.reserve(pool.by_organization.size());
-  for (const auto& [organization, slots] : pool.by_organization) {
-    std::vector<ProfileFit> profiles;
-    profiles.reserve(slots.size());
-    for (uint32_t slot : slots) {
-      // pool.slots is ascending and scored follows it.
-      const auto at =
-          std::lower_bound(pool.slots.begin(), pool.slots.end(), slot) -
-          pool.slots.begin();
-      profiles.push_back(std::move(scored[static_cast<size_t>(at)]));
-    }
-    all.push_back(RankOrganization(catalog, query, weights, reference_year,
-                                   organization, std::move(profiles),
-                                   ranking.best_fit));
+  // Shared partners are the one feature that costs a walk per candidate:
+  // they are computed after the others, best candidates first, and only
+  // while they can still change the top k.
+  RankingWeights without_network = weights;
+  without_network.network = 0;
+  std::vector<Scored> all;
+  all.reserve(pool.organizations.size());
+  for (size_t g = 0; g < pool.organizations.size(); ++g) {
+    const auto& group = pool.organizations[g];
+    const std::span<ProfileFit> profiles(scored.data() + group.begin,
+                                         group.end - group.begin);
+    SortByFit(*query.target, profiles);
+    OrganizationFeatures f =
+        ComputeFeatures(catalog, query, without_network, reference_year,
+                        group.organization, profiles, ranking.best_fit);
+    all.push_back({WeightedScore(f, without_network), g, f});
   }
   const auto& organizations = catalog.organizations();
-  const auto better = [&](const RankedOrganization& a,
-                          const RankedOrganization& b) {
+  const auto id_of = [&](const Scored& s) -> const std::string& {
+    return organizations[pool.organizations[s.group].organization]
+        .record->id();
+  };
+  const auto better = [&](const Scored& a, const Scored& b) {
     if (a.score != b.score) return a.score > b.score;
-    return organizations[a.organization].record->id() <
-           organizations[b.organization].record->id();
+    return id_of(a) < id_of(b);
   };
   const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(0, k)));
-  std::partial_sort(all.begin(),
-                    all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
-                    better);
-  all.resize(keep);
-  ranking.top = std::move(all);
+  if (weights.network > 0 && !query.partners.empty()) {
+    AddNetwork(catalog, query, weights, pool, keep, better, all);
+  }
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep),
+                    all.end(), better);
+  ranking.top.reserve(keep);
+  for (size_t i = 0; i < keep; ++i) {
+    const auto& group = pool.organizations[all[i].group];
+    RankedOrganization r;
+    r.organization = group.organization;
+    r.profiles.assign(scored.begin() + group.begin, scored.begin() + group.end);
+    r.features = all[i].features;
+    r.score = all[i].score;
+    ranking.top.push_back(std::move(r));
+  }
   return ranking;
 }
 

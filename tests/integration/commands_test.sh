@@ -121,13 +121,17 @@ fi
 rm -f "$work/port"
 "$server" --db "$work/db" --listen 127.0.0.1:0 --port-file "$work/port" 2>"$work/restart.log" &
 pid=$!
-for _ in $(seq 1 600); do [[ -s $work/port ]] && break; sleep 0.1; done
+for _ in $(seq 1 600); do
+  [[ -s $work/port ]] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 if grep -q "capability index loaded" "$work/restart.log"; then
   passed=$((passed + 1))
 else
-  failed=$((failed + 1)); echo "FAILED restart loads saved index"
+  failed=$((failed + 1)); echo "FAILED restart loads saved index"; cat "$work/restart.log"
 fi
 
 # The backup is a data folder of its own: serve it, with programme rules

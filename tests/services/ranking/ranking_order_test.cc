@@ -250,4 +250,44 @@ TEST_F(TrustSetupTest, ProgrammeOnlyHistoryRaisesStateSteering) {
 }
 
 }  // namespace
+// Shared partners are computed only while they can change the top k: the
+// top k for each small k must be the prefix of the ranking that computed
+// them for every candidate (k = 100 here, above the candidate count).
+TEST_F(TrustSetupTest, TopKIsThePrefixOfTheFullRanking) {
+  const std::vector<std::string> texts = {
+      "Copper ore flotation", "Copper flotation reagents",
+      "Flotation of copper and gold ores", "Ore concentrator flotation",
+      "Copper smelting", "Mineral processing of copper ore"};
+  for (int i = 0; i < 12; ++i) {
+    const std::string u = "u_" + std::to_string(i);
+    const std::string p = "p_" + std::to_string(i);
+    Put(University(u, "KZ", i % 2 == 0 ? "Karaganda" : "Almaty", "mining"));
+    Put(MakeCapability("cap_" + u, u, texts[i % texts.size()]));
+    // The firm's partner p_i, tied to universities u_0 .. u_i: earlier
+    // universities share more partners with the firm.
+    Put(Firm(p, "KZ", "Almaty", "mining"));
+    Put(MakeTie("t_f_" + p, "f_x", p, 2021));
+    for (int j = 0; j <= i; ++j) {
+      Put(MakeTie("t_" + p + "_" + std::to_string(j), p,
+                  "u_" + std::to_string(j), 2021));
+    }
+  }
+  const auto full = Recommend(ForNeed("need_x", 100));
+  ASSERT_GE(full.suggestions_size(), 12);
+  // The feature is in play: some candidate has shared partners.
+  EXPECT_GT(full.suggestions(0).breakdown().network(), 0.0);
+  for (int k = 1; k <= 8; ++k) {
+    const auto top = Recommend(ForNeed("need_x", k));
+    ASSERT_EQ(top.suggestions_size(), k);
+    for (int i = 0; i < k; ++i) {
+      EXPECT_EQ(top.suggestions(i).organization().id(),
+                full.suggestions(i).organization().id())
+          << "k=" << k << " rank " << i;
+      EXPECT_DOUBLE_EQ(top.suggestions(i).score(), full.suggestions(i).score());
+      EXPECT_DOUBLE_EQ(top.suggestions(i).breakdown().network(),
+                       full.suggestions(i).breakdown().network());
+    }
+  }
+}
+
 }  // namespace helixmatch
