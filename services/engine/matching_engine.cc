@@ -262,9 +262,9 @@ std::vector<v1::ProgrammeRules> MatchingEngine::Programmes() const {
 }
 
 absl::StatusOr<v1::DeclineReasonsResponse> MatchingEngine::DeclineReasons(
-    const std::string& organization_id) const {
+    const std::string& organization_id, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return CountDeclineReasons(*catalog_, organization_id);
+  return CountDeclineReasons(*catalog_, organization_id, viewer);
 }
 
 }  // namespace helixmatch

@@ -126,8 +126,10 @@ class MatchingEngine {
       const v1::PlanPathwayRequest& request,
       const Viewer& viewer = Viewer::Operator()) const;
   std::vector<v1::ProgrammeRules> Programmes() const;
+  // Who declined is listed only for declines `viewer` may see.
   absl::StatusOr<v1::DeclineReasonsResponse> DeclineReasons(
-      const std::string& organization_id) const;
+      const std::string& organization_id,
+      const Viewer& viewer = Viewer::Operator()) const;
 
   // Writes both vector indexes to their files (also done on destruction).
   absl::Status SaveIndexes();

@@ -13,17 +13,20 @@
 namespace helixmatch {
 namespace {
 
-// (year, declined_by) of each decline, by reason.
+// (year, declined_by) of each decline, by reason; declined_by is empty
+// for a decline the reader may not see.
 using DeclinesByReason =
     std::map<int, std::vector<std::pair<int, std::string>>>;
 
-void CountOffer(const v1::Outcome& o, v1::DeclineReasonsResponse* response,
+void CountOffer(const v1::Outcome& o, const Viewer& viewer,
+                v1::DeclineReasonsResponse* response,
                 DeclinesByReason* by_reason) {
   response->set_offers(response->offers() + 1);
   switch (o.kind()) {
     case v1::OUTCOME_KIND_DECLINED:
       response->set_declined(response->declined() + 1);
-      (*by_reason)[o.decline_reason()].emplace_back(o.year(), o.offered_to());
+      (*by_reason)[o.decline_reason()].emplace_back(
+          o.year(), MaySee(viewer, o) ? o.offered_to() : std::string());
       break;
     case v1::OUTCOME_KIND_NO_ANSWER:
       response->set_no_answer(response->no_answer() + 1);
@@ -46,7 +49,8 @@ void CountOffer(const v1::Outcome& o, v1::DeclineReasonsResponse* response,
 }  // namespace
 
 absl::StatusOr<v1::DeclineReasonsResponse> CountDeclineReasons(
-    const Catalog& catalog, const std::string& organization_id) {
+    const Catalog& catalog, const std::string& organization_id,
+    const Viewer& viewer) {
   if (auto s = ValidateId(organization_id, "organization_id"); !s.ok()) {
     return s;
   }
@@ -58,7 +62,9 @@ absl::StatusOr<v1::DeclineReasonsResponse> CountDeclineReasons(
   response.set_organization_id(organization_id);
   DeclinesByReason by_reason;
   for (const auto& [id, o] : catalog.outcomes()) {
-    if (o.offered_by() == organization_id) CountOffer(o, &response, &by_reason);
+    if (o.offered_by() == organization_id) {
+      CountOffer(o, viewer, &response, &by_reason);
+    }
   }
   std::vector<v1::DeclineReasonCount> counts;
   for (auto& [reason, list] : by_reason) {
@@ -70,7 +76,7 @@ absl::StatusOr<v1::DeclineReasonsResponse> CountDeclineReasons(
     c.set_count(static_cast<int>(list.size()));
     std::set<std::string> listed;
     for (const auto& [year, org] : list) {
-      if (listed.insert(org).second) c.add_declined_by(org);
+      if (!org.empty() && listed.insert(org).second) c.add_declined_by(org);
     }
     counts.push_back(std::move(c));
   }

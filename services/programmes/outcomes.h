@@ -11,17 +11,20 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.pb.h"
 #include "services/catalog/catalog.h"
+#include "services/catalog/visibility.h"
 
 namespace helixmatch {
 
 // Offers made by `organization_id`, how many were declined, unanswered,
 // engaged (confirmed) or claimed (an engagement not confirmed yet), and
 // the decline reasons, most frequent first, each with the
-// organizations that declined (most recent first, each once).
-// INVALID_ARGUMENT for a bad id; NOT_FOUND naming organization_id for an
-// unknown organization.
+// organizations that declined (most recent first, each once) among the
+// declines `viewer` may see (visibility.h: their parties and operators);
+// other viewers get the counts only. INVALID_ARGUMENT for a bad id;
+// NOT_FOUND naming organization_id for an unknown organization.
 absl::StatusOr<v1::DeclineReasonsResponse> CountDeclineReasons(
-    const Catalog& catalog, const std::string& organization_id);
+    const Catalog& catalog, const std::string& organization_id,
+    const Viewer& viewer);
 
 }  // namespace helixmatch
 

@@ -366,7 +366,7 @@ absl::StatusOr<v1::DeclineReasonsResponse> MatchApi::DeclineReasons(
                      "' may read only its own decline reasons, not those of '",
                      request.organization_id(), "'")));
   }
-  return engine_->DeclineReasons(request.organization_id());
+  return engine_->DeclineReasons(request.organization_id(), ViewerOf(caller));
 }
 
 }  // namespace helixmatch

@@ -34,7 +34,8 @@
 //   Recommend: requester_organization_id, when set, must be the caller's
 //     organization (operators may name any).
 //   DeclineReasons: an organization reads only its own; programmes and
-//     operators any.
+//     operators any (programmes get the counts; who declined only for
+//     declines the caller may see).
 //   Get, Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes:
 //     every role, each seeing what visibility.h lets it see.
 // Other errors are the engine's, code and message unchanged (Ingest adds
