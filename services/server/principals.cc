@@ -1,9 +1,9 @@
 #include "services/server/principals.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -64,6 +64,39 @@ absl::Status Authorize(const Principal& principal, const v1::Record& record,
                        verb, " ", what, ": it belongs to other organizations"));
   }
   return absl::PermissionDeniedError("unknown role");
+}
+
+// The contents of the tokens file `path`, checked for its mode on the
+// descriptor it is read through (so a file swapped in between is not
+// read unchecked).
+absl::StatusOr<std::string> ReadPrivateFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fd >= 0) ::close(fd);
+    return absl::NotFoundError(
+        absl::StrCat("principals file '", path, "' cannot be read"));
+  }
+  const mode_t loose = S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;
+  if ((st.st_mode & loose) != 0) {
+    ::close(fd);
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "principals file '%s' has mode %04o: group or others may read or "
+        "write it, and it grants access to every record; chmod 600 '%s'",
+        path, st.st_mode & 07777, path));
+  }
+  std::string text;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof(buffer))) > 0) {
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  if (n < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("principals file '", path, "' cannot be read"));
+  }
+  return text;
 }
 
 }  // namespace
@@ -163,22 +196,9 @@ absl::StatusOr<PrincipalTable> PrincipalTable::Parse(absl::string_view text,
 }
 
 absl::StatusOr<PrincipalTable> PrincipalTable::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  struct stat st {};
-  if (!in || stat(path.c_str(), &st) != 0) {
-    return absl::NotFoundError(
-        absl::StrCat("principals file '", path, "' cannot be read"));
-  }
-  const mode_t loose = S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;
-  if ((st.st_mode & loose) != 0) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "principals file '%s' has mode %04o: group or others may read or "
-        "write it, and it grants access to every record; chmod 600 '%s'",
-        path, st.st_mode & 07777, path));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  auto text = ReadPrivateFile(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 const Principal* PrincipalTable::Find(absl::string_view token) const {
