@@ -6,8 +6,10 @@
 #   - a company's and a TTO's suggestions and one explained pair;
 #   - a programme screening a batch of proposals, one full screening
 #     report, and an engagement pathway;
-#   - the outcome loop (a signed contract changes the explanation, a
-#     decline is counted by reason) and the autonomy guard;
+#   - the outcome loop (a signed contract one party records is a claim
+#     that changes nothing until the other party confirms it; then the
+#     explanation changes; a decline is counted by reason) and the
+#     autonomy guard;
 #   - a backup;
 # and stops the server cleanly. Every organization, programme, proposal,
 # token and figure shown is illustrative (data/demo/README.md).
@@ -59,12 +61,17 @@ for _ in $(seq 1 600); do
 done
 port=$(cat "$data_dir/port")
 client=("$bin/services/helixmatch" --server "127.0.0.1:$port")
-# One client per caller of data/demo/principals.example.
-as_operator=("${client[@]}" --token demo-operator-0123456789)
-as_firm=("${client[@]}" --token demo-tokyrau-copper-0123456789)
-as_tto=("${client[@]}" --token demo-saryarka-tu-0123456789)
-as_altai=("${client[@]}" --token demo-altai-mmu-0123456789)
-as_programme=("${client[@]}" --token demo-applied-research-0123456789)
+# One client per caller of data/demo/principals.example, each reading its
+# token from a file only it may read (--token would show in `ps`).
+as() {  # as NAME TOKEN: writes the token file; prints its path
+  (umask 077 && printf '%s\n' "$2" >"$data_dir/$1.token")
+  echo "$data_dir/$1.token"
+}
+as_operator=("${client[@]}" --token-file "$(as operator demo-operator-0123456789)")
+as_firm=("${client[@]}" --token-file "$(as firm demo-tokyrau-copper-0123456789)")
+as_tto=("${client[@]}" --token-file "$(as tto demo-saryarka-tu-0123456789)")
+as_altai=("${client[@]}" --token-file "$(as altai demo-altai-mmu-0123456789)")
+as_programme=("${client[@]}" --token-file "$(as programme demo-applied-research-0123456789)")
 "${client[@]}" health --wait-ms 10000
 cat "$data_dir/server.log"
 
@@ -120,28 +127,39 @@ section "An engagement pathway for one pair
 "${as_programme[@]}" pathway --university org:geotech-institute \
   --firm org:saryarka-coal --channel contract-research
 
-section "The outcome loop, 1: a signed contract is recorded
+section "The outcome loop, 1: a signed contract is claimed
   org:altai-mmu (with its own token) records that its offer to
-  org:tokyrau-copper became a signed contract (illustrative)"
+  org:tokyrau-copper became a signed contract (illustrative). One party
+  alone only claims it: recorded_by is set, confirmed_by is empty"
 "${as_altai[@]}" outcome --id demo-altai-tokyrau-2025 \
   --offered-by org:altai-mmu --offered-to org:tokyrau-copper \
   --kind contract-signed --year 2025 \
   --need need:demo-flotation --capability cap:altai-hydromet \
   --note "reagent regime trial on one flotation bank (illustrative)"
 
-section "The outcome loop, 2: the same pair explained again
-  need:demo-flotation x cap:altai-hydromet, before and after the contract:
-  score, trust evidence and the engagement-ladder step change"
+changed_lines='score [0-9]|   depth |^   (TRUST|UNAWARENESS) |^   ladder:|^   claimed:'
+section "The outcome loop, 2: the claim moves nothing
+  need:demo-flotation x cap:altai-hydromet explained again: the claim is
+  shown to the two parties as claimed; score, trust and ladder are as
+  before (a university cannot buy trust by recording outcomes alone)"
 "${as_operator[@]}" explain --need need:demo-flotation --capability cap:altai-hydromet \
-  >"$data_dir/explain-after.txt"
-changed_lines='score [0-9]|   depth |^   (TRUST|UNAWARENESS) |^   ladder:'
+  >"$data_dir/explain-claimed.txt"
 echo "before:"
 grep -E "$changed_lines" "$data_dir/explain-before.txt"
 echo
-echo "after:"
+echo "claimed:"
+grep -E "$changed_lines" "$data_dir/explain-claimed.txt"
+
+section "The outcome loop, 3: the firm confirms it
+  org:tokyrau-copper (with its own token) confirms the contract; now it
+  becomes a tie, and score, trust evidence and the ladder step change"
+"${as_firm[@]}" confirm-outcome --id demo-altai-tokyrau-2025
+"${as_operator[@]}" explain --need need:demo-flotation --capability cap:altai-hydromet \
+  >"$data_dir/explain-after.txt"
+echo "confirmed:"
 grep -E "$changed_lines" "$data_dir/explain-after.txt"
 
-section "The outcome loop, 3: declines are recorded with a reason
+section "The outcome loop, 4: declines are recorded with a reason
   two illustrative firms decline org:altai-mmu's offers"
 "${as_altai[@]}" outcome --id demo-altai-aksu-2025 \
   --offered-by org:altai-mmu --offered-to org:aksu-gold \
