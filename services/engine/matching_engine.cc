@@ -223,6 +223,19 @@ v1::StatsResponse MatchingEngine::Stats() const {
   return stats;
 }
 
+EngineMetrics MatchingEngine::Metrics() const {
+  EngineMetrics metrics;
+  metrics.commits = commits_->Counters();
+  metrics.capability_index.recovery = capability_recovery_.how;
+  metrics.need_index.recovery = need_recovery_.how;
+  auto lock = catalog_lock_.Read();
+  metrics.capability_index.slots = catalog_->capabilities().index().slots();
+  metrics.capability_index.live = catalog_->capabilities().live();
+  metrics.need_index.slots = catalog_->needs().index().slots();
+  metrics.need_index.live = catalog_->needs().live();
+  return metrics;
+}
+
 bool MatchingEngine::HasProfiles(const std::string& organization_id) const {
   auto lock = catalog_lock_.Read();
   const uint32_t i = catalog_->OrganizationIndex(organization_id);

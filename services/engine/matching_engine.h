@@ -52,6 +52,18 @@ struct EngineOptions {
   std::shared_ptr<const WordVectors> word_vectors;
 };
 
+// What metrics read of the engine (Stats has the catalog sizes).
+struct EngineMetrics {
+  struct Index {
+    int64_t slots = 0;  // live plus tombstoned (deleted or replaced)
+    int64_t live = 0;
+    IndexRecovery::How recovery = IndexRecovery::How::kLoaded;
+  };
+  Index capability_index;
+  Index need_index;
+  CommitCounters commits;
+};
+
 class MatchingEngine {
  public:
   // Opens the data folder (created if missing), loads the model, the
@@ -84,6 +96,7 @@ class MatchingEngine {
   absl::StatusOr<v1::ExplainResponse> Explain(
       const v1::ExplainRequest& request) const;
   v1::StatsResponse Stats() const;
+  EngineMetrics Metrics() const;
   // Whether the organization has at least one live capability profile.
   bool HasProfiles(const std::string& organization_id) const;
 
