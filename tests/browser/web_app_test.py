@@ -1,0 +1,311 @@
+#!/usr/bin/python3
+"""The web app in a real browser (headless Chromium through Selenium).
+
+    web_app_test.py BUILD_DIR SOURCE_DIR
+
+Imports the demo data, starts helixmatch-server with an HTTP port, the demo
+programmes and the demo tokens file, and drives the app as its users would:
+a wrong token, signing in, a company's search (the top suggestion's name
+and a barrier card), one explained pair, a programme's batch upload (12
+ranked rows, the two ineligible proposals marked, a full report with its
+pathway ladder) and the outcome loop's decline chart. Every step that
+fails saves a screenshot under BUILD_DIR/web-app/; the company search is
+saved as BUILD_DIR/web-app/company-search.png (shown in the README).
+
+Uses Debian's /usr/bin/python3 with python3-selenium, chromium and
+chromium-driver (scripts/install-deps.sh).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+FIRM_TOKEN = "demo-tokyrau-copper-0123456789"
+WAIT_SECONDS = 30
+
+
+class Server:
+    """helixmatch-server on the demo data, on free ports."""
+
+    def __init__(self, build, source, work):
+        data = os.path.join(source, "data", "demo")
+        db = os.path.join(work, "db")
+        subprocess.run(
+            [os.path.join(build, "indexer", "helixmatch-indexer"), "import",
+             "--db", db] + [os.path.join(data, f) for f in (
+                 "organizations.jsonl", "capabilities.jsonl", "needs.jsonl",
+                 "ties.jsonl")],
+            check=True, stdout=subprocess.DEVNULL)
+        port_file = os.path.join(work, "port")
+        http_port_file = os.path.join(work, "http-port")
+        self.log = open(os.path.join(work, "server.log"), "w")
+        self.process = subprocess.Popen(
+            [os.path.join(build, "services", "helixmatch-server"), "--db", db,
+             "--listen", "127.0.0.1:0", "--port-file", port_file,
+             "--http-listen", "127.0.0.1:0", "--http-port-file", http_port_file,
+             "--programmes", os.path.join(data, "programmes"),
+             "--principals", os.path.join(data, "principals.example"),
+             "--web-root", os.path.join(source, "web"),
+             "--reference-year", "2025"],
+            stderr=self.log)
+        deadline = time.time() + 90  # loads 136 MB of word vectors
+        while not (os.path.exists(port_file) and os.path.getsize(port_file)):
+            if self.process.poll() is not None or time.time() > deadline:
+                raise RuntimeError("helixmatch-server did not start; see " +
+                                   self.log.name)
+            time.sleep(0.1)
+        with open(http_port_file) as f:
+            self.url = "http://127.0.0.1:%s" % f.read().strip()
+
+    def call(self, method, body, token):
+        request = urllib.request.Request(
+            "%s/helixmatch.v1.MatchService/%s" % (self.url, method),
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json",
+                     "Authorization": "Bearer " + token})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def chromium(work):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,1000",
+                 "--user-data-dir=" + os.path.join(work, "chromium")):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
+                            options=options)
+
+
+class WebAppTest:
+    def __init__(self, server, driver, shots):
+        self.server = server
+        self.driver = driver
+        self.shots = shots
+        self.wait = WebDriverWait(driver, WAIT_SECONDS)
+        self.passed = 0
+        self.failed = 0
+
+    def step(self, name, body):
+        start = time.time()
+        try:
+            body()
+            self.passed += 1
+            print("ok   %-34s %.1f s" % (name, time.time() - start), flush=True)
+        except Exception:  # report, screenshot, go on with the next step
+            self.failed += 1
+            shot = os.path.join(self.shots, "failed-%s.png" % name)
+            self.driver.save_screenshot(shot)
+            print("FAIL %s (screenshot %s)" % (name, shot), flush=True)
+            traceback.print_exc()
+            message = self.driver.find_elements(By.ID, "message")
+            if message and message[0].is_displayed():
+                print("     page says: " + message[0].text)
+
+    def screenshot(self, name, width, height):
+        """Saves the page at width x height, then goes back to the usual size."""
+        self.driver.set_window_size(width, height)
+        self.driver.save_screenshot(os.path.join(self.shots, name))
+        self.driver.set_window_size(1280, 1000)
+
+    def visible(self, selector):
+        return self.wait.until(ec.visibility_of_element_located(
+            (By.CSS_SELECTOR, selector)))
+
+    def sign_in(self, token):
+        self.driver.get(self.server.url + "/")
+        field = self.visible("#token")
+        field.clear()
+        field.send_keys(token)
+        self.driver.find_element(By.CSS_SELECTOR, "#sign-in-form button").click()
+
+    def tab(self, name):
+        self.driver.find_element(
+            By.CSS_SELECTOR, '.tabs button[data-view="%s"]' % name).click()
+
+    # ------------------------------------------------------------ steps
+
+    def wrong_token(self):
+        self.sign_in("not-a-known-token-0123456789")
+        message = self.visible("#message")
+        assert "token" in message.text.lower(), message.text
+        assert not self.driver.find_element(By.ID, "app").is_displayed()
+
+    def company_search(self):
+        expected = self.server.call(
+            "Recommend", {"needId": "need:demo-flotation", "k": 5},
+            FIRM_TOKEN)["suggestions"][0]["organization"]["name"]
+        self.sign_in(FIRM_TOKEN)
+        self.visible("#app")
+        self.driver.find_element(By.ID, "company-need").send_keys(
+            "need:demo-flotation")
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#company-form button").click()
+        first = self.visible("#company-results .suggestion .org-name")
+        assert first.text == expected, (first.text, expected)
+        cards = self.driver.find_elements(
+            By.CSS_SELECTOR, "#company-results .suggestion:first-of-type .barrier")
+        assert len(cards) == 12, len(cards)
+        assert self.driver.find_elements(
+            By.CSS_SELECTOR, "#company-results .suggestion:first-of-type svg.ladder")
+        assert self.driver.find_elements(By.CSS_SELECTOR,
+                                         "#company-results mark")
+        self.screenshot("company-search.png", 1280, 2000)
+
+    def pair(self):
+        self.tab("pair")
+        self.driver.find_element(By.ID, "pair-need").send_keys(
+            "need:demo-flotation")
+        self.driver.find_element(By.ID, "pair-capability").send_keys(
+            "cap:altai-hydromet")
+        self.driver.find_element(By.CSS_SELECTOR, "#pair-form button").click()
+        self.visible("#pair-results .suggestion .barrier")
+        title = self.visible("#pair-results .pair-title")
+        assert title.text, "no need title"
+
+    def programme_batch(self, source):
+        self.tab("programme")
+        self.driver.find_element(By.ID, "programme-file").send_keys(
+            os.path.join(source, "data", "demo", "proposals",
+                         "2025-batch.jsonl"))
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#programme-form button").click()
+        self.visible("#readiness-table")
+        rows = self.driver.find_elements(By.CSS_SELECTOR,
+                                         "#readiness-table tbody tr")
+        assert len(rows) == 12, len(rows)
+        ranks = [int(r.find_element(By.CSS_SELECTOR, "td").text) for r in rows]
+        assert ranks == list(range(1, 13)), ranks
+        ineligible = self.driver.find_elements(
+            By.CSS_SELECTOR, "#readiness-table tbody tr.ineligible")
+        assert len(ineligible) == 2, len(ineligible)
+        for row in ineligible:
+            assert "ineligible" in row.text, row.text
+        # Sorted by readiness, highest first after two clicks.
+        header = self.driver.find_element(
+            By.CSS_SELECTOR, '#readiness-table th[data-sort="readiness"]')
+        header.click()
+        self.driver.find_element(
+            By.CSS_SELECTOR, '#readiness-table th[data-sort="readiness"]').click()
+        scores = [float(r.find_elements(By.CSS_SELECTOR, "td")[4].text)
+                  for r in self.driver.find_elements(
+                      By.CSS_SELECTOR, "#readiness-table tbody tr")]
+        assert scores == sorted(scores, reverse=True), scores
+        self.driver.find_element(
+            By.CSS_SELECTOR,
+            '#readiness-table tr[data-proposal="prop:ar25-roof-fall-b"]').click()
+        self.visible("#report svg.ladder")
+        report = self.driver.find_element(By.ID, "report").text
+        assert "prop:ar25-roof-fall-b" in report, report[:200]
+        self.screenshot("programme-report.png", 1280, 1900)
+
+    def programme_csv(self, source):
+        ids_from_jsonl = [r.get_attribute("data-proposal") for r in
+                          self.driver.find_elements(
+                              By.CSS_SELECTOR, "#readiness-table tbody tr")]
+        self.driver.find_element(By.ID, "programme-file").send_keys(
+            os.path.join(source, "data", "demo", "proposals", "2025-batch.csv"))
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#programme-form button").click()
+        self.wait.until(lambda d: not d.find_elements(By.ID, "report"))
+        self.visible("#readiness-table")
+        rows = self.driver.find_elements(By.CSS_SELECTOR,
+                                         "#readiness-table tbody tr")
+        ids = [r.get_attribute("data-proposal") for r in rows]
+        assert len(ids) == 12, ids
+        assert sorted(ids) == sorted(ids_from_jsonl), (ids, ids_from_jsonl)
+        assert len(self.driver.find_elements(
+            By.CSS_SELECTOR, "#readiness-table tbody tr.ineligible")) == 2
+
+    def outcomes(self):
+        self.tab("outcomes")
+        fields = {"outcome-id": "browser-decline-1",
+                  "outcome-by": "org:tokyrau-copper",
+                  "outcome-to": "org:saryarka-tu"}
+        for field, value in fields.items():
+            self.driver.find_element(By.ID, field).send_keys(value)
+        self.driver.find_element(
+            By.CSS_SELECTOR, '#outcome-kind option[value="declined"]').click()
+        self.driver.find_element(
+            By.CSS_SELECTOR, '#outcome-reason option[value="timing"]').click()
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#outcome-form button").click()
+        self.visible("#outcome-result .ok")
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#declines-form button").click()
+        self.visible("#declines-results .chart .bar-row")
+        assert "timing" in self.driver.find_element(
+            By.ID, "declines-results").text
+
+    def refused_shows_words(self):
+        # A firm may not read another organization's decline reasons.
+        field = self.driver.find_element(By.ID, "declines-org")
+        field.clear()
+        field.send_keys("org:altai-mmu")
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#declines-form button").click()
+        message = self.visible("#message")
+        assert "not allowed" in message.text.lower(), message.text
+
+    def phone_layout(self):
+        self.driver.set_window_size(390, 844)
+        self.tab("company")
+        width = self.driver.execute_script(
+            "return document.documentElement.scrollWidth")
+        assert width <= 400, "page is %d px wide on a phone" % width
+        self.driver.save_screenshot(os.path.join(self.shots, "phone.png"))
+
+
+def main():
+    build, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    shots = os.path.join(build, "web-app")
+    os.makedirs(shots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="helixmatch-browser-")
+    start = time.time()
+    server = driver = None
+    try:
+        server = Server(build, source, work)
+        print("server up in %.1f s at %s" % (time.time() - start, server.url))
+        driver = chromium(work)
+        test = WebAppTest(server, driver, shots)
+        test.step("wrong token shows an error", test.wrong_token)
+        test.step("company search", test.company_search)
+        test.step("pair explanation", test.pair)
+        test.step("programme batch", lambda: test.programme_batch(source))
+        test.step("programme batch as CSV", lambda: test.programme_csv(source))
+        test.step("outcome and decline chart", test.outcomes)
+        test.step("refusal in words", test.refused_shows_words)
+        test.step("phone layout", test.phone_layout)
+        print("browser test took %.1f s" % (time.time() - start))
+        print("%d passed, %d failed" % (test.passed, test.failed))
+        return 0 if test.failed == 0 else 1
+    finally:
+        if driver is not None:
+            driver.quit()
+        if server is not None:
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
