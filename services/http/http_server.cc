@@ -147,24 +147,27 @@ void HttpServer::AddRoutes(const HttpServerOptions& options) {
                              const httplib::ContentReader& read) {
     const std::string method = req.matches[1];
     const size_t limit = gateway_->MaxBodyBytes(method);
-    std::string body;
-    bool too_large = false;
-    if (limit > 0) {
-      read([&](const char* data, size_t length) {
-        if (body.size() + length > limit) {
-          too_large = true;
-          return false;
-        }
-        body.append(data, length);
-        return true;
-      });
-    }
-    if (too_large) {
+    const auto too_large = [&] {
       res.set_header("Connection", "close");  // the rest stays unread
       Answer(res, ErrorAnswer(413, absl::ResourceExhaustedError(absl::StrCat(
                                        "body above the limit of ", limit,
                                        " bytes for ", method))));
-      return;
+    };
+    std::string body;
+    if (limit > 0) {
+      // A body above the limit is read to its end but not kept, so the
+      // client, still sending, gets the answer; the library refuses one
+      // above the largest limit of all before it reaches here.
+      bool over = false;
+      const bool read_all = read([&](const char* data, size_t length) {
+        over = over || body.size() + length > limit;
+        if (!over) body.append(data, length);
+        return true;
+      });
+      if (over || !read_all) {
+        too_large();
+        return;
+      }
     }
     std::optional<std::string> authorization;
     if (req.has_header("Authorization")) {
@@ -172,6 +175,22 @@ void HttpServer::AddRoutes(const HttpServerOptions& options) {
     }
     Answer(res, gateway_->Call(method, req.get_header_value("Content-Type"),
                                authorization, body));
+  });
+  // A client that asks first (Expect: 100-continue, as curl does for
+  // large bodies) is refused before it sends a body above the limit.
+  s.set_expect_100_continue_handler([this](const httplib::Request& req,
+                                           httplib::Response& res) {
+    const std::string prefix = kMatchServicePath;
+    if (req.path.rfind(prefix, 0) != 0) return 100;
+    const size_t limit = gateway_->MaxBodyBytes(req.path.substr(prefix.size()));
+    if (limit == 0 ||
+        req.get_header_value<uint64_t>("Content-Length") <= limit) {
+      return 100;
+    }
+    Answer(res,
+           ErrorAnswer(413, absl::ResourceExhaustedError(absl::StrCat(
+                                "body above the limit of ", limit, " bytes"))));
+    return 413;
   });
   // Connect unary calls are POSTs only.
   s.Get(R"(/helixmatch\.v1\.MatchService/.*)",

@@ -91,7 +91,9 @@ class HttpGatewayTest : public ::testing::Test {
     HttpServerOptions http;
     http.address = "127.0.0.1:0";
     http.web_root = std::string(HELIXMATCH_SOURCE_DIR) + "/web";
-    http.limits.max_stream_bytes = 1024 * 1024;  // small, to test it
+    // Small limits, to test them.
+    http.limits.max_message_bytes = 64 * 1024;
+    http.limits.max_stream_bytes = 256 * 1024;
     auto http_server = HttpServer::Start(api_, metrics_, http);
     ASSERT_TRUE(http_server.ok()) << http_server.status().message();
     http_server_ = http_server->release();
@@ -192,7 +194,7 @@ TEST_F(HttpGatewayTest, EveryMethodAnswers) {
   auto pathway = Parse<v1::Pathway>(Post(
       "PlanPathway",
       R"({"universityId":"org:geotech-institute","firmId":"org:saryarka-coal",)"
-      R"("targetChannels":["CHANNEL_CONTRACT_RESEARCH"]})"));
+      R"("targetRung":-1,"targetChannels":["CHANNEL_CONTRACT_RESEARCH"]})"));
   EXPECT_FALSE(pathway.steps().empty());
 
   // Screening: one, then the demo batch as a JSON array and as JSON lines.
@@ -333,7 +335,7 @@ TEST_F(HttpGatewayTest, BadJsonIsA400NamingTheField) {
   EXPECT_EQ(bad_element->status, 400);
   EXPECT_TRUE(absl::StrContains(ErrorMessage(bad_element), "[1]"))
       << ErrorMessage(bad_element);
-  EXPECT_TRUE(absl::StrContains(ErrorMessage(bad_element), "budgetUsd"))
+  EXPECT_TRUE(absl::StrContains(ErrorMessage(bad_element), "budget"))
       << ErrorMessage(bad_element);
 
   auto bad_line = Post("Ingest", "{\"record\":{}}\n\n{\"recrd\":{}}\n",
@@ -353,14 +355,22 @@ TEST_F(HttpGatewayTest, BadJsonIsA400NamingTheField) {
 }
 
 TEST_F(HttpGatewayTest, LimitsAndProtocol) {
-  // Body above gRPC's message limit (8 MiB) for a unary method.
-  const std::string big(kMaxMessageBytes + 10, ' ');
-  auto too_big = Post("Stats", big);
+  // The limits of this test's server: 64 KiB per message, 256 KiB per
+  // streaming body (the server's defaults are gRPC's 8 MiB and 64 MiB).
+  auto too_big = Post("Stats", std::string(100 * 1024, ' '));
   EXPECT_EQ(too_big->status, 413);
-  // Streaming body above the stream limit set for this test (1 MiB).
-  auto big_stream = Post("Ingest", std::string(2 * 1024 * 1024, '\n'),
-                         kOperator, "application/jsonl");
+  EXPECT_EQ(ErrorCode(too_big), "resource_exhausted");
+  auto big_line = Post("Ingest", std::string(100 * 1024, ' ') + "{}\n",
+                       kOperator, "application/jsonl");
+  EXPECT_EQ(big_line->status, 413);
+  EXPECT_TRUE(absl::StrContains(ErrorMessage(big_line), "line 1"));
+  auto big_stream = Post("Ingest", std::string(300 * 1024, '\n'), kOperator,
+                         "application/jsonl");
+  ASSERT_TRUE(big_stream);
   EXPECT_EQ(big_stream->status, 413);
+  auto fits = Post("Ingest", std::string(200 * 1024, '\n'), kOperator,
+                   "application/jsonl");
+  EXPECT_EQ(fits->status, 200);
   // Headers above 16 KiB.
   httplib::Headers headers{
       {"Authorization", absl::StrCat("Bearer ", kOperator)}};
