@@ -12,7 +12,8 @@ class GetCommand final : public Command {
   explicit GetCommand(CLI::App& app)
       : Command(app.add_subcommand("get", "Fetch one record")) {
     parser_
-        ->add_option("--kind", kind_, "organization, capability, need or tie")
+        ->add_option("--kind", kind_,
+                     "organization, capability, need, tie or outcome")
         ->required();
     parser_->add_option("--id", id_, "Record id")->required();
   }
@@ -20,16 +21,8 @@ class GetCommand final : public Command {
   int Run(Connection& connection) const override {
     v1::GetRequest request;
     v1::RecordKind kind;
-    std::string upper = "RECORD_KIND_";
-    for (char c : kind_) {
-      upper.push_back(
-          static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    }
-    if (!v1::RecordKind_Parse(upper, &kind)) {
-      std::fprintf(stderr,
-                   "helixmatch: --kind: '%s' is not organization, "
-                   "capability, need, tie or outcome\n",
-                   kind_.c_str());
+    if (!ParseEnumOption("--kind", "RECORD_KIND_", kind_, v1::RecordKind_Parse,
+                         &kind)) {
       return 2;
     }
     request.set_kind(kind);
