@@ -6,7 +6,7 @@
 Imports the demo data, starts helixmatch-server with an HTTP port, the demo
 programmes and the demo tokens file, and drives the app as its users would:
 a wrong token, signing in, a company's search (the top suggestion's name
-and a barrier card), one explained pair, a programme's batch upload (12
+and a barrier card), a TTO's search, one explained pair, a programme's batch upload (12
 ranked rows, the two ineligible proposals marked, a full report with its
 pathway ladder) and the outcome loop's decline chart. Every step that
 fails saves a screenshot under BUILD_DIR/web-app/; the company search is
@@ -172,6 +172,16 @@ class WebAppTest:
                                          "#company-results mark")
         self.screenshot("company-search.png", 1280, 2000)
 
+    def tto_search(self):
+        self.tab("tto")
+        self.driver.find_element(By.ID, "tto-text").send_keys(
+            "froth flotation testing and reagent optimisation")
+        self.driver.find_element(By.CSS_SELECTOR, "#tto-form button").click()
+        first = self.visible("#tto-results .suggestion .org-name")
+        assert first.text, "no firm named"
+        assert "firm" in self.driver.find_element(
+            By.CSS_SELECTOR, "#tto-results .suggestion .org-meta").text
+
     def pair(self):
         self.tab("pair")
         self.driver.find_element(By.ID, "pair-need").send_keys(
@@ -290,6 +300,7 @@ def main():
         test = WebAppTest(server, driver, shots)
         test.step("wrong token shows an error", test.wrong_token)
         test.step("company search", test.company_search)
+        test.step("TTO search", test.tto_search)
         test.step("pair explanation", test.pair)
         test.step("programme batch", lambda: test.programme_batch(source))
         test.step("programme batch as CSV", lambda: test.programme_csv(source))
