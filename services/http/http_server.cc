@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <utility>
@@ -120,8 +121,10 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen for HTTP on '", options.address, "'"));
   }
-  server->thread_ =
-      std::thread([raw = server.get()] { raw->server_->listen_after_bind(); });
+  server->thread_ = std::thread([raw = server.get()] {
+    raw->server_->listen_after_bind();
+    raw->serving_ended_ = true;
+  });
   return server;
 }
 
@@ -227,7 +230,12 @@ HttpServer::~HttpServer() { Shutdown(); }
 
 void HttpServer::Shutdown() {
   if (server_ == nullptr) return;
-  server_->stop();
+  // stop() does nothing until the serving thread has begun to listen, so
+  // it is repeated until that thread is over.
+  while (thread_.joinable() && !serving_ended_) {
+    server_->stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   if (thread_.joinable()) thread_.join();
   server_.reset();
 }

@@ -9,6 +9,7 @@
 #ifndef HELIXMATCH_SERVICES_HTTP_HTTP_SERVER_H_
 #define HELIXMATCH_SERVICES_HTTP_HTTP_SERVER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -77,6 +78,7 @@ class HttpServer {
   ServerMetrics* metrics_ = nullptr;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::atomic<bool> serving_ended_ = false;  // set by thread_ at its end
   int port_ = 0;
   bool tls_ = false;
 };
