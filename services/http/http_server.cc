@@ -1,6 +1,7 @@
 #include "services/http/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <filesystem>
@@ -68,22 +69,30 @@ size_t HeaderBytes(const httplib::Request& req) {
 
 }  // namespace
 
+absl::Status CheckHttpServerOptions(const HttpServerOptions& options) {
+  if (auto address = ParseAddress(options.address); !address.ok()) {
+    return address.status();
+  }
+  if (options.tls.cert.empty()) return absl::OkStatus();
+  for (const std::string& file :
+       {options.tls.cert, options.tls.key, options.tls.client_ca}) {
+    if (!file.empty() && !std::filesystem::is_regular_file(file)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("TLS file '", file, "' not found"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     MatchApi* api, ServerMetrics* metrics, const HttpServerOptions& options) {
+  if (auto s = CheckHttpServerOptions(options); !s.ok()) return s;
   auto address = ParseAddress(options.address);
-  if (!address.ok()) return address.status();
   auto server = std::unique_ptr<HttpServer>(new HttpServer());
   server->metrics_ = metrics;
   server->gateway_ =
       std::make_unique<ConnectGateway>(api, metrics, options.limits);
   if (!options.tls.cert.empty()) {
-    for (const std::string& file :
-         {options.tls.cert, options.tls.key, options.tls.client_ca}) {
-      if (!file.empty() && !std::filesystem::is_regular_file(file)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("TLS file '", file, "' not found"));
-      }
-    }
     server->server_ = std::make_unique<httplib::SSLServer>(
         options.tls.cert.c_str(), options.tls.key.c_str(),
         options.tls.client_ca.empty() ? nullptr
@@ -108,6 +117,13 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   s.set_keep_alive_max_count(100);
   // A backstop: each method's own limit is checked while reading.
   s.set_payload_max_length(options.limits.max_stream_bytes);
+  // The library's default adds SO_REUSEPORT, with which a second server
+  // binds a port already in use and the kernel splits the connections
+  // between the two. SO_REUSEADDR alone still allows a quick restart.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   const int threads = options.threads;
   s.new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));

@@ -53,6 +53,12 @@ struct HttpServerOptions {
   int threads = 8;
 };
 
+// What Start checks before it binds, for a caller that wants to refuse
+// bad options before slower work: the address is HOST:PORT with a port in
+// 0..65535, and the TLS files, when given, exist. INVALID_ARGUMENT naming
+// the address or the file.
+absl::Status CheckHttpServerOptions(const HttpServerOptions& options);
+
 class HttpServer {
  public:
   // Binds and starts serving on a thread of its own. `api` and `metrics`

@@ -169,6 +169,9 @@ absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
       std::make_unique<MatchServiceImpl>(engine, principals, metrics);
   grpc::ServerBuilder builder;
   if (credentials == nullptr) credentials = grpc::InsecureServerCredentials();
+  // gRPC's default SO_REUSEPORT lets a second server bind a port in use
+  // and the kernel split the calls between the two.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);

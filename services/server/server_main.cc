@@ -207,6 +207,17 @@ int Serve(const ServerOptions& options, const sigset_t& stop_signals) {
     spdlog::error("{}", std::string(credentials.status().message()));
     return 1;
   }
+  HttpServerOptions http_options;
+  http_options.address = options.http_listen;
+  http_options.web_root = options.web_root;
+  http_options.tls = options.tls;
+  // Checked before the engine loads its word vectors, to fail fast.
+  if (!options.http_listen.empty()) {
+    if (auto s = CheckHttpServerOptions(http_options); !s.ok()) {
+      spdlog::error("--http-listen: {}", std::string(s.message()));
+      return 1;
+    }
+  }
   auto engine = MatchingEngine::Open(options.engine);
   if (!engine.ok()) {
     spdlog::error("cannot start on data folder '{}': {}",
@@ -226,10 +237,6 @@ int Serve(const ServerOptions& options, const sigset_t& stop_signals) {
   MatchApi http_api(engine->get(), principals->get());
   std::unique_ptr<HttpServer> http;
   if (!options.http_listen.empty()) {
-    HttpServerOptions http_options;
-    http_options.address = options.http_listen;
-    http_options.web_root = options.web_root;
-    http_options.tls = options.tls;
     auto started = HttpServer::Start(&http_api, &metrics, http_options);
     if (!started.ok()) {
       spdlog::error("{}", std::string(started.status().message()));

@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -458,7 +459,7 @@ TEST_F(HttpGatewayTest, ServesTheWebApp) {
   EXPECT_NE(outside->status, 200);
 }
 
-// HTTPS with a throwaway certificate (and mutual TLS with a client CA).
+// HTTPS with a throwaway certificate, and mutual TLS with a client CA.
 TEST(HttpTlsTest, ServesHttpsWithTheGivenCertificate) {
   TempDir dir;
   const std::string d = dir.path();
@@ -496,6 +497,38 @@ TEST(HttpTlsTest, ServesHttpsWithTheGivenCertificate) {
   HttpServerOptions bad = http;
   bad.tls.key = d + "/missing.pem";
   EXPECT_FALSE(HttpServer::Start(&api, nullptr, bad).ok());
+
+  // Mutual TLS: a client certificate signed by the client CA is required.
+  const std::string make_clients = absl::StrCat(
+      "cd ", d,
+      " && for who in ca other-ca; do openssl req -x509 -newkey rsa:2048 "
+      "-nodes -days 1 -subj /CN=$who -keyout $who.key -out $who.pem; done"
+      " && for pair in client:ca stranger:other-ca; do who=${pair%:*};"
+      " ca=${pair#*:}; openssl req -newkey rsa:2048 -nodes -subj /CN=$who"
+      " -keyout $who.key -out $who.csr && openssl x509 -req -in $who.csr"
+      " -CA $ca.pem -CAkey $ca.key -CAcreateserial -days 1 -out $who.pem;"
+      " done >/dev/null 2>&1");
+  ASSERT_EQ(std::system(make_clients.c_str()), 0) << "openssl failed";
+  HttpServerOptions mutual = http;
+  mutual.tls.client_ca = d + "/ca.pem";
+  auto mtls = HttpServer::Start(&api, nullptr, mutual);
+  ASSERT_TRUE(mtls.ok()) << mtls.status().message();
+  const auto stats = [&](const std::string& who) {
+    auto c =
+        who.empty()
+            ? std::make_unique<httplib::SSLClient>("127.0.0.1", (*mtls)->port())
+            : std::make_unique<httplib::SSLClient>("127.0.0.1", (*mtls)->port(),
+                                                   d + "/" + who + ".pem",
+                                                   d + "/" + who + ".key");
+    c->set_ca_cert_path((d + "/cert.pem").c_str());
+    c->enable_server_certificate_verification(true);
+    c->set_read_timeout(5);
+    auto r = c->Post(Path("Stats"), "{}", kJson);
+    return r ? r->status : -1;
+  };
+  EXPECT_EQ(stats("client"), 200);
+  EXPECT_EQ(stats(""), -1) << "no client certificate";
+  EXPECT_EQ(stats("stranger"), -1) << "a certificate of another CA";
 }
 
 }  // namespace
