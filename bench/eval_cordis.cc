@@ -27,7 +27,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
-#include "indexer/csv_reader.h"
+#include "bench/cordis_queries.h"
 #include "indexer/default_paths.h"
 #include "services/engine/matching_engine.h"
 
@@ -62,28 +62,6 @@ struct Metrics {
     return buf;
   }
 };
-
-bool ReadCsv(const std::string& path, const std::vector<std::string>& columns,
-             const std::function<void(const std::vector<std::string>&,
-                                      const helixmatch::CsvReader&)>& row) {
-  std::ifstream in(path);
-  if (!in) {
-    std::fprintf(stderr, "eval: cannot open %s\n", path.c_str());
-    return false;
-  }
-  helixmatch::CsvReader csv(in);
-  if (auto s = csv.ReadHeader(columns); !s.ok()) {
-    std::fprintf(stderr, "eval: %s: %s\n", path.c_str(),
-                 std::string(s.message()).c_str());
-    return false;
-  }
-  std::vector<std::string> f;
-  absl::Status error;
-  while (csv.Next(&f, &error)) {
-    if (error.ok()) row(f, csv);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -125,91 +103,33 @@ int main(int argc, char** argv) {
   options.data_dir = db;
   options.reference_year = profiles_until + 1;
 
-  // Organization types and projects.
-  std::unordered_map<std::string, std::string> type_of;
-  if (!ReadCsv(data_dir + "/organizations.csv", {"pic", "type"},
-               [&](const auto& f, const auto& csv) {
-                 type_of[f[csv.Column("pic")]] = f[csv.Column("type")];
-               })) {
+  auto loaded = helixmatch::bench::LoadCordisQueries(
+      data_dir, profiles_until, queries_from, queries_until);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "eval: %s\n",
+                 std::string(loaded.status().message()).c_str());
     return 1;
   }
-  struct Project {
-    int year = 0;
-    std::string text;
-    std::vector<std::string> hes, prc;
-  };
-  std::map<std::string, Project> projects;  // ordered: deterministic
-  if (!ReadCsv(data_dir + "/projects.csv",
-               {"rcn", "start_year", "title", "topic_title"},
-               [&](const auto& f, const auto& csv) {
-                 Project p;
-                 if (!absl::SimpleAtoi(f[csv.Column("start_year")], &p.year))
-                   return;
-                 const auto& title = f[csv.Column("title")];
-                 if (title.empty()) return;
-                 p.text = title + ". " + f[csv.Column("topic_title")];
-                 projects[f[csv.Column("rcn")]] = std::move(p);
-               })) {
-    return 1;
-  }
-  // Earlier university ties of firms: co-participation up to the
-  // profiles year in any project (with or without title).
-  std::unordered_map<std::string, std::vector<std::string>> members;
-  std::unordered_map<std::string, int> year_of;
-  if (!ReadCsv(data_dir + "/projects.csv", {"rcn", "start_year"},
-               [&](const auto& f, const auto& csv) {
-                 int y;
-                 if (absl::SimpleAtoi(f[csv.Column("start_year")], &y))
-                   year_of[f[csv.Column("rcn")]] = y;
-               }) ||
-      !ReadCsv(data_dir + "/participations.csv", {"rcn", "pic"},
-               [&](const auto& f, const auto& csv) {
-                 members[f[csv.Column("rcn")]].push_back(f[csv.Column("pic")]);
-               })) {
-    return 1;
-  }
-  std::unordered_set<std::string> tied_firms;
-  for (const auto& [rcn, list] : members) {
-    const auto y = year_of.find(rcn);
-    if (y == year_of.end() || y->second > profiles_until) continue;
-    bool hes = false;
-    for (const auto& pic : list) hes |= type_of[pic] == "HES";
-    if (!hes) continue;
-    for (const auto& pic : list) {
-      if (type_of[pic] == "PRC") tied_firms.insert(pic);
-    }
-  }
-  for (auto& [rcn, p] : projects) {
-    for (const auto& pic : members[rcn]) {
-      if (type_of[pic] == "HES") p.hes.push_back(pic);
-      if (type_of[pic] == "PRC") p.prc.push_back(pic);
-    }
-  }
-
   auto engine = helixmatch::MatchingEngine::Open(options);
   if (!engine.ok()) {
     std::fprintf(stderr, "eval: %s\n",
                  std::string(engine.status().message()).c_str());
     return 1;
   }
-  // Universities with a profile.
+  // Relevant: the project's universities that have a profile.
   std::vector<Query> queries;
   int no_relevant = 0;
-  for (const auto& [rcn, p] : projects) {
-    if (p.year < queries_from || p.year > queries_until) continue;
-    if (p.hes.empty() || p.prc.empty()) continue;
+  for (auto& q : *loaded) {
     std::set<std::string> relevant;
-    for (const auto& pic : p.hes) {
-      if ((*engine)->HasProfiles("pic:" + pic)) relevant.insert("pic:" + pic);
+    for (const auto& id : q.relevant) {
+      if ((*engine)->HasProfiles(id)) relevant.insert(id);
     }
-    for (const auto& firm : p.prc) {
-      if (relevant.empty()) {
-        ++no_relevant;
-        continue;
-      }
-      queries.push_back(
-          {"pic:" + firm, p.text, relevant, tied_firms.count(firm) > 0});
+    if (relevant.empty()) {
+      ++no_relevant;
+      continue;
     }
+    queries.push_back(
+        {std::move(q.firm), std::move(q.text), std::move(relevant), q.tied});
   }
   if (limit > 0 && static_cast<int>(queries.size()) > limit) {
     // A fixed-seed sample across the whole year, not its first projects.

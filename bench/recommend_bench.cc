@@ -14,43 +14,11 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "bench/synthetic_text.h"
 #include "indexer/default_paths.h"
 #include "services/engine/matching_engine.h"
 
-namespace {
-
-const char* kWords[] = {
-    "mining",       "ore",           "flotation",    "copper",
-    "concentrator", "tailings",      "geomechanics", "rock",
-    "smelter",      "metallurgy",    "leaching",     "gold",
-    "oil",          "gas",           "pipeline",     "corrosion",
-    "reservoir",    "drilling",      "well",         "refinery",
-    "wheat",        "drought",       "irrigation",   "livestock",
-    "soil",         "breeding",      "grain",        "solar",
-    "wind",         "grid",          "battery",      "power",
-    "turbine",      "storage",       "software",     "learning",
-    "data",         "cybersecurity", "cloud",        "network",
-    "analytics",    "predictive",    "maintenance",  "sensor",
-    "health",       "tuberculosis",  "diagnostics",  "clinic",
-    "patient",      "drug",          "vaccine",      "students",
-    "internship",   "training",      "curriculum",   "water",
-    "cement",       "steel",         "coal",         "methane",
-    "catalyst",     "polymer",       "coating",      "vibration",
-    "monitoring",   "control",       "optimisation", "modelling",
-    "simulation",   "testing",       "materials",    "welding",
-    "robotics",     "vision"};
-
-std::string RandomText(std::mt19937& rng, int words) {
-  std::uniform_int_distribution<size_t> pick(0, std::size(kWords) - 1);
-  std::string text;
-  for (int i = 0; i < words; ++i) {
-    if (i > 0) text += ' ';
-    text += kWords[pick(rng)];
-  }
-  return text;
-}
-
-}  // namespace
+using helixmatch::bench::SyntheticText;
 
 int main(int argc, char** argv) {
   CLI::App app{"Recommend latency over a synthetic corpus"};
@@ -104,8 +72,8 @@ int main(int argc, char** argv) {
     cap->set_id("cap:" + std::to_string(i));
     cap->set_organization_id("org:" +
                              std::to_string((i % (organizations / 2)) * 2));
-    cap->set_title(RandomText(rng, 8));
-    cap->set_description(RandomText(rng, 12));
+    cap->set_title(SyntheticText(rng, 8));
+    cap->set_description(SyntheticText(rng, 12));
     if (batch.size() == 1000) flush();
   }
   flush();
@@ -115,8 +83,8 @@ int main(int argc, char** argv) {
     need->set_id("need:" + std::to_string(i));
     need->set_organization_id(
         "org:" + std::to_string((i % (organizations / 2)) * 2 + 1));
-    need->set_title(RandomText(rng, 8));
-    need->set_description(RandomText(rng, 12));
+    need->set_title(SyntheticText(rng, 8));
+    need->set_description(SyntheticText(rng, 12));
     if (batch.size() == 1000) flush();
   }
   flush();

@@ -24,6 +24,8 @@
 #include "absl/strings/string_view.h"
 #include "indexer/atomic_file.h"
 #include "indexer/checksum.h"
+#include "indexer/hnsw_graph.h"
+#include "indexer/inner_product.h"
 
 namespace helixmatch {
 namespace {
@@ -155,11 +157,17 @@ absl::StatusOr<int64_t> VectorIndex::Add(std::span<const float> vectors) {
           dimension_, options_.hnsw_m, faiss::METRIC_INNER_PRODUCT);
       hnsw->hnsw.efConstruction = options_.hnsw_ef_construction;
       hnsw->hnsw.efSearch = options_.hnsw_ef_search;
-      if (first > 0) hnsw->add(first, SlotVector(0));
+      if (first > 0) AddToGraph(*hnsw, first, SlotVector(0));
       index_ = std::move(hnsw);
       kind_ = VectorIndexKind::kHnsw;
+      AddToGraph(static_cast<faiss::IndexHNSWFlat&>(*index_), n,
+                 vectors.data());
+    } else if (kind_ == VectorIndexKind::kHnsw) {
+      AddToGraph(static_cast<faiss::IndexHNSWFlat&>(*index_), n,
+                 vectors.data());
+    } else {
+      index_->add(n, vectors.data());
     }
-    index_->add(n, vectors.data());
   } catch (const faiss::FaissException& e) {
     return absl::InternalError(absl::StrCat("vector index add: ", e.what()));
   }
@@ -180,10 +188,8 @@ float VectorIndex::Score(std::span<const float> query, int64_t slot) const {
       static_cast<int>(query.size()) != dimension_) {
     return 0.0f;
   }
-  const float* v = SlotVector(slot);
-  float dot = 0;
-  for (int i = 0; i < dimension_; ++i) dot += query[i] * v[i];
-  return dot;
+  return InnerProduct(query.data(), SlotVector(slot),
+                      static_cast<size_t>(dimension_));
 }
 
 std::vector<VectorHit> VectorIndex::ExactScan(std::span<const float> query,
@@ -236,12 +242,12 @@ absl::StatusOr<std::vector<VectorHit>> VectorIndex::Search(
   if (filter != nullptr) selector.emplace(*filter);
   try {
     if (kind_ == VectorIndexKind::kHnsw) {
-      faiss::SearchParametersHNSW params;
-      params.efSearch = std::max(options_.hnsw_ef_search, k);
-      params.sel = selector ? &*selector : nullptr;
-      index_->search(1, query.data(), k, distances.data(), labels.data(),
-                     &params);
+      SearchGraph(static_cast<const faiss::IndexHNSWFlat&>(*index_), query, k,
+                  options_.hnsw_ef_search, selector ? &*selector : nullptr,
+                  distances.data(), labels.data());
     } else {
+      // A flat scan: FAISS would wake its OpenMP threads for it.
+      OneOpenMpThread one_thread;
       faiss::SearchParameters params;
       params.sel = selector ? &*selector : nullptr;
       index_->search(1, query.data(), k, distances.data(), labels.data(),

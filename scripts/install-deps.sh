@@ -14,6 +14,7 @@ packages=(
   libcpp-httplib-dev prometheus-cpp-dev openssl
   chromium chromium-driver python3-selenium
   nodejs npm
+  nghttp2-client  # h2load: independent check of the serving benchmark
 )
 
 missing=()

@@ -24,19 +24,20 @@ uint32_t Catalog::LiveOrganizationIndex(absl::string_view id) const {
   return i != kNoIndex && organizations_[i].live ? i : kNoIndex;
 }
 
-std::vector<uint32_t> Catalog::PartnersOf(uint32_t organization) const {
-  std::vector<uint32_t> partners;
-  for (uint32_t t : organizations_[organization].ties) {
-    const TieEntry& tie = ties_[t];
-    if (tie.live) partners.push_back(tie.a == organization ? tie.b : tie.a);
+absl::StatusOr<uint32_t> Catalog::FindOrganization(absl::string_view field,
+                                                   absl::string_view id) const {
+  const uint32_t i = LiveOrganizationIndex(id);
+  if (i == kNoIndex) {
+    return absl::NotFoundError(
+        absl::StrCat(field, ": organization '", id, "' not found"));
   }
-  std::sort(partners.begin(), partners.end());
-  partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
-  return partners;
+  return i;
 }
 
 PairHistory Catalog::HistoryBetween(uint32_t a, uint32_t b) const {
   if (a == kNoIndex || b == kNoIndex) return {};
+  const auto& partners = organizations_[a].partners;
+  if (!std::binary_search(partners.begin(), partners.end(), b)) return {};
   const auto& ta = organizations_[a].ties;
   const auto& tb = organizations_[b].ties;
   std::vector<const v1::Tie*> ties;
@@ -196,7 +197,9 @@ void Catalog::PutOrganization(v1::Organization org) {
   }
   const auto index = static_cast<uint32_t>(organizations_.size());
   organization_of_[record->id()] = index;
-  organizations_.push_back({std::move(record), {}, {}, {}, true});
+  OrganizationEntry entry;
+  entry.record = std::move(record);
+  organizations_.push_back(std::move(entry));
   ++live_organizations_;
 }
 
@@ -371,6 +374,10 @@ void Catalog::PutTie(v1::Tie tie) {
   tie_of_[entry.record->id()] = index;
   if (entry.a != kNoIndex) organizations_[entry.a].ties.push_back(index);
   if (entry.b != kNoIndex) organizations_[entry.b].ties.push_back(index);
+  if (entry.a != kNoIndex && entry.b != kNoIndex) {
+    AddPartner(entry.a, entry.b);
+    if (entry.a != entry.b) AddPartner(entry.b, entry.a);
+  }
   ties_.push_back(std::move(entry));
   ++live_ties_;
 }
@@ -384,10 +391,37 @@ bool Catalog::RemoveTie(absl::string_view id) {
     auto& list = organizations_[org].ties;
     list.erase(std::remove(list.begin(), list.end(), it->second), list.end());
   }
+  if (entry.a != kNoIndex && entry.b != kNoIndex) {
+    DropPartner(entry.a, entry.b);
+    if (entry.a != entry.b) DropPartner(entry.b, entry.a);
+  }
   entry.live = false;
   tie_of_.erase(it);
   --live_ties_;
   return true;
+}
+
+void Catalog::AddPartner(uint32_t org, uint32_t partner) {
+  auto& e = organizations_[org];
+  const auto at = std::lower_bound(e.partners.begin(), e.partners.end(), partner);
+  const auto i = static_cast<size_t>(at - e.partners.begin());
+  if (at != e.partners.end() && *at == partner) {
+    ++e.partner_ties[i];
+    return;
+  }
+  e.partners.insert(at, partner);
+  e.partner_ties.insert(e.partner_ties.begin() + static_cast<std::ptrdiff_t>(i),
+                        1);
+}
+
+void Catalog::DropPartner(uint32_t org, uint32_t partner) {
+  auto& e = organizations_[org];
+  const auto at = std::lower_bound(e.partners.begin(), e.partners.end(), partner);
+  if (at == e.partners.end() || *at != partner) return;
+  const auto i = at - e.partners.begin();
+  if (--e.partner_ties[static_cast<size_t>(i)] > 0) return;
+  e.partners.erase(at);
+  e.partner_ties.erase(e.partner_ties.begin() + i);
 }
 
 }  // namespace helixmatch

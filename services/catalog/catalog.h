@@ -31,7 +31,12 @@ struct OrganizationEntry {
   std::shared_ptr<const v1::Organization> record;
   std::vector<uint32_t> capabilities;  // live slots
   std::vector<uint32_t> needs;
-  std::vector<uint32_t> ties;  // indexes into Catalog::ties()
+  std::vector<uint32_t> ties;  // live ones, indexes into Catalog::ties()
+  // Organizations tied to this one by a live tie, ascending, each once,
+  // and how many live ties each pair has (partner_ties[i] for
+  // partners[i]).
+  std::vector<uint32_t> partners;
+  std::vector<uint32_t> partner_ties;
   bool live = true;
 };
 
@@ -69,9 +74,15 @@ class Catalog {
   uint32_t OrganizationIndex(absl::string_view id) const;
   // Index of the live organization `id`; kNoIndex when there is none.
   uint32_t LiveOrganizationIndex(absl::string_view id) const;
+  // The same, or NOT_FOUND naming the request field that gave the id
+  // ("<field>: organization '<id>' not found").
+  absl::StatusOr<uint32_t> FindOrganization(absl::string_view field,
+                                            absl::string_view id) const;
   // Organizations tied to `organization` by a live tie, each once,
-  // ascending.
-  std::vector<uint32_t> PartnersOf(uint32_t organization) const;
+  // ascending. Valid until the next mutation.
+  const std::vector<uint32_t>& PartnersOf(uint32_t organization) const {
+    return organizations_[organization].partners;
+  }
   // The live ties between two organizations; empty when either is
   // kNoIndex.
   PairHistory HistoryBetween(uint32_t a, uint32_t b) const;
@@ -143,6 +154,9 @@ class Catalog {
   std::vector<TieEntry> ties_;
   std::unordered_map<std::string, uint32_t> tie_of_;
   void CountFirm(const v1::Organization& org, int delta);
+  // Counts one more (or one less) live tie between `org` and `partner`.
+  void AddPartner(uint32_t org, uint32_t partner);
+  void DropPartner(uint32_t org, uint32_t partner);
 
   std::map<std::string, v1::Outcome, std::less<>> outcomes_;
   std::unordered_map<std::string, int> outcomes_by_organization_;

@@ -19,6 +19,7 @@ constexpr int kMatchingReferences = 3;
 // The shown profiles with their matched terms; then the strongest terms
 // over all of them as the suggestion's evidence.
 void AddProfilesAndEvidence(const Catalog& catalog, const Query& q,
+                            const RankingWeights& w,
                             const RankedOrganization& ranked, int shown,
                             v1::Suggestion* s) {
   std::vector<std::pair<double, uint32_t>> terms;
@@ -36,9 +37,8 @@ void AddProfilesAndEvidence(const Catalog& catalog, const Query& q,
     m->set_score(c.fit);
     m->set_dense(c.dense);
     m->set_lexical(c.lexical);
-    auto matched = c.matched;
-    SortMatchedTerms(catalog.terms(), &matched);
-    for (const auto& [weight, term] : matched) {
+    for (const auto& [weight, term] :
+         MatchedTerms(q, w, catalog.terms(), c.slot)) {
       if (m->matched_terms_size() < kMatchedTermsShown) {
         m->add_matched_terms(catalog.terms().Term(term));
       }
@@ -152,7 +152,8 @@ v1::Suggestion BuildSuggestion(const Catalog& catalog, const Query& q,
   s.set_score(ranked.score);
   if (options.omit_explanations) return s;
 
-  AddProfilesAndEvidence(catalog, q, ranked, options.profiles_shown, &s);
+  AddProfilesAndEvidence(catalog, q, weights, ranked, options.profiles_shown,
+                         &s);
   const PairSides sides =
       SidesOf(catalog, q, ranked.organization,
               q.target->entry(ranked.profiles.front().slot));

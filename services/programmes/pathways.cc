@@ -27,17 +27,6 @@ absl::Status ValidatePathwayRequest(const v1::PlanPathwayRequest& request) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<uint32_t> FindOrganization(const Catalog& catalog,
-                                          absl::string_view field,
-                                          const std::string& id) {
-  const uint32_t i = catalog.LiveOrganizationIndex(id);
-  if (i == kNoIndex) {
-    return absl::NotFoundError(
-        absl::StrCat(field, ": organization '", id, "' not found"));
-  }
-  return i;
-}
-
 }  // namespace
 
 PathwayInput PairPathwayInput(const Catalog& catalog, uint32_t university,
@@ -59,9 +48,9 @@ PathwayInput PairPathwayInput(const Catalog& catalog, uint32_t university,
 absl::StatusOr<v1::Pathway> PlanPairPathway(
     const Catalog& catalog, const v1::PlanPathwayRequest& request) {
   if (auto s = ValidatePathwayRequest(request); !s.ok()) return s;
-  auto u = FindOrganization(catalog, "university_id", request.university_id());
+  auto u = catalog.FindOrganization("university_id", request.university_id());
   if (!u.ok()) return u.status();
-  auto f = FindOrganization(catalog, "firm_id", request.firm_id());
+  auto f = catalog.FindOrganization("firm_id", request.firm_id());
   if (!f.ok()) return f.status();
   PathwayInput in =
       PairPathwayInput(catalog, *u, *f, catalog.HistoryBetween(*u, *f));

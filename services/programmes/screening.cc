@@ -37,17 +37,6 @@ absl::StatusOr<const v1::ProgrammeRules*> FindRules(const ScreeningContext& ctx,
                    "' not found (loaded: ", absl::StrJoin(known, ", "), ")"));
 }
 
-absl::StatusOr<uint32_t> FindOrganization(const Catalog& catalog,
-                                          absl::string_view field,
-                                          const std::string& id) {
-  const uint32_t i = catalog.LiveOrganizationIndex(id);
-  if (i == kNoIndex) {
-    return absl::NotFoundError(
-        absl::StrCat(field, ": organization '", id, "' not found"));
-  }
-  return i;
-}
-
 // The proposal's need_id, which must be a need of its firm; null when
 // the proposal names none.
 absl::StatusOr<const v1::FirmNeed*> FindNamedNeed(const Catalog& catalog,
@@ -96,9 +85,9 @@ absl::StatusOr<v1::ScreeningReport> ScreenValidated(const ScreeningContext& ctx,
   auto rules = FindRules(ctx, p.programme_id());
   if (!rules.ok()) return rules.status();
   auto university =
-      FindOrganization(catalog, "proposal.university_id", p.university_id());
+      catalog.FindOrganization("proposal.university_id", p.university_id());
   if (!university.ok()) return university.status();
-  auto firm = FindOrganization(catalog, "proposal.firm_id", p.firm_id());
+  auto firm = catalog.FindOrganization("proposal.firm_id", p.firm_id());
   if (!firm.ok()) return firm.status();
   auto named_need = FindNamedNeed(catalog, p);
   if (!named_need.ok()) return named_need.status();

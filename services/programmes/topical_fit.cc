@@ -72,8 +72,8 @@ const v1::FirmNeed* AssessFirmSide(
   const ProfileEntry& e = catalog.needs().entry(best->slot);
   fit->set_firm_fit(best->fit);
   *fit->mutable_firm_need() = ToMatched(e, *best);
-  SortMatchedTerms(catalog.terms(), &best->matched);
-  for (const auto& [w, term] : best->matched) {
+  for (const auto& [w, term] :
+       MatchedTerms(q, ctx.weights, catalog.terms(), best->slot)) {
     if (fit->firm_need().matched_terms_size() < kMatchedTermsShown) {
       fit->mutable_firm_need()->add_matched_terms(catalog.terms().Term(term));
     }
@@ -160,9 +160,8 @@ ProposalFit AssessProposalFit(const ScreeningContext& ctx,
     // Terms shared by the proposal, the best profile and the firm's need.
     std::unordered_set<uint32_t> in_need;
     for (const auto& nt : need_terms) in_need.insert(nt.second);
-    auto matched = best.matched;
-    SortMatchedTerms(catalog.terms(), &matched);
-    for (const auto& [w, term] : matched) {
+    for (const auto& [w, term] :
+         MatchedTerms(q, ctx.weights, catalog.terms(), best.slot)) {
       if (fit->evidence_terms_size() >= kEvidenceTerms) break;
       if (in_need.count(term)) {
         fit->add_evidence_terms(catalog.terms().Term(term));

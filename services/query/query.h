@@ -6,6 +6,7 @@
 #define HELIXMATCH_SERVICES_QUERY_QUERY_H_
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "helixmatch/v1/matching.pb.h"
@@ -33,7 +34,9 @@ struct Query {
   // A profile counts towards topic depth only from this fit up (besides
   // being close to the best one); screening sets its weak-fit line.
   double min_match_fit = 0;
-  std::vector<uint32_t> partners;  // of the requester by live tie, ascending
+  // The requester's partners by live tie, ascending (Catalog::PartnersOf:
+  // valid while the catalog is not mutated).
+  std::span<const uint32_t> partners;
 };
 
 }  // namespace helixmatch

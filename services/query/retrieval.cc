@@ -1,60 +1,119 @@
 #include "services/query/retrieval.h"
 
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
+#include <utility>
 
 namespace helixmatch {
 namespace {
 
+// Per-thread work arrays indexed by slot, cleared through the list of
+// touched entries (so a query pays for what it touched, not for the
+// catalog's size).
+struct Scratch {
+  std::vector<double> lexical;  // by slot
+  std::vector<uint32_t> lexical_touched;
+  std::vector<uint8_t> in_pool;  // by slot
+  std::vector<uint32_t> pool;
+  std::vector<std::pair<double, uint32_t>> ranked_lexical;
+  std::vector<std::pair<float, uint32_t>> ranked_partner;
+  std::vector<uint64_t> grouped;  // (organization << 32) | slot
+
+  void Reset(size_t slots) {
+    for (uint32_t s : lexical_touched) lexical[s] = 0;
+    for (uint32_t s : pool) in_pool[s] = 0;
+    lexical_touched.clear();
+    pool.clear();
+    if (lexical.size() < slots) lexical.resize(slots, 0);
+    if (in_pool.size() < slots) in_pool.resize(slots, 0);
+  }
+  void AddToPool(uint32_t slot) {
+    if (!in_pool[slot]) {
+      in_pool[slot] = 1;
+      pool.push_back(slot);
+    }
+  }
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
 // (weight, slot) of every profile holding a query term that is not too
-// common, unsorted.
-std::vector<std::pair<double, uint32_t>> LexicalCandidates(const Query& q) {
+// common, unsorted, into scratch.ranked_lexical.
+void LexicalCandidates(const Query& q, Scratch& scratch) {
   const ProfileSet& target = *q.target;
-  std::unordered_map<uint32_t, double> lexical;
   const size_t common =
       std::max<size_t>(1000, static_cast<size_t>(target.live()) / 10);
   for (size_t i = 0; i < q.terms.size(); ++i) {
     const auto& postings = target.Postings(q.terms[i]);
     if (postings.size() > common) continue;
     for (const Posting& p : postings) {
-      lexical[p.slot] += q.term_idf[i] * p.count / (p.count + 1.0);
+      double& weight = scratch.lexical[p.slot];
+      if (weight == 0) scratch.lexical_touched.push_back(p.slot);
+      weight += q.term_idf[i] * p.count / (p.count + 1.0);
     }
   }
-  std::vector<std::pair<double, uint32_t>> lex;
-  lex.reserve(lexical.size());
-  for (const auto& [slot, score] : lexical) lex.emplace_back(score, slot);
-  return lex;
-}
-
-std::vector<uint32_t> PartnerCandidates(const Catalog& catalog, const Query& q,
-                                        const TargetFilter& filter) {
-  std::vector<uint32_t> slots;
-  for (uint32_t partner : q.partners) {
-    const auto& entry = catalog.organization(partner);
-    const auto& of_partner = q.target->kind() == v1::RECORD_KIND_NEED
-                                 ? entry.needs
-                                 : entry.capabilities;
-    for (uint32_t slot : of_partner) {
-      if (filter.IsAllowed(slot)) slots.push_back(slot);
-    }
+  scratch.ranked_lexical.clear();
+  for (uint32_t slot : scratch.lexical_touched) {
+    scratch.ranked_lexical.emplace_back(scratch.lexical[slot], slot);
   }
-  return slots;
 }
 
 CandidatePool GroupByOrganization(const ProfileSet& target,
-                                  std::vector<uint32_t> slots) {
-  std::sort(slots.begin(), slots.end());
-  CandidatePool pool;
-  std::unordered_map<uint32_t, size_t> position;
-  for (uint32_t slot : slots) {
-    const uint32_t org = target.entry(slot).organization;
-    auto [it, added] = position.emplace(org, pool.by_organization.size());
-    if (added) pool.by_organization.emplace_back(org, std::vector<uint32_t>{});
-    pool.by_organization[it->second].second.push_back(slot);
+                                  Scratch& scratch) {
+  scratch.grouped.clear();
+  for (uint32_t slot : scratch.pool) {
+    scratch.grouped.push_back(
+        (uint64_t{target.entry(slot).organization} << 32) | slot);
   }
-  pool.slots = std::move(slots);
+  std::sort(scratch.grouped.begin(), scratch.grouped.end());
+  CandidatePool pool;
+  pool.slots.reserve(scratch.grouped.size());
+  for (uint64_t key : scratch.grouped) {
+    const auto org = static_cast<uint32_t>(key >> 32);
+    const auto at = static_cast<uint32_t>(pool.slots.size());
+    if (pool.organizations.empty() ||
+        pool.organizations.back().organization != org) {
+      pool.organizations.push_back({org, at, at});
+    }
+    pool.slots.push_back(static_cast<uint32_t>(key));
+    pool.organizations.back().end = at + 1;
+  }
   return pool;
+}
+
+// (dense score, slot) of every allowed profile of the asker's partners,
+// unsorted, into scratch.ranked_partner.
+void PartnerCandidates(const Catalog& catalog, const Query& q,
+                       const TargetFilter& filter, Scratch& scratch) {
+  const ProfileSet& target = *q.target;
+  scratch.ranked_partner.clear();
+  for (uint32_t partner : q.partners) {
+    const auto& entry = catalog.organization(partner);
+    const auto& of_partner = target.kind() == v1::RECORD_KIND_NEED
+                                 ? entry.needs
+                                 : entry.capabilities;
+    for (uint32_t slot : of_partner) {
+      if (filter.IsAllowed(slot)) {
+        scratch.ranked_partner.emplace_back(
+            target.index().Score(q.vector, slot), slot);
+      }
+    }
+  }
+}
+
+// Moves the best `n` of `ranked` (by score, then slot) to its front, in
+// order; returns how many there are.
+template <class Score>
+size_t BestFirst(std::vector<std::pair<Score, uint32_t>>& ranked, int64_t n) {
+  const size_t take = std::min<size_t>(ranked.size(), static_cast<size_t>(n));
+  std::partial_sort(
+      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take),
+      ranked.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+      });
+  return take;
 }
 
 }  // namespace
@@ -63,31 +122,34 @@ absl::StatusOr<CandidatePool> RetrieveCandidates(
     const Catalog& catalog, const Query& q, const TargetFilter& filter,
     const RetrievalOptions& options) {
   const ProfileSet& target = *q.target;
-  auto lex = LexicalCandidates(q);
-  const std::vector<uint32_t> partner_slots =
-      options.partners ? PartnerCandidates(catalog, q, filter)
-                       : std::vector<uint32_t>{};
   const int64_t slots = target.index().slots();
+  Scratch& scratch = ThreadScratch();
+  scratch.Reset(static_cast<size_t>(slots));
+  LexicalCandidates(q, scratch);
+  scratch.ranked_partner.clear();
+  if (options.partners) PartnerCandidates(catalog, q, filter, scratch);
+  auto& lex = scratch.ranked_lexical;
   int64_t n = std::max<int64_t>(200, int64_t{options.k} * 20);
   while (true) {
-    std::unordered_set<uint32_t> pool(partner_slots.begin(),
-                                      partner_slots.end());
+    for (uint32_t s : scratch.pool) scratch.in_pool[s] = 0;
+    scratch.pool.clear();
+    // Earlier partners come in even when the text ranks them lower (trust
+    // and shared partners may lift them), but only the n closest of their
+    // profiles: an asker with thousands of partner profiles pays for n.
+    const size_t partner_take = BestFirst(scratch.ranked_partner, n);
+    for (size_t i = 0; i < partner_take; ++i) {
+      scratch.AddToPool(scratch.ranked_partner[i].second);
+    }
     auto hits = target.index().Search(
         q.vector, static_cast<int>(std::min(n, slots)), &filter);
     if (!hits.ok()) return hits.status();
-    for (const auto& h : *hits) pool.insert(static_cast<uint32_t>(h.slot));
-    const size_t take = std::min<size_t>(lex.size(), static_cast<size_t>(n));
-    std::partial_sort(
-        lex.begin(), lex.begin() + static_cast<std::ptrdiff_t>(take), lex.end(),
-        [](const auto& a, const auto& b) {
-          return a.first != b.first ? a.first > b.first : a.second < b.second;
-        });
+    for (const auto& h : *hits) scratch.AddToPool(static_cast<uint32_t>(h.slot));
+    const size_t take = BestFirst(lex, n);
     for (size_t i = 0; i < take; ++i) {
-      if (filter.IsAllowed(lex[i].second)) pool.insert(lex[i].second);
+      if (filter.IsAllowed(lex[i].second)) scratch.AddToPool(lex[i].second);
     }
-    CandidatePool grouped = GroupByOrganization(
-        target, std::vector<uint32_t>(pool.begin(), pool.end()));
-    if (static_cast<int>(grouped.by_organization.size()) >= options.k ||
+    CandidatePool grouped = GroupByOrganization(target, scratch);
+    if (static_cast<int>(grouped.organizations.size()) >= options.k ||
         n >= slots) {
       return grouped;
     }

@@ -4,18 +4,19 @@
 //   - lexical: the top N by a BM25-like weight over the postings of the
 //     query's terms (terms in more than a tenth of the profiles are
 //     skipped here: they add little but cost a long postings walk);
-//   - the requester's earlier partners: every profile of theirs, whatever
-//     the text, since trust is the strongest single signal of who works
-//     together.
+//   - the requester's earlier partners: their N profiles closest to the
+//     query vector, however far the text is, since trust is the strongest
+//     single signal of who works together.
 // N starts at max(200, 20 k) and widens fourfold until the candidates
-// span k organizations or every slot was considered.
+// span k organizations or every slot was considered; so at most 3 N
+// profiles are ranked, whatever the asker's history.
 //
-// Call under the engine's read lock. Pure otherwise.
+// Call under the engine's read lock. The work arrays are kept per thread
+// and reused, so a query allocates little beyond its result.
 #ifndef HELIXMATCH_SERVICES_QUERY_RETRIEVAL_H_
 #define HELIXMATCH_SERVICES_QUERY_RETRIEVAL_H_
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,22 +27,26 @@
 namespace helixmatch {
 
 struct CandidatePool {
-  std::vector<uint32_t> slots;  // ascending
-  // The candidate slots of each organization (ascending), organizations
-  // in the order of their first slot.
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> by_organization;
+  struct Organization {
+    uint32_t organization;
+    uint32_t begin, end;  // its slots: slots[begin, end)
+  };
+  // Grouped by organization (ascending), ascending within a group.
+  std::vector<uint32_t> slots;
+  std::vector<Organization> organizations;
 };
 
 struct RetrievalOptions {
   int k = 10;  // organizations wanted
-  // Add the profiles of the requester's earlier partners.
+  // Add the closest profiles of the requester's earlier partners.
   bool partners = true;
 };
 
 // INTERNAL when the vector search fails.
-absl::StatusOr<CandidatePool> RetrieveCandidates(
-    const Catalog& catalog, const Query& query, const TargetFilter& filter,
-    const RetrievalOptions& options);
+absl::StatusOr<CandidatePool> RetrieveCandidates(const Catalog& catalog,
+                                                 const Query& query,
+                                                 const TargetFilter& filter,
+                                                 const RetrievalOptions& options);
 
 }  // namespace helixmatch
 

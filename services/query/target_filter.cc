@@ -17,7 +17,16 @@ TargetFilter::TargetFilter(const Catalog& catalog, const Query& query)
       set_(*query.target),
       filter_(query.filter),
       requester_(query.requester),
-      programme_requester_(query.programme_requester) {}
+      programme_requester_(query.programme_requester),
+      by_organization_(!filter_.kinds().empty() ||
+                       !filter_.countries().empty() ||
+                       !filter_.regions().empty() ||
+                       !filter_.sectors().empty()) {
+  if (by_organization_) {
+    organization_answer_ = std::make_unique<std::atomic<uint8_t>[]>(
+        catalog.organizations().size());
+  }
+}
 
 bool TargetFilter::IsAllowed(int64_t slot) const {
   if (slot < 0 || slot >= static_cast<int64_t>(set_.entries().size())) {
@@ -32,11 +41,21 @@ bool TargetFilter::IsAllowed(int64_t slot) const {
       return false;
     }
   }
-  if (!OrganizationAllowed(*catalog_.organization(e.organization).record)) {
-    return false;
-  }
+  if (by_organization_ && !OrganizationAllowed(e.organization)) return false;
   return filter_.trl() == 0 ||
          (e.trl_min() <= filter_.trl() && filter_.trl() <= e.trl_max());
+}
+
+bool TargetFilter::OrganizationAllowed(uint32_t organization) const {
+  std::atomic<uint8_t>& answer = organization_answer_[organization];
+  uint8_t known = answer.load(std::memory_order_relaxed);
+  if (known == 0) {
+    known =
+        OrganizationAllowed(*catalog_.organization(organization).record) ? 1
+                                                                         : 2;
+    answer.store(known, std::memory_order_relaxed);
+  }
+  return known == 1;
 }
 
 bool TargetFilter::OrganizationAllowed(const v1::Organization& org) const {

@@ -9,7 +9,9 @@
 #ifndef HELIXMATCH_SERVICES_QUERY_TARGET_FILTER_H_
 #define HELIXMATCH_SERVICES_QUERY_TARGET_FILTER_H_
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "helixmatch/v1/matching.pb.h"
 #include "indexer/vector_index.h"
@@ -27,12 +29,19 @@ class TargetFilter : public SlotFilter {
 
  private:
   bool OrganizationAllowed(const v1::Organization& org) const;
+  bool OrganizationAllowed(uint32_t organization) const;
 
   const Catalog& catalog_;
   const ProfileSet& set_;
   const v1::Filter& filter_;
   uint32_t requester_;
   bool programme_requester_;
+  // Whether the filter names kinds, countries, regions or sectors; when
+  // it does, each organization's answer is worked out once per query:
+  // 0 unknown, 1 allowed, 2 not (idempotent, so concurrent callers may
+  // both write it).
+  bool by_organization_;
+  std::unique_ptr<std::atomic<uint8_t>[]> organization_answer_;
 };
 
 }  // namespace helixmatch

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <bit>
 #include <set>
-#include <unordered_set>
 
 namespace helixmatch {
 
@@ -53,8 +53,13 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
   f.depth = std::min(1.0, std::log2(1.0 + f.matching_profiles) /
                               std::log2(1.0 + std::max(1, w.depth_saturation)));
   if (q.requester != kNoIndex) {
-    f.trust = TrustFeature(catalog.HistoryBetween(q.requester, organization),
-                           reference_year, w.trust_half_life_years);
+    // No tie, no trust: a history is gathered for partners only.
+    f.trust = std::binary_search(q.partners.begin(), q.partners.end(),
+                                 organization)
+                  ? TrustFeature(
+                        catalog.HistoryBetween(q.requester, organization),
+                        reference_year, w.trust_half_life_years)
+                  : 0.0;
     f.proximity = ProximityFeature(*catalog.organization(q.requester).record,
                                    *org.record);
   }
@@ -74,19 +79,43 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
   return f;
 }
 
-double NetworkFeature(const Catalog& catalog, uint32_t organization,
-                      uint32_t requester,
-                      const std::vector<uint32_t>& partners) {
-  std::unordered_set<uint32_t> shared;
-  for (uint32_t t : catalog.organization(organization).ties) {
-    const TieEntry& tie = catalog.ties()[t];
-    const uint32_t other = tie.a == organization ? tie.b : tie.a;
-    if (tie.live && other != requester &&
-        std::binary_search(partners.begin(), partners.end(), other)) {
-      shared.insert(other);
+size_t CountCommon(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (a.empty()) return 0;
+  size_t common = 0;
+  if (a.size() * static_cast<size_t>(std::bit_width(b.size())) <
+      a.size() + b.size()) {
+    for (uint32_t x : a) {
+      common += std::binary_search(b.begin(), b.end(), x) ? 1 : 0;
+    }
+    return common;
+  }
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
     }
   }
-  return 1.0 - std::exp(-static_cast<double>(shared.size()) / 2);
+  return common;
+}
+
+double NetworkFeature(const Catalog& catalog, uint32_t organization,
+                      uint32_t requester, std::span<const uint32_t> partners) {
+  const std::vector<uint32_t>& mine = catalog.PartnersOf(organization);
+  size_t shared = CountCommon(mine, partners);
+  // The asker itself does not count (it can be in both lists only
+  // through a tie with itself).
+  if (shared > 0 && std::binary_search(mine.begin(), mine.end(), requester) &&
+      std::binary_search(partners.begin(), partners.end(), requester)) {
+    --shared;
+  }
+  return 1.0 - std::exp(-static_cast<double>(shared) / 2);
 }
 
 double TrustFeature(const PairHistory& history, int reference_year,

@@ -89,10 +89,12 @@ std::optional<double> BenefitAlignmentFeature(
 
 // 1 - exp(-shared / 2) over the organizations tied to both the candidate
 // and the asker (other than the asker); `partners` is the asker's,
-// ascending.
+// ascending. Costs O(min(a log b, a + b)) for partner lists of a and b.
 double NetworkFeature(const Catalog& catalog, uint32_t organization,
-                      uint32_t requester,
-                      const std::vector<uint32_t>& partners);
+                      uint32_t requester, std::span<const uint32_t> partners);
+
+// Elements common to two ascending lists without repeats.
+size_t CountCommon(std::span<const uint32_t> a, std::span<const uint32_t> b);
 
 }  // namespace helixmatch
 

@@ -5,17 +5,24 @@
 namespace helixmatch {
 namespace {
 
-ProfileFit ScoreProfile(const Query& q, const RankingWeights& w,
-                        double average_length, double bm25_max, uint32_t slot) {
-  const ProfileEntry& e = q.target->entry(slot);
-  ProfileFit c;
-  c.slot = slot;
-  c.dense = std::max(0.0f, q.target->index().Score(q.vector, slot));
-  double bm25 = 0;
-  const double norm =
-      w.bm25_k1 *
-      (1 - w.bm25_b + w.bm25_b * e.length / std::max(1.0, average_length));
-  // Both term lists are sorted by term id: merge.
+// The BM25 normalisation of a profile of `length` tokens.
+double Norm(const RankingWeights& w, uint32_t length, double average_length) {
+  return w.bm25_k1 *
+         (1 - w.bm25_b + w.bm25_b * length / std::max(1.0, average_length));
+}
+
+// The BM25 of a profile holding every query term.
+double Bm25Max(const Query& q, const RankingWeights& w) {
+  double max = 0;
+  for (double idf : q.term_idf) max += idf * (w.bm25_k1 + 1);
+  return max;
+}
+
+// Calls on_match(query term index, BM25 part) for each query term the
+// profile holds; both term lists are sorted by term id, so this merges.
+template <class OnMatch>
+void MergeTerms(const Query& q, const RankingWeights& w, const ProfileEntry& e,
+                double norm, OnMatch on_match) {
   size_t i = 0, j = 0;
   while (i < q.terms.size() && j < e.terms.size()) {
     if (q.terms[i] < e.terms[j].term) {
@@ -24,31 +31,54 @@ ProfileFit ScoreProfile(const Query& q, const RankingWeights& w,
       ++j;
     } else {
       const double tf = e.terms[j].count;
-      const double part = q.term_idf[i] * tf * (w.bm25_k1 + 1) / (tf + norm);
-      bm25 += part;
-      c.matched.emplace_back(part, q.terms[i]);
+      on_match(i, q.term_idf[i] * tf * (w.bm25_k1 + 1) / (tf + norm));
       ++i;
       ++j;
     }
   }
-  c.lexical = bm25_max > 0 ? std::min(1.0, bm25 / bm25_max) : 0.0;
-  c.fit = w.dense * c.dense + w.lexical * c.lexical;
-  return c;
 }
 
 }  // namespace
 
+void ScoreProfilesInto(const Query& q, const RankingWeights& w,
+                       std::span<const uint32_t> slots,
+                       std::vector<ProfileFit>* out) {
+  const double average_length = q.target->average_length();
+  const double bm25_max = Bm25Max(q, w);
+  out->clear();
+  out->reserve(slots.size());
+  for (uint32_t slot : slots) {
+    const ProfileEntry& e = q.target->entry(slot);
+    ProfileFit c;
+    c.slot = slot;
+    c.dense = std::max(0.0f, q.target->index().Score(q.vector, slot));
+    double bm25 = 0;
+    MergeTerms(q, w, e, Norm(w, e.length, average_length),
+               [&bm25](size_t, double part) { bm25 += part; });
+    c.lexical = bm25_max > 0 ? std::min(1.0, bm25 / bm25_max) : 0.0;
+    c.fit = w.dense * c.dense + w.lexical * c.lexical;
+    out->push_back(c);
+  }
+}
+
 std::vector<ProfileFit> ScoreProfiles(const Query& q, const RankingWeights& w,
                                       std::span<const uint32_t> slots) {
-  const double average_length = q.target->average_length();
-  double bm25_max = 0;  // the BM25 of a profile holding every query term
-  for (double idf : q.term_idf) bm25_max += idf * (w.bm25_k1 + 1);
   std::vector<ProfileFit> out;
-  out.reserve(slots.size());
-  for (uint32_t slot : slots) {
-    out.push_back(ScoreProfile(q, w, average_length, bm25_max, slot));
-  }
+  ScoreProfilesInto(q, w, slots, &out);
   return out;
+}
+
+std::vector<std::pair<double, uint32_t>> MatchedTerms(
+    const Query& q, const RankingWeights& w, const TermDictionary& terms,
+    uint32_t slot) {
+  const ProfileEntry& e = q.target->entry(slot);
+  std::vector<std::pair<double, uint32_t>> matched;
+  MergeTerms(q, w, e, Norm(w, e.length, q.target->average_length()),
+             [&](size_t i, double part) {
+               matched.emplace_back(part, q.terms[i]);
+             });
+  SortMatchedTerms(terms, &matched);
+  return matched;
 }
 
 void SortByFit(const ProfileSet& set, std::span<ProfileFit> profiles,

@@ -52,39 +52,51 @@ RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
 Ranking RankCandidates(const Catalog& catalog, const Query& query,
                        const RankingWeights& weights, int reference_year,
                        const CandidatePool& pool, int k) {
-  std::vector<ProfileFit> scored = ScoreProfiles(query, weights, pool.slots);
+  // Scored profiles follow pool.slots, so each organization's profiles
+  // are one range; the buffer is reused by the thread's next query.
+  thread_local std::vector<ProfileFit> scored;
+  ScoreProfilesInto(query, weights, pool.slots, &scored);
   Ranking ranking;
   ranking.best_fit = BestFit(scored);
   ranking.candidates_considered = static_cast<int>(scored.size());
-  std::vector<RankedOrganization> all;
-  all.reserve(pool.by_organization.size());
-  for (const auto& [organization, slots] : pool.by_organization) {
-    std::vector<ProfileFit> profiles;
-    profiles.reserve(slots.size());
-    for (uint32_t slot : slots) {
-      // pool.slots is ascending and scored follows it.
-      const auto at =
-          std::lower_bound(pool.slots.begin(), pool.slots.end(), slot) -
-          pool.slots.begin();
-      profiles.push_back(std::move(scored[static_cast<size_t>(at)]));
-    }
-    all.push_back(RankOrganization(catalog, query, weights, reference_year,
-                                   organization, std::move(profiles),
-                                   ranking.best_fit));
+  struct Scored {
+    double score;
+    size_t group;  // into pool.organizations
+    OrganizationFeatures features;
+  };
+  std::vector<Scored> all;
+  all.reserve(pool.organizations.size());
+  for (size_t g = 0; g < pool.organizations.size(); ++g) {
+    const auto& group = pool.organizations[g];
+    const std::span<ProfileFit> profiles(scored.data() + group.begin,
+                                         group.end - group.begin);
+    SortByFit(*query.target, profiles);
+    OrganizationFeatures f =
+        ComputeFeatures(catalog, query, weights, reference_year,
+                        group.organization, profiles, ranking.best_fit);
+    all.push_back({WeightedScore(f, weights), g, f});
   }
   const auto& organizations = catalog.organizations();
-  const auto better = [&](const RankedOrganization& a,
-                          const RankedOrganization& b) {
-    if (a.score != b.score) return a.score > b.score;
-    return organizations[a.organization].record->id() <
-           organizations[b.organization].record->id();
+  const auto id_of = [&](const Scored& s) -> const std::string& {
+    return organizations[pool.organizations[s.group].organization]
+        .record->id();
   };
   const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(0, k)));
-  std::partial_sort(all.begin(),
-                    all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
-                    better);
-  all.resize(keep);
-  ranking.top = std::move(all);
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep),
+                    all.end(), [&](const Scored& a, const Scored& b) {
+                      if (a.score != b.score) return a.score > b.score;
+                      return id_of(a) < id_of(b);
+                    });
+  ranking.top.reserve(keep);
+  for (size_t i = 0; i < keep; ++i) {
+    const auto& group = pool.organizations[all[i].group];
+    RankedOrganization r;
+    r.organization = group.organization;
+    r.profiles.assign(scored.begin() + group.begin, scored.begin() + group.end);
+    r.features = all[i].features;
+    r.score = all[i].score;
+    ranking.top.push_back(std::move(r));
+  }
   return ranking;
 }
 

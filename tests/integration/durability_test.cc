@@ -1,4 +1,4 @@
-// Nothing acknowledged is lost (issue 5): the engine over a real RocksDB
+// Nothing acknowledged is lost: the engine over a real RocksDB
 // store and FAISS indexes, stopped without saving its indexes (as a crash
 // leaves them) or killed outright in a child process, then reopened. The
 // reopened engine must say how it got each index ("loaded", "replayed N

@@ -268,9 +268,9 @@ inline std::vector<v1::RecommendRequest> FixedQueries(
 // Organization ids in order with their scores, and each suggestion's
 // profiles with theirs. Profiles of exactly equal score within one
 // suggestion are listed as "tied" without their ids: the engine orders
-// them by slot, which depends on the index's history (see the report of
-// issue 5), so two engines holding the same records may list different
-// ones of a tied group.
+// them by profile id, but scores of a reopened engine may differ from the
+// writer's in the last bits (see SameAnswers), which can order two tied
+// profiles by score instead.
 inline std::string Fingerprint(const v1::RecommendResponse& response) {
   std::string out;
   for (const auto& s : response.suggestions()) {

@@ -1,4 +1,4 @@
-// Searches while writes and deletes happen (issue 5), built to run under
+// Searches while writes and deletes happen, built to run under
 // ThreadSanitizer too (scripts/test-tsan.sh). Writers upsert, replace
 // and delete capabilities of their own universities; readers run
 // Recommend, Get and Stats all the while and check, against what the
