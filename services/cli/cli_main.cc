@@ -56,10 +56,11 @@ int RunClient(int argc, char** argv) {
   std::vector<std::unique_ptr<Command>> commands;
   // In the order `helixmatch --help` lists them.
   for (AddCommand add :
-       {AddRecommendCommand, AddExplainCommand, AddGetCommand, AddUpsertCommand,
-        AddDeleteCommand, AddStatsCommand, AddHealthCommand, AddScreenCommand,
-        AddPathwayCommand, AddProgrammesCommand, AddOutcomeCommand,
-        AddDeclinesCommand, AddBackupCommand}) {
+       {AddRecommendCommand, AddExplainCommand, AddGetCommand,
+        AddProfilesCommand, AddUpsertCommand, AddDeleteCommand, AddStatsCommand,
+        AddHealthCommand, AddScreenCommand, AddPathwayCommand,
+        AddProgrammesCommand, AddOutcomeCommand, AddDeclinesCommand,
+        AddBackupCommand}) {
     commands.push_back(add(app));
   }
   CLI11_PARSE(app, argc, argv);

@@ -99,6 +99,12 @@ class MatchingEngine {
   EngineMetrics Metrics() const;
   // Whether the organization has at least one live capability profile.
   bool HasProfiles(const std::string& organization_id) const;
+  // The live capability profiles (kind RECORD_KIND_CAPABILITY) or needs
+  // (RECORD_KIND_NEED) of one organization, in no particular order.
+  // INVALID_ARGUMENT "kind: ..." for another kind; NOT_FOUND
+  // "organization_id: organization '<id>' not found".
+  absl::StatusOr<std::vector<v1::Record>> ProfilesOf(
+      v1::RecordKind kind, const std::string& organization_id) const;
 
   // Programme pre-screening (programmes/screening.h). Read-only.
   absl::StatusOr<v1::ScreeningReport> ScreenProposal(

@@ -233,6 +233,7 @@ ConnectGateway::ConnectGateway(MatchApi* api, ServerMetrics* metrics,
   AddStream<v1::IngestRequest>("Ingest", &MatchApi::Ingest);
   AddUnary<v1::DeleteRequest>("Delete", &MatchApi::Delete);
   AddUnary<v1::GetRequest>("Get", &MatchApi::Get);
+  AddUnary<v1::ListProfilesRequest>("ListProfiles", &MatchApi::ListProfiles);
   AddUnary<v1::RecommendRequest>("Recommend", &MatchApi::Recommend);
   AddUnary<v1::ExplainRequest>("Explain", &MatchApi::Explain);
   AddUnary<v1::StatsRequest>("Stats", &MatchApi::Stats);

@@ -152,6 +152,11 @@ grpc::Status MatchServiceImpl::RecordOutcome(grpc::ServerContext* c,
                                              v1::RecordOutcomeResponse* r) {
   return Unary("RecordOutcome", c, q, r, &MatchApi::RecordOutcome);
 }
+grpc::Status MatchServiceImpl::ListProfiles(grpc::ServerContext* c,
+                                            const v1::ListProfilesRequest* q,
+                                            v1::ListProfilesResponse* r) {
+  return Unary("ListProfiles", c, q, r, &MatchApi::ListProfiles);
+}
 grpc::Status MatchServiceImpl::DeclineReasons(
     grpc::ServerContext* c, const v1::DeclineReasonsRequest* q,
     v1::DeclineReasonsResponse* r) {

@@ -75,6 +75,9 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   grpc::Status RecordOutcome(grpc::ServerContext*,
                              const v1::RecordOutcomeRequest*,
                              v1::RecordOutcomeResponse*) override;
+  grpc::Status ListProfiles(grpc::ServerContext*,
+                            const v1::ListProfilesRequest*,
+                            v1::ListProfilesResponse*) override;
   grpc::Status DeclineReasons(grpc::ServerContext*,
                               const v1::DeclineReasonsRequest*,
                               v1::DeclineReasonsResponse*) override;

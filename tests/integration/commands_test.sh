@@ -108,6 +108,10 @@ check "client upserted" 0 "Dust suppression" -- "$client" --server "$addr" get -
 check "client delete" 0 "deleted need need:cli-test" -- "$client" --server "$addr" delete need need:cli-test
 check "client delete again" 2 "not found" -- "$client" --server "$addr" delete need need:cli-test
 check "client delete bad kind" 2 "unknown value 'planet'" -- "$client" --server "$addr" delete planet x
+check "client profiles" 0 '"id": "need:demo-flotation"' -- "$client" --server "$addr" profiles --kind need --organization org:tokyrau-copper
+check "client profiles without organization" 2 "organization_id: is required for the operator role" -- "$client" --server "$addr" profiles --kind need
+check "client profiles bad kind" 2 "--kind: unknown value 'tie'|kind: must be" -- "$client" --server "$addr" profiles --kind tie --organization org:tokyrau-copper
+check "client profiles bad limit" 105 "--limit" -- "$client" --server "$addr" profiles --kind need --limit 0
 # The same server over HTTP: the same answers, metrics, one log line per request.
 http=http://127.0.0.1:$(cat "$work/http-port")
 recommend_body='{"needId":"need:demo-flotation","k":3}'

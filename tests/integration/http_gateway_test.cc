@@ -189,6 +189,10 @@ TEST_F(HttpGatewayTest, EveryMethodAnswers) {
       "Explain",
       R"({"needId":"need:demo-flotation","capabilityId":"cap:altai-hydromet"})"));
   EXPECT_EQ(explained.suggestion().barriers_size(), 12);
+  auto listed = Parse<v1::ListProfilesResponse>(
+      Post("ListProfiles", R"({"kind":"RECORD_KIND_NEED"})", kTokyrau));
+  EXPECT_EQ(listed.organization_id(), "org:tokyrau-copper");
+  EXPECT_EQ(listed.total(), 2);
   auto programmes =
       Parse<v1::ListProgrammesResponse>(Post("ListProgrammes", "{}"));
   EXPECT_GE(programmes.programmes_size(), 2);
@@ -298,6 +302,14 @@ TEST_F(HttpGatewayTest, TokensAndRolesAreThoseOfGrpc) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(status.error_message(), ErrorMessage(refused));
 
+  // An organization lists only its own profiles.
+  auto others = Post(
+      "ListProfiles",
+      R"({"kind":"RECORD_KIND_CAPABILITY","organizationId":"org:altai-mmu"})",
+      kTokyrau);
+  EXPECT_EQ(others->status, 403);
+  EXPECT_EQ(ErrorCode(others), "permission_denied");
+
   // An organization asks only as itself.
   auto as_other = Post(
       "Recommend",
@@ -353,6 +365,16 @@ TEST_F(HttpGatewayTest, BadJsonIsA400NamingTheField) {
       Post("Recommend", R"({"needId":"need:demo-flotation","k":1000})");
   EXPECT_EQ(big_k->status, 400);
   EXPECT_TRUE(absl::StrContains(ErrorMessage(big_k), "k")) << big_k->body;
+  auto big_limit = Post(
+      "ListProfiles", R"({"kind":"RECORD_KIND_NEED","limit":5000})", kTokyrau);
+  EXPECT_EQ(big_limit->status, 400);
+  EXPECT_TRUE(absl::StrContains(ErrorMessage(big_limit), "limit: 5000"))
+      << big_limit->body;
+  auto limit_text =
+      Post("ListProfiles", R"({"kind":"RECORD_KIND_NEED","limit":"many"})");
+  EXPECT_EQ(limit_text->status, 400);
+  EXPECT_TRUE(absl::StrContains(ErrorMessage(limit_text), "limit"))
+      << limit_text->body;
 }
 
 TEST_F(HttpGatewayTest, LimitsAndProtocol) {
