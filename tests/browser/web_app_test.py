@@ -4,17 +4,24 @@
     web_app_test.py BUILD_DIR SOURCE_DIR
 
 Imports the demo data, starts helixmatch-server with an HTTP port, the demo
-programmes and the demo tokens file, and drives the app as its users would:
-a wrong token, signing in, a company's search (the top suggestion's name
-and a barrier card), a TTO's search, one explained pair, a programme's batch upload (12
-ranked rows, the two ineligible proposals marked, a full report with its
-pathway ladder) and the outcome loop's decline chart. Every step that
-fails saves a screenshot under BUILD_DIR/web-app/; the company search is
-saved as BUILD_DIR/web-app/company-search.png (shown in the README).
+programmes and the demo tokens file, and drives the app as its three kinds
+of users would, each with its own demo token: a wrong token; a company
+picking one of its needs (the top suggestion's name, barrier cards, the
+ladder, the suggestions downloaded as CSV), one explained pair and the
+outcome loop's decline chart; a TTO picking one of its capabilities, then
+typing one; signing out leaving nothing behind; a programme uploading the
+demo batch as JSONL and as CSV (12 ranked rows, the two ineligible
+proposals marked, a full report with its pathway ladder, the table
+downloaded as CSV, files it cannot read refused in words); and the phone
+layout. Every step that fails saves a
+screenshot under BUILD_DIR/web-app/; the company search is saved as
+BUILD_DIR/web-app/company-search.png (shown in the README).
 
 Uses Debian's /usr/bin/python3 with python3-selenium, chromium and
 chromium-driver (scripts/install-deps.sh).
 """
+import csv
+import glob
 import json
 import os
 import shutil
@@ -30,9 +37,11 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 FIRM_TOKEN = "demo-tokyrau-copper-0123456789"
+TTO_TOKEN = "demo-saryarka-tu-0123456789"
+PROGRAMME_TOKEN = "demo-applied-research-0123456789"
 WAIT_SECONDS = 30
 
 
@@ -84,8 +93,11 @@ class Server:
         self.log.close()
 
 
-def chromium(work):
+def chromium(work, downloads):
     options = webdriver.ChromeOptions()
+    options.add_experimental_option("prefs", {
+        "download.default_directory": downloads,
+        "download.prompt_for_download": False})
     options.binary_location = "/usr/bin/chromium"
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -93,15 +105,20 @@ def chromium(work):
                  "--disable-dev-shm-usage", "--window-size=1280,1000",
                  "--user-data-dir=" + os.path.join(work, "chromium")):
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
-                            options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
+                              options=options)
+    # Headless Chromium saves downloads only when told where.
+    driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": downloads})
+    return driver
 
 
 class WebAppTest:
-    def __init__(self, server, driver, shots):
+    def __init__(self, server, driver, shots, downloads):
         self.server = server
         self.driver = driver
         self.shots = shots
+        self.downloads = downloads
         self.wait = WebDriverWait(driver, WAIT_SECONDS)
         self.passed = 0
         self.failed = 0
@@ -139,6 +156,23 @@ class WebAppTest:
         field.send_keys(token)
         self.driver.find_element(By.CSS_SELECTOR, "#sign-in-form button").click()
 
+    def sign_out(self):
+        self.driver.find_element(By.ID, "sign-out").click()
+        self.visible("#sign-in")
+
+    def download_csv(self, link_selector, name):
+        """Clicks a CSV link; returns the downloaded file's rows as dicts."""
+        path = os.path.join(self.downloads, name)
+        if os.path.exists(path):
+            os.remove(path)
+        self.driver.find_element(By.CSS_SELECTOR, link_selector).click()
+        deadline = time.time() + WAIT_SECONDS
+        while not os.path.exists(path) or glob.glob(path + ".crdownload"):
+            assert time.time() < deadline, "no download of " + name
+            time.sleep(0.1)
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            return list(csv.DictReader(f))
+
     def tab(self, name):
         self.driver.find_element(
             By.CSS_SELECTOR, '.tabs button[data-view="%s"]' % name).click()
@@ -157,8 +191,13 @@ class WebAppTest:
             FIRM_TOKEN)["suggestions"][0]["organization"]["name"]
         self.sign_in(FIRM_TOKEN)
         self.visible("#app")
-        self.driver.find_element(By.ID, "company-need").send_keys(
-            "need:demo-flotation")
+        self.wait.until(lambda d: "Tokyrau Copper" in d.find_element(
+            By.ID, "session-stats").text)
+        pick = Select(self.visible("#company-pick"))
+        assert [o.get_attribute("value") for o in pick.options] == [
+            "", "need:demo-flotation", "need:tokyrau-graduates"], \
+            [o.text for o in pick.options]
+        pick.select_by_value("need:demo-flotation")
         self.driver.find_element(By.CSS_SELECTOR,
                                  "#company-form button").click()
         first = self.visible("#company-results .suggestion .org-name")
@@ -172,15 +211,44 @@ class WebAppTest:
                                          "#company-results mark")
         self.screenshot("company-search.png", 1280, 2000)
 
+    def company_csv(self):
+        rows = self.download_csv("#company-results .csv-link",
+                                 "company-suggestions.csv")
+        assert len(rows) == 5, rows
+        first = self.driver.find_element(
+            By.CSS_SELECTOR, "#company-results .suggestion .org-name").text
+        assert rows[0]["rank"] == "1" and rows[0]["organization"] == first, \
+            rows[0]
+        assert rows[0]["organization_id"].startswith("org:"), rows[0]
+
     def tto_search(self):
-        self.tab("tto")
-        self.driver.find_element(By.ID, "tto-text").send_keys(
-            "froth flotation testing and reagent optimisation")
+        self.sign_out()
+        self.sign_in(TTO_TOKEN)
+        # A university starts on the TTO view.
+        pick = Select(self.visible("#tto-pick"))
+        pick.select_by_value("cap:demo-flotation-lab")
         self.driver.find_element(By.CSS_SELECTOR, "#tto-form button").click()
         first = self.visible("#tto-results .suggestion .org-name")
         assert first.text, "no firm named"
         assert "firm" in self.driver.find_element(
             By.CSS_SELECTOR, "#tto-results .suggestion .org-meta").text
+        # Typed instead of picked: the typed text replaces the pick.
+        self.driver.find_element(By.ID, "tto-text").send_keys(
+            "coal mine methane drainage and roof stability monitoring")
+        self.driver.find_element(By.CSS_SELECTOR, "#tto-form button").click()
+        assert self.driver.find_element(By.ID, "tto-capability") \
+            .get_attribute("value") == ""
+        self.wait.until(lambda d: "candidate profiles" in d.find_element(
+            By.ID, "tto-results").text and d.find_elements(
+                By.CSS_SELECTOR, "#tto-results .suggestion"))
+
+    def sign_out_leaves_nothing(self):
+        self.sign_out()
+        for results in ("company-results", "tto-results", "pair-results",
+                        "declines-results"):
+            assert self.driver.find_element(By.ID, results).text == "", results
+        assert not self.driver.execute_script(
+            "return sessionStorage.getItem('helixmatch.token')")
 
     def pair(self):
         self.tab("pair")
@@ -194,7 +262,9 @@ class WebAppTest:
         assert title.text, "no need title"
 
     def programme_batch(self, source):
-        self.tab("programme")
+        self.sign_in(PROGRAMME_TOKEN)
+        # A programme starts on its own view.
+        self.visible("#view-programme")
         self.driver.find_element(By.ID, "programme-file").send_keys(
             os.path.join(source, "data", "demo", "proposals",
                          "2025-batch.jsonl"))
@@ -247,6 +317,48 @@ class WebAppTest:
         assert len(self.driver.find_elements(
             By.CSS_SELECTOR, "#readiness-table tbody tr.ineligible")) == 2
 
+    def programme_bad_files(self, work):
+        """Files the app cannot read are refused in words, naming the line."""
+        cases = {
+            "unknown-column.csv": ("id,programme_id,university_id,firm_id,"
+                                   "title,colour\n", "unknown column 'colour'"),
+            "bad-number.csv": ("id,programme_id,university_id,firm_id,title,"
+                               "budget_usd\np1,kz-applied-research,org:a,"
+                               "org:b,T,lots\n",
+                               "line 2: budget_usd: 'lots' is not a number"),
+            "not-json.jsonl": ('{"id": "p1"}\n{nope\n', "line 2: not JSON"),
+        }
+        for name, (text, expected) in cases.items():
+            path = os.path.join(work, name)
+            with open(path, "w") as f:
+                f.write(text)
+            self.driver.find_element(By.ID, "programme-file").send_keys(path)
+            self.driver.find_element(By.CSS_SELECTOR,
+                                     "#programme-form button").click()
+            self.wait.until(lambda d: expected in d.find_element(
+                By.ID, "message").text)
+        # The server's own refusal, for a proposal naming nobody known.
+        path = os.path.join(work, "unknown-firm.jsonl")
+        with open(path, "w") as f:
+            f.write('{"id": "p1", "programmeId": "kz-applied-research", '
+                    '"universityId": "org:saryarka-tu", "firmId": "org:nobody", '
+                    '"title": "T", "budgetUsd": 1000}\n')
+        self.driver.find_element(By.ID, "programme-file").send_keys(path)
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#programme-form button").click()
+        self.wait.until(lambda d: "could not be screened" in d.find_element(
+            By.ID, "programme-results").text)
+        assert "org:nobody" in self.driver.find_element(
+            By.ID, "programme-results").text
+
+    def programme_table_csv(self):
+        rows = self.download_csv("#programme-results .csv-link",
+                                 "readiness.csv")
+        assert [r["rank"] for r in rows] == [str(i) for i in range(1, 13)], rows
+        ineligible = [r for r in rows if r["eligible"] == "no"]
+        assert len(ineligible) == 2, ineligible
+        assert all(r["failed_rules"] for r in ineligible), ineligible
+
     def outcomes(self):
         self.tab("outcomes")
         fields = {"outcome-id": "browser-decline-1",
@@ -296,16 +408,23 @@ def main():
     try:
         server = Server(build, source, work)
         print("server up in %.1f s at %s" % (time.time() - start, server.url))
-        driver = chromium(work)
-        test = WebAppTest(server, driver, shots)
+        downloads = os.path.join(work, "downloads")
+        os.makedirs(downloads)
+        driver = chromium(work, downloads)
+        test = WebAppTest(server, driver, shots, downloads)
         test.step("wrong token shows an error", test.wrong_token)
-        test.step("company search", test.company_search)
-        test.step("TTO search", test.tto_search)
+        test.step("company picks a need", test.company_search)
+        test.step("company suggestions as CSV", test.company_csv)
         test.step("pair explanation", test.pair)
-        test.step("programme batch", lambda: test.programme_batch(source))
-        test.step("programme batch as CSV", lambda: test.programme_csv(source))
         test.step("outcome and decline chart", test.outcomes)
         test.step("refusal in words", test.refused_shows_words)
+        test.step("TTO picks and types", test.tto_search)
+        test.step("sign-out leaves nothing", test.sign_out_leaves_nothing)
+        test.step("programme batch", lambda: test.programme_batch(source))
+        test.step("programme batch as CSV", lambda: test.programme_csv(source))
+        test.step("readiness table as CSV", test.programme_table_csv)
+        test.step("bad files refused in words",
+                  lambda: test.programme_bad_files(work))
         test.step("phone layout", test.phone_layout)
         print("browser test took %.1f s" % (time.time() - start))
         print("%d passed, %d failed" % (test.passed, test.failed))

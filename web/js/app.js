@@ -2,9 +2,9 @@
 // a company (need -> research groups), a TTO (capability -> firms), one
 // pair explained, a programme screening a batch, and the outcome loop.
 import { ApiError, call, describeError, setToken, token } from "./api.js";
-import { clear, enumWords, fixed, h } from "./dom.js";
+import { clear, csvLink, enumWords, fixed, h } from "./dom.js";
 import { screeningBody } from "./proposals.js";
-import { barChart, screeningReport, suggestionCard } from "./render.js";
+import { barChart, readableEnums, screeningReport, suggestionCard } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -42,24 +42,33 @@ async function signIn(value) {
   setToken(value);
   try {
     const stats = await call("Stats");
-    $("session-stats").textContent =
-      `${stats.organizations ?? 0} organizations · ${stats.capabilities ?? 0} capabilities · ${stats.needs ?? 0} needs`;
     $("sign-in").hidden = true;
     $("app").hidden = false;
     $("session").hidden = false;
     hideMessage();
+    const name = await greet(await loadOwnProfiles());
+    $("session-stats").textContent =
+      (name ? `${name} · ` : "") +
+      `${stats.organizations ?? 0} organizations · ${stats.capabilities ?? 0} capabilities · ${stats.needs ?? 0} needs`;
   } catch (error) {
     setToken("");
     throw error;
   }
 }
 
+// Leaves nothing of the last user on the page: answers, forms, lists.
 function signOut(clearMessage = true) {
   setToken("");
   $("app").hidden = true;
   $("session").hidden = true;
   $("sign-in").hidden = false;
   $("token").value = "";
+  for (const results of document.querySelectorAll(".results")) clear(results);
+  for (const form of document.querySelectorAll("#app form")) form.reset();
+  for (const pick of document.querySelectorAll(".pick")) pick.hidden = true;
+  batch.reports = [];
+  showView("company");
+  $("outcome-year").value = new Date().getFullYear();
   if (clearMessage) hideMessage();
 }
 
@@ -72,23 +81,55 @@ function showView(name) {
   for (const view of document.querySelectorAll(".view")) {
     view.hidden = view.id !== `view-${name}`;
   }
-  hideMessage();
 }
 
-// ------------------------------------------------------------ remembered ids
+// ------------------------------------------------------------ own profiles
 
-function remember(key, listId, value) {
-  if (!value) return;
-  const stored = JSON.parse(sessionStorage.getItem(key) ?? "[]").filter((v) => v !== value);
-  stored.unshift(value);
-  sessionStorage.setItem(key, JSON.stringify(stored.slice(0, 20)));
-  fillList(key, listId);
+// Fills the "pick one of yours" lists with the caller's own needs and
+// capability profiles; operators and programmes have none of their own.
+// Returns the caller's organization id, or "" when it has none.
+async function loadOwnProfiles() {
+  let organization = "";
+  for (const [kind, selectId, inputId] of [["RECORD_KIND_NEED", "company-pick", "company-need"],
+                                           ["RECORD_KIND_CAPABILITY", "tto-pick", "tto-capability"]]) {
+    const select = clear($(selectId));
+    let listed = {};
+    try {
+      listed = await call("ListProfiles", { kind, limit: 1000 });
+    } catch {
+      listed = {};
+    }
+    const profiles = listed.profiles ?? [];
+    organization ||= listed.organizationId ?? "";
+    select.append(h("option", { value: "" }, profiles.length ? "–" : "none"));
+    for (const p of profiles) select.append(h("option", { value: p.id }, `${p.title} (${p.id})`));
+    select.closest(".pick").hidden = profiles.length === 0;
+    select.onchange = () => { $(inputId).value = select.value; };
+    // Typing a description replaces a picked or given id.
+    $(inputId.replace(/-(need|capability)$/, "-text")).oninput = () => {
+      $(inputId).value = "";
+      select.value = "";
+    };
+  }
+  return organization;
 }
 
-function fillList(key, listId) {
-  const list = clear($(listId));
-  for (const value of JSON.parse(sessionStorage.getItem(key) ?? "[]")) {
-    list.append(h("option", { value }));
+// Where each kind of organization starts.
+const START_VIEW = {
+  ORGANIZATION_KIND_UNIVERSITY: "tto",
+  ORGANIZATION_KIND_RESEARCH_INSTITUTE: "tto",
+  ORGANIZATION_KIND_GOVERNMENT_PROGRAMME: "programme",
+};
+
+// The caller's organization's name, and its view shown first.
+async function greet(organization) {
+  if (!organization) return "";
+  try {
+    const org = (await call("Get", { kind: "RECORD_KIND_ORGANIZATION", id: organization })).organization ?? {};
+    showView(START_VIEW[org.kind] ?? "company");
+    return org.name ?? organization;
+  } catch {
+    return organization;
   }
 }
 
@@ -125,14 +166,31 @@ async function recommend(prefix, direction, idField, kind) {
   const results = clear($(`${prefix}-results`));
   results.append(h("p", { class: "pending" }, "Searching…"));
   const response = await call("Recommend", request);
-  if (id) remember(`helixmatch.${prefix}.ids`, prefix === "company" ? "company-needs" : "tto-capabilities", id);
   const suggestions = response.suggestions ?? [];
   const texts = await profileTexts(suggestions, kind);
   clear(results);
   results.append(h("p", { class: "summary", title: `model ${response.model ?? "?"}` },
-    `${suggestions.length} suggestions from ${response.candidatesConsidered ?? 0} candidate profiles`));
+    `${suggestions.length} suggestions from ${response.candidatesConsidered ?? 0} candidate profiles. `,
+    suggestions.length ? csvLink(`${prefix}-suggestions.csv`, suggestionRows(suggestions)) : null));
   suggestions.forEach((s, i) => results.append(suggestionCard(s, i + 1, texts)));
   if (!suggestions.length) results.append(h("p", {}, "No suggestions."));
+}
+
+// The suggestions as spreadsheet rows, the header first.
+function suggestionRows(suggestions) {
+  return [
+    ["rank", "organization_id", "organization", "kind", "country", "score", "best_profile_id",
+     "best_profile", "start_rung", "high_barriers", "shared_terms"],
+    ...suggestions.map((s, i) => {
+      const org = s.organization ?? {};
+      const best = (s.profiles ?? [])[0] ?? {};
+      return [i + 1, org.id ?? "", org.name ?? "", enumWords(org.kind, "ORGANIZATION_KIND_"), org.country ?? "",
+              fixed(s.score, 4), best.id ?? "", best.title ?? "", `L${s.ladder?.recommendedRung ?? 0}`,
+              (s.barriers ?? []).filter((b) => b.severity === "SEVERITY_HIGH")
+                .map((b) => enumWords(b.code, "BARRIER_CODE_")).join("; "),
+              (s.evidenceTerms ?? []).join("; ")];
+    }),
+  ];
 }
 
 async function explainPair() {
@@ -239,7 +297,24 @@ async function screenBatch() {
     results.append(h("ul", { class: "warnings" }, response.rejected.map((e) =>
       h("li", {}, `#${Number(e.position ?? 0) + 1} ${e.id ?? ""}: ${e.message}`))));
   }
+  results.append(h("p", {}, csvLink("readiness.csv", readinessRows(batch.reports), "Download the table as CSV")));
   renderBatchTable();
+}
+
+// The batch's reports as spreadsheet rows, most ready first, the header first.
+function readinessRows(reports) {
+  return [
+    ["rank", "proposal_id", "programme_id", "eligible", "readiness", "band", "failed_rules", "warnings",
+     "university_fit", "firm_fit", "pathway_start"],
+    ...[...reports].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0)).map((r) => [
+      r.rank ?? "", r.proposalId ?? "", r.programmeId ?? "", r.eligible ? "yes" : "no",
+      fixed(r.readiness?.score, 3), r.readiness?.band ?? "",
+      (r.rules ?? []).filter((x) => !x.passed).map((x) => (x.detail ? `${x.rule}: ${x.detail}` : x.rule)).join("; "),
+      (r.warnings ?? []).map((w) => readableEnums(w.message)).join("; "),
+      fixed(r.fit?.universityFit, 3), fixed(r.fit?.firmFit, 3),
+      (r.pathway?.steps ?? []).length ? `L${r.pathway.steps[0].rung ?? 0}` : "",
+    ]),
+  ];
 }
 
 // ------------------------------------------------------------ outcomes
@@ -304,7 +379,10 @@ function start() {
   });
   $("sign-out").addEventListener("click", () => signOut());
   for (const tab of document.querySelectorAll(".tabs button")) {
-    tab.addEventListener("click", () => showView(tab.dataset.view));
+    tab.addEventListener("click", () => {
+      showView(tab.dataset.view);
+      hideMessage();
+    });
   }
   const on = (formId, work) => $(formId).addEventListener("submit", (e) => {
     e.preventDefault();
@@ -320,8 +398,6 @@ function start() {
   fillSelect("outcome-reason", DECLINE_REASONS);
   fillSelect("outcome-channel", CHANNELS);
   $("outcome-year").value = new Date().getFullYear();
-  fillList("helixmatch.company.ids", "company-needs");
-  fillList("helixmatch.tto.ids", "tto-capabilities");
   if (token()) guarded(null, () => signIn(token()));
 }
 

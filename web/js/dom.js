@@ -64,3 +64,20 @@ export function enumWords(value, prefix) {
 export function fixed(value, digits = 2) {
   return Number(value ?? 0).toFixed(digits);
 }
+
+// A link that downloads `rows` (arrays of cells, the header first) as a
+// CSV file for spreadsheets: RFC 4180 quoting, UTF-8 with a byte-order
+// mark (so accents survive), and text cells that a spreadsheet would run
+// as a formula (=, +, -, @ first) prefixed with an apostrophe.
+export function csvLink(filename, rows, label = "Download CSV") {
+  const cell = (value) => {
+    let text = String(value ?? "");
+    if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const csv = rows.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+  return h("a", {
+    class: "csv-link", download: filename,
+    href: `data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${csv}`)}`,
+  }, label);
+}
