@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages helixmatch builds and runs with.
+# Installs the Debian 12 packages helixmatch builds and runs with (and the
+# browser tests: Chromium, its driver and Selenium for Debian's python3).
 # Idempotent: packages already present are skipped by apt. Needs root (or sudo).
 set -euo pipefail
 
@@ -10,6 +11,8 @@ packages=(
   librocksdb-dev
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev prometheus-cpp-dev openssl
+  chromium chromium-driver python3-selenium
   nodejs npm
   nghttp2-client  # h2load: independent check of the serving benchmark
 )

@@ -25,6 +25,9 @@
 //   Get: a need whose visibility excludes the caller (private: other
 //     organizations and programmes; programme-only: other organizations)
 //     is answered NOT_FOUND, as if absent.
+//   ListProfiles: an organization lists its own profiles (organization_id
+//     empty or its own); operators and programmes name any organization,
+//     and needs that Get would hide from them are left out.
 //   Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes: every
 //     role.
 // Other errors are the engine's, code and message unchanged (Ingest adds
@@ -76,6 +79,8 @@ class MatchApi {
                                             const v1::DeleteRequest& request);
   absl::StatusOr<v1::Record> Get(const Principal& caller,
                                  const v1::GetRequest& request) const;
+  absl::StatusOr<v1::ListProfilesResponse> ListProfiles(
+      const Principal& caller, const v1::ListProfilesRequest& request) const;
   absl::StatusOr<v1::RecommendResponse> Recommend(
       const Principal& caller, const v1::RecommendRequest& request) const;
   absl::StatusOr<v1::ExplainResponse> Explain(

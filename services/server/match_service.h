@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "services/engine/matching_engine.h"
+#include "services/monitoring/metrics.h"
 #include "services/server/match_api.h"
 #include "services/server/principals.h"
 
@@ -28,14 +29,18 @@ grpc::Status ToGrpc(const absl::Status& status);
 // from `authorization` metadata and calls the same method of MatchApi
 // (match_api.h, where the authentication and role rules are stated).
 //
+// Each call is counted in `metrics` and logged (CallScope).
+//
 // Thread-safe: gRPC runs handlers on many threads at once; MatchApi is
 // safe for concurrent use.
 class MatchServiceImpl final : public v1::MatchService::Service {
  public:
-  // Neither pointer is owned; both must outlive the service. `principals`
-  // null: no tokens file, every caller is an operator.
-  MatchServiceImpl(MatchingEngine* engine, const PrincipalTable* principals)
-      : api_(engine, principals) {}
+  // No pointer is owned; all must outlive the service. `principals`
+  // null: no tokens file, every caller is an operator. `metrics` null:
+  // calls are only logged.
+  MatchServiceImpl(MatchingEngine* engine, const PrincipalTable* principals,
+                   ServerMetrics* metrics = nullptr)
+      : api_(engine, principals), metrics_(metrics) {}
 
   grpc::Status Upsert(grpc::ServerContext*, const v1::UpsertRequest*,
                       v1::UpsertResponse*) override;
@@ -70,6 +75,9 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   grpc::Status RecordOutcome(grpc::ServerContext*,
                              const v1::RecordOutcomeRequest*,
                              v1::RecordOutcomeResponse*) override;
+  grpc::Status ListProfiles(grpc::ServerContext*,
+                            const v1::ListProfilesRequest*,
+                            v1::ListProfilesResponse*) override;
   grpc::Status DeclineReasons(grpc::ServerContext*,
                               const v1::DeclineReasonsRequest*,
                               v1::DeclineReasonsResponse*) override;
@@ -77,14 +85,15 @@ class MatchServiceImpl final : public v1::MatchService::Service {
  private:
   // Authenticates, then runs `method` of the API on the request.
   template <typename Request, typename Response, typename Method>
-  grpc::Status Unary(grpc::ServerContext* context, const Request* request,
-                     Response* response, Method method);
+  grpc::Status Unary(const char* name, grpc::ServerContext* context,
+                     const Request* request, Response* response, Method method);
   template <typename Request, typename Response, typename Method>
-  grpc::Status Stream(grpc::ServerContext* context,
+  grpc::Status Stream(const char* name, grpc::ServerContext* context,
                       grpc::ServerReader<Request>* reader, Response* response,
                       Method method);
 
   MatchApi api_;
+  ServerMetrics* metrics_;  // not owned; may be null
 };
 
 // A running gRPC server over an engine: MatchServiceImpl, the standard
@@ -93,12 +102,15 @@ class MatchServiceImpl final : public v1::MatchService::Service {
 class MatchServer {
  public:
   // Listens on `address` ("127.0.0.1:0" picks a free port; port() tells
-  // which). `engine` and `principals` (may be null: every caller is an
-  // operator) are not owned and must outlive the server. UNAVAILABLE when
-  // the address cannot be bound.
+  // which). `engine`, `principals` (may be null: every caller is an
+  // operator) and `metrics` (may be null) are not owned and must outlive
+  // the server. `credentials` null: plaintext. UNAVAILABLE when the
+  // address cannot be bound.
   static absl::StatusOr<std::unique_ptr<MatchServer>> Start(
       MatchingEngine* engine, const std::string& address,
-      const PrincipalTable* principals = nullptr);
+      const PrincipalTable* principals = nullptr,
+      ServerMetrics* metrics = nullptr,
+      std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
   // Shuts down.
   ~MatchServer();
 

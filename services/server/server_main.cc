@@ -1,6 +1,8 @@
 // helixmatch-server: serves a data folder over gRPC (MatchService, health
-// checking, reflection) until SIGINT or SIGTERM, then shuts down cleanly
-// and saves the vector indexes.
+// checking, reflection) and, with --http-listen, over HTTP (the same
+// MatchService as JSON, /metrics and the web app) until SIGINT or SIGTERM,
+// then shuts down cleanly and saves the vector indexes. Both ports take
+// the same tokens and, with --tls-cert, the same TLS.
 #include <omp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,11 +18,14 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "indexer/default_paths.h"
 #include "services/engine/matching_engine.h"
+#include "services/http/http_server.h"
+#include "services/monitoring/logging.h"
+#include "services/monitoring/metrics.h"
 #include "services/server/match_service.h"
 #include "services/server/principals.h"
-#include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace helixmatch {
@@ -32,6 +37,12 @@ struct ServerOptions {
   std::string port_file;
   std::string principals_path;
   int index_save_seconds = 300;
+  std::string http_listen;  // empty: no HTTP port
+  std::string http_port_file;
+  std::string web_root = HELIXMATCH_WEB_ROOT;
+  TlsFiles tls;
+  std::string log_format = "text";
+  std::string log_level = "info";
 };
 
 void AddServerOptions(CLI::App& app, ServerOptions& options) {
@@ -62,6 +73,68 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
                  "shutdown)")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
+  app.add_option("--http-listen", options.http_listen,
+                 "Also serve HTTP on HOST:PORT: MatchService as JSON "
+                 "(POST /helixmatch.v1.MatchService/METHOD), /metrics and "
+                 "the web app at /; port 0 picks a free one (default: no "
+                 "HTTP)");
+  app.add_option("--http-port-file", options.http_port_file,
+                 "Write the HTTP port actually bound to this file");
+  app.add_option("--web-root", options.web_root,
+                 "Folder of the web app served at / on the HTTP port")
+      ->capture_default_str();
+  app.add_option("--tls-cert", options.tls.cert,
+                 "PEM certificate chain: serve gRPC and HTTP over TLS");
+  app.add_option("--tls-key", options.tls.key, "PEM private key of --tls-cert");
+  app.add_option("--tls-client-ca", options.tls.client_ca,
+                 "PEM CA certificates: require client certificates they "
+                 "signed (mutual TLS), on both ports");
+  app.add_option("--log-format", options.log_format,
+                 "text or json (one object per line)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-level", options.log_level,
+                 "trace, debug, info (one line per request), warn, error")
+      ->capture_default_str()
+      ->check(CLI::IsMember(
+          {"trace", "debug", "info", "warn", "error", "critical", "off"}));
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The gRPC credentials of `tls`: null (plaintext) without a certificate.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(
+    const TlsFiles& tls) {
+  if (tls.cert.empty() && tls.key.empty() && tls.client_ca.empty()) {
+    return nullptr;
+  }
+  if (tls.cert.empty() || tls.key.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key go together (and --tls-client-ca needs "
+        "them)");
+  }
+  auto cert = ReadPem(tls.cert);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPem(tls.key);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!tls.client_ca.empty()) {
+    auto ca = ReadPem(tls.client_ca);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+void WritePortFile(const std::string& path, int port) {
+  if (!path.empty()) std::ofstream(path) << port << "\n";
 }
 
 // The table of the tokens file `path`; null for an empty path (no tokens
@@ -129,6 +202,22 @@ int Serve(const ServerOptions& options, const sigset_t& stop_signals) {
     spdlog::error("{}", std::string(principals.status().message()));
     return 1;
   }
+  auto credentials = GrpcCredentials(options.tls);
+  if (!credentials.ok()) {
+    spdlog::error("{}", std::string(credentials.status().message()));
+    return 1;
+  }
+  HttpServerOptions http_options;
+  http_options.address = options.http_listen;
+  http_options.web_root = options.web_root;
+  http_options.tls = options.tls;
+  // Checked before the engine loads its word vectors, to fail fast.
+  if (!options.http_listen.empty()) {
+    if (auto s = CheckHttpServerOptions(http_options); !s.ok()) {
+      spdlog::error("--http-listen: {}", std::string(s.message()));
+      return 1;
+    }
+  }
   auto engine = MatchingEngine::Open(options.engine);
   if (!engine.ok()) {
     spdlog::error("cannot start on data folder '{}': {}",
@@ -136,18 +225,36 @@ int Serve(const ServerOptions& options, const sigset_t& stop_signals) {
                   std::string(engine.status().message()));
     return 1;
   }
-  auto server =
-      MatchServer::Start(engine->get(), options.listen, principals->get());
+  ServerMetrics metrics(engine->get(), HELIXMATCH_VERSION);
+  auto server = MatchServer::Start(engine->get(), options.listen,
+                                   principals->get(), &metrics, *credentials);
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));
     return 1;
   }
-  const int port = (*server)->port();
-  if (!options.port_file.empty()) {
-    std::ofstream(options.port_file) << port << "\n";
+  // HTTP calls the same MatchApi, so the same checks, over the same
+  // engine and tokens.
+  MatchApi http_api(engine->get(), principals->get());
+  std::unique_ptr<HttpServer> http;
+  if (!options.http_listen.empty()) {
+    auto started = HttpServer::Start(&http_api, &metrics, http_options);
+    if (!started.ok()) {
+      spdlog::error("{}", std::string(started.status().message()));
+      return 1;
+    }
+    http = std::move(*started);
+    spdlog::info("HTTP on port {} ({}{}): web app at {}://{}:{}/", http->port(),
+                 options.http_listen, http->tls() ? ", TLS" : "",
+                 http->tls() ? "https" : "http",
+                 options.http_listen.substr(0, options.http_listen.rfind(':')),
+                 http->port());
+    WritePortFile(options.http_port_file, http->port());
   }
-  spdlog::info("helixmatch-server listening on port {} ({})", port,
-               options.listen);
+  const int port = (*server)->port();
+  // Written last: a port file tells scripts that every port is up.
+  WritePortFile(options.port_file, port);
+  spdlog::info("helixmatch-server listening on port {} ({}{})", port,
+               options.listen, *credentials != nullptr ? ", TLS" : "");
 
   auto saver = std::make_unique<PeriodicIndexSaver>(engine->get(),
                                                     options.index_save_seconds);
@@ -155,6 +262,7 @@ int Serve(const ServerOptions& options, const sigset_t& stop_signals) {
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received signal {}, shutting down", signal_number);
   saver.reset();
+  if (http != nullptr) http->Shutdown();
   (*server)->Shutdown();
   server->reset();
   engine->reset();  // saves the vector indexes
@@ -174,7 +282,15 @@ int RunServer(int argc, char** argv) {
   // upgrades deterministic).
   omp_set_num_threads(1);
   // Logs go to stderr; stdout stays free for tools.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("helixmatch-server"));
+  auto format = ParseLogFormat(options.log_format);
+  if (auto s = format.ok() ? ConfigureLogging("helixmatch-server", *format,
+                                              options.log_level)
+                           : format.status();
+      !s.ok()) {
+    std::fprintf(stderr, "helixmatch-server: %s\n",
+                 std::string(s.message()).c_str());
+    return 2;
+  }
 
   // Block the stop signals in every thread; Serve waits for them.
   sigset_t stop_signals;
