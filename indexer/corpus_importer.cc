@@ -138,6 +138,9 @@ CorpusImporter::CorpusImporter(RecordStore* store, const DataDir* data_dir,
 void CorpusImporter::Add(absl::string_view source, int64_t line,
                          v1::Record record) {
   pending_.push_back({std::string(source), line, std::move(record)});
+  if (progress_ && pending_.size() % 2048 == 0) {
+    progress_("read", static_cast<int64_t>(pending_.size()), -1);
+  }
 }
 
 void CorpusImporter::Reject(absl::string_view source, int64_t line,
@@ -271,6 +274,7 @@ CorpusImporter::Embedding CorpusImporter::Embed(const Profiles& profiles,
   PhaseTimer timer(report);
   timer.Start("tokenize");
   const size_t n = profiles.records.size();
+  if (progress_) progress_("embed", 0, static_cast<int64_t>(n));
   std::vector<std::vector<std::string>> documents(n);
   ForRanges(n, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
@@ -310,6 +314,9 @@ CorpusImporter::Embedding CorpusImporter::Embed(const Profiles& profiles,
     }
   });
   timer.Stop();
+  if (progress_) {
+    progress_("embed", static_cast<int64_t>(n), static_cast<int64_t>(n));
+  }
   report->embedded_documents = static_cast<int64_t>(n);
   report->documents_without_known_words =
       std::count(unknown.begin(), unknown.end(), 1);
@@ -376,12 +383,17 @@ absl::Status CorpusImporter::WriteRecords(
     const std::vector<const v1::Record*>& accepted, const Profiles& profiles,
     const Embedding& embedding) {
   StoreBatch batch;
+  int64_t written = 0;
+  int64_t total = static_cast<int64_t>(profiles.records.size());
+  for (const v1::Record* record : accepted) total += IsProfile(*record) ? 0 : 1;
   const auto put = [&](const v1::Record& record,
                        std::span<const float> vector) -> absl::Status {
     AddPutWrites(record, vector, &batch);
+    ++written;
     if (batch.size() < kImportBatchWrites) return absl::OkStatus();
     absl::Status s = store_->Write(batch);
     batch = StoreBatch();
+    if (progress_) progress_("write", written, total);
     return s;
   };
   for (const v1::Record* record : accepted) {
@@ -395,6 +407,7 @@ absl::Status CorpusImporter::WriteRecords(
   }
   batch.PutModel(embedding.embedder->ToModel());
   if (auto s = store_->Write(batch); !s.ok()) return s;
+  if (progress_) progress_("write", written, total);
   return store_->Flush();
 }
 

@@ -13,6 +13,7 @@
 #define HELIXMATCH_INDEXER_CORPUS_IMPORTER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,11 +57,22 @@ struct ImportReport {
   std::vector<ImportPhase> phases;
 };
 
+// How far an import got: the phase ("read", "embed", "write"), records
+// done in it and their total (-1 while reading: not known yet).
+using ImportProgress =
+    std::function<void(std::string_view phase, int64_t done, int64_t total)>;
+
 class CorpusImporter {
  public:
   // `store` and `data_dir` must outlive the importer.
   CorpusImporter(RecordStore* store, const DataDir* data_dir,
                  std::shared_ptr<const WordVectors> word_vectors);
+
+  // Called on the importer's thread every few thousand records read and
+  // after each store batch written; none by default.
+  void set_progress(ImportProgress progress) {
+    progress_ = std::move(progress);
+  }
 
   // Queues a parsed record read at source:line; Commit checks it.
   void Add(absl::string_view source, int64_t line, v1::Record record);
@@ -107,6 +119,7 @@ class CorpusImporter {
   std::vector<Pending> pending_;
   std::vector<RejectedRecord> rejected_;
   std::unordered_map<std::string, bool> organization_exists_;
+  ImportProgress progress_;
 };
 
 }  // namespace helixmatch

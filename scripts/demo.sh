@@ -11,10 +11,24 @@
 #     explanation changes; a decline is counted by reason) and the
 #     autonomy guard;
 #   - a backup;
+#   - the same service over HTTP (curl on Recommend and /metrics) and the
+#     address of the web app;
 # and stops the server cleanly. Every organization, programme, proposal,
 # token and figure shown is illustrative (data/demo/README.md).
+#
+#   scripts/demo.sh --serve   keeps the server (and the web app) running
+#                             until Ctrl-C; HELIXMATCH_HTTP_PORT picks the
+#                             HTTP port (default: a free one). It listens on
+#                             127.0.0.1 only: the demo tokens are public.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+serve=0
+case "${1:-}" in
+  --serve) serve=1 ;;
+  "") ;;
+  *) echo "usage: scripts/demo.sh [--serve]" >&2; exit 2 ;;
+esac
 
 bash scripts/build.sh >/dev/null
 build_dir=${BUILD_DIR:-build}
@@ -45,6 +59,8 @@ section "Starting helixmatch-server on a free port
 install -m 600 data/demo/principals.example "$data_dir/tokens"
 mkdir -p "$data_dir/backups"
 "$bin/services/helixmatch-server" --db "$data_dir/db" --listen 127.0.0.1:0 \
+  --http-listen "127.0.0.1:${HELIXMATCH_HTTP_PORT:-0}" \
+  --http-port-file "$data_dir/http-port" \
   --programmes data/demo/programmes \
   --principals "$data_dir/tokens" --backup-root "$data_dir/backups" \
   --port-file "$data_dir/port" 2>"$data_dir/server.log" &
@@ -191,9 +207,63 @@ section "A backup (operator only, under the server's --backup-root):
   a complete data folder to serve with --db"
 "${as_operator[@]}" backup --to demo-backup
 
+http_url=http://127.0.0.1:$(cat "$data_dir/http-port")
+section "The same service over HTTP/JSON (Connect's unary convention)
+  POST $http_url/helixmatch.v1.MatchService/<Method>, the request in
+  protobuf's JSON mapping, the same tokens; here Recommend as the firm"
+echo "curl -s -H 'Content-Type: application/json' \\
+  -H 'Authorization: Bearer demo-tokyrau-copper-0123456789' \\
+  -d '{\"needId\":\"need:demo-flotation\",\"k\":3}' \\
+  $http_url/helixmatch.v1.MatchService/Recommend"
+curl -s -H 'Content-Type: application/json' \
+  -H 'Authorization: Bearer demo-tokyrau-copper-0123456789' \
+  -d '{"needId":"need:demo-flotation","k":3}' \
+  "$http_url/helixmatch.v1.MatchService/Recommend" >"$data_dir/recommend.json"
+"${as_firm[@]}" --json recommend --need need:demo-flotation -k 3 \
+  >"$data_dir/recommend-grpc.json"
+# ranked FILE: the names and scores of a RecommendResponse in JSON.
+ranked() {
+  /usr/bin/python3 -c '
+import json, sys
+for rank, s in enumerate(json.load(open(sys.argv[1]))["suggestions"], 1):
+    print("  %d. %-55s score %.3f" % (rank, s["organization"]["name"], s["score"]))
+' "$1"
+}
+echo "answers (in JSON; here its names and scores, the same as over gRPC now):"
+ranked "$data_dir/recommend.json"
+if [[ $(ranked "$data_dir/recommend.json") != $(ranked "$data_dir/recommend-grpc.json") ]]; then
+  echo "demo: HTTP and gRPC answered differently" >&2
+  exit 1
+fi
+echo
+echo "Prometheus metrics ($http_url/metrics), the request counters:"
+curl -s "$http_url/metrics" >"$data_dir/metrics.txt"
+grep -E '^helixmatch_requests_total' "$data_dir/metrics.txt"
+
+section "The web app: $http_url/
+  Sign in with one of the demo tokens (data/demo/principals.example):
+    a company:  demo-tokyrau-copper-0123456789
+    a TTO:      demo-saryarka-tu-0123456789
+    a programme: demo-applied-research-0123456789"
+if ((serve)); then
+  echo "Serving until Ctrl-C (server log: $data_dir/server.log)"
+  # A terminal's Ctrl-C reaches the server too, which then stops on its
+  # own; the trap only ends the wait so that this script goes on.
+  trap 'echo' INT
+  wait "$server_pid" || true
+  trap - INT
+fi
+
 section "Stopping the server"
-kill -TERM "$server_pid"
-wait "$server_pid"
+# After Ctrl-C the server may be gone already; wait still gives its status.
+kill -TERM "$server_pid" 2>/dev/null || true
+server_status=0
+wait "$server_pid" || server_status=$?
 server_pid=""
+if ((server_status != 0)); then
+  cat "$data_dir/server.log" >&2
+  echo "demo: the server exited with status $server_status" >&2
+  exit 1
+fi
 tail -n 2 "$data_dir/server.log"
 echo "demo: done (all organizations, programmes, proposals and figures in data/demo are illustrative)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages helixmatch builds and runs with.
+# Installs the Debian 12 packages helixmatch builds and runs with (and the
+# browser tests: Chromium, its driver and Selenium for Debian's python3).
 # Idempotent: packages already present are skipped by apt. Needs root (or sudo).
 set -euo pipefail
 
@@ -8,9 +9,11 @@ packages=(
   protobuf-compiler libprotobuf-dev libgrpc++-dev libgrpc-dev protobuf-compiler-grpc
   libfaiss-dev libopenblas-openmp-dev
   librocksdb-dev
-  libssl-dev openssl
+  libssl-dev
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev prometheus-cpp-dev openssl
+  chromium chromium-driver python3-selenium
   nodejs npm
   nghttp2-client  # h2load: independent check of the serving benchmark
 )

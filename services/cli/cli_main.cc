@@ -10,6 +10,9 @@
 //                        [--requester ORG] [-k N] [--country CC]...
 //   helixmatch explain --need ID --capability ID
 //   helixmatch get --kind organization|capability|need|tie|outcome --id ID
+//   helixmatch upsert FILE.jsonl...    (streamed through Ingest; exit 3
+//                                       when some records were rejected)
+//   helixmatch delete KIND ID
 //   helixmatch stats
 //   helixmatch health [--wait-ms N]   (exit 0 when SERVING)
 //   helixmatch screen --proposals FILE.jsonl [--full ID|all]
@@ -47,6 +50,7 @@
 #include "services/cli/server_commands.h"
 #include "services/cli/suggestion_commands.h"
 #include "services/cli/token_commands.h"
+#include "services/cli/write_commands.h"
 
 namespace helixmatch {
 namespace {
@@ -60,7 +64,8 @@ int RunClient(int argc, char** argv) {
   std::vector<std::unique_ptr<Command>> commands;
   // In the order `helixmatch --help` lists them.
   for (AddCommand add :
-       {AddRecommendCommand, AddExplainCommand, AddGetCommand, AddStatsCommand,
+       {AddRecommendCommand, AddExplainCommand, AddGetCommand,
+        AddProfilesCommand, AddUpsertCommand, AddDeleteCommand, AddStatsCommand,
         AddHealthCommand, AddScreenCommand, AddPathwayCommand,
         AddProgrammesCommand, AddOutcomeCommand, AddConfirmOutcomeCommand,
         AddDeclinesCommand, AddBackupCommand, AddTokenCommand}) {

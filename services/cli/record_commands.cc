@@ -21,16 +21,8 @@ class GetCommand final : public Command {
   int Run(Connection& connection) const override {
     v1::GetRequest request;
     v1::RecordKind kind;
-    std::string upper = "RECORD_KIND_";
-    for (char c : kind_) {
-      upper.push_back(
-          static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    }
-    if (!v1::RecordKind_Parse(upper, &kind)) {
-      std::fprintf(stderr,
-                   "helixmatch: --kind: '%s' is not organization, "
-                   "capability, need, tie or outcome\n",
-                   kind_.c_str());
+    if (!ParseEnumOption("--kind", "RECORD_KIND_", kind_, v1::RecordKind_Parse,
+                         &kind)) {
       return 2;
     }
     request.set_kind(kind);
@@ -44,6 +36,40 @@ class GetCommand final : public Command {
 
  private:
   std::string kind_, id_;
+};
+
+class ProfilesCommand final : public Command {
+ public:
+  explicit ProfilesCommand(CLI::App& app)
+      : Command(app.add_subcommand(
+            "profiles", "List an organization's capabilities or needs")) {
+    parser_->add_option("--kind", kind_, "capability or need")->required();
+    parser_->add_option("--organization", organization_,
+                        "Organization id (default: the token's own)");
+    parser_->add_option("--limit", limit_, "At most this many (default 100)")
+        ->check(CLI::Range(1, 1000));
+  }
+
+  int Run(Connection& connection) const override {
+    v1::ListProfilesRequest request;
+    v1::RecordKind kind;
+    if (!ParseEnumOption("--kind", "RECORD_KIND_", kind_, v1::RecordKind_Parse,
+                         &kind)) {
+      return 2;
+    }
+    request.set_kind(kind);
+    request.set_organization_id(organization_);
+    request.set_limit(limit_);
+    v1::ListProfilesResponse response;
+    const grpc::Status status = connection.stub().ListProfiles(
+        connection.context(), request, &response);
+    if (!status.ok()) return ReportFailure(status);
+    return PrintJson(response);
+  }
+
+ private:
+  std::string kind_, organization_;
+  int limit_ = 0;
 };
 
 class OutcomeCommand final : public Command {
@@ -172,6 +198,10 @@ class DeclinesCommand final : public Command {
 
 std::unique_ptr<Command> AddGetCommand(CLI::App& app) {
   return std::make_unique<GetCommand>(app);
+}
+
+std::unique_ptr<Command> AddProfilesCommand(CLI::App& app) {
+  return std::make_unique<ProfilesCommand>(app);
 }
 
 std::unique_ptr<Command> AddOutcomeCommand(CLI::App& app) {

@@ -29,8 +29,9 @@ class RecommendCommand final : public Command {
     parser_->add_option("--country", countries_, "Filter: ISO country code");
     parser_->add_option("--sector", sectors_, "Filter: sector");
     parser_->add_option("--kind", kinds_,
-                        "Filter: organization kind, e.g. "
-                        "ORGANIZATION_KIND_UNIVERSITY");
+                        "Filter: organization kind (university, "
+                        "research-institute, firm, government-programme, "
+                        "other); repeatable");
     parser_->add_option("--trl", trl_, "Filter: TRL the profile must cover");
   }
 
@@ -81,9 +82,8 @@ class RecommendCommand final : public Command {
     for (const auto& s : sectors_) filter->add_sectors(s);
     for (const auto& name : kinds_) {
       v1::OrganizationKind kind;
-      if (!v1::OrganizationKind_Parse(name, &kind)) {
-        std::fprintf(stderr, "helixmatch: --kind: unknown kind '%s'\n",
-                     name.c_str());
+      if (!ParseEnumOption("--kind", "ORGANIZATION_KIND_", name,
+                           v1::OrganizationKind_Parse, &kind)) {
         return false;
       }
       filter->add_kinds(kind);

@@ -1,6 +1,7 @@
 #include "services/engine/group_commit.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace helixmatch {
 
@@ -77,10 +78,13 @@ void GroupCommit::RunGroup(const std::vector<Queued*>& group) {
   // Nothing to write (e.g. an ingest chunk whose records were all
   // refused): no sync, and the counters stay as they are.
   if (batch.size() == 0) return;
+  const auto sync_start = std::chrono::steady_clock::now();
   if (auto s = store_->Write(batch); !s.ok()) {
     for (Queued* q : accepted) q->status = s;
     return;
   }
+  const std::chrono::duration<double> synced =
+      std::chrono::steady_clock::now() - sync_start;
   auto catalog_lock = lock_->Write();
   for (Queued* q : accepted) {
     if (auto s = q->op->apply(); !s.ok()) q->status = s;
@@ -88,6 +92,8 @@ void GroupCommit::RunGroup(const std::vector<Queued*>& group) {
   ++counters_.groups;
   counters_.writes += writing;
   counters_.changes_since_save += static_cast<int64_t>(batch.size());
+  counters_.group_writes.Observe(static_cast<double>(writing));
+  counters_.sync_seconds.Observe(synced.count());
 }
 
 CommitCounters GroupCommit::Counters() const {

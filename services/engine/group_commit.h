@@ -15,6 +15,7 @@
 #ifndef HELIXMATCH_SERVICES_ENGINE_GROUP_COMMIT_H_
 #define HELIXMATCH_SERVICES_ENGINE_GROUP_COMMIT_H_
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -48,10 +49,32 @@ struct WriteOp {
                      const KeySet& adds) const;
 };
 
+// Observations counted into fixed buckets, for metrics: counts[i] holds
+// the values <= kBounds[i] (and above kBounds[i - 1]); counts.back() the
+// values above every bound.
+template <size_t N>
+struct BucketCounts {
+  std::array<double, N> bounds;
+  std::array<int64_t, N + 1> counts{};
+  double sum = 0;
+
+  void Observe(double value) {
+    size_t i = 0;
+    while (i < N && value > bounds[i]) ++i;
+    ++counts[i];
+    sum += value;
+  }
+};
+
 struct CommitCounters {
   int64_t groups = 0;              // groups written
   int64_t writes = 0;              // accepted writes that changed the store
   int64_t changes_since_save = 0;  // store operations since MarkSaved
+  // Per group written: its accepted writes, and the seconds its synced
+  // store write took (the fsync the group shares).
+  BucketCounts<9> group_writes{{1, 2, 4, 8, 16, 32, 64, 128, 256}};
+  BucketCounts<12> sync_seconds{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 };
 
 class GroupCommit {

@@ -229,10 +229,49 @@ v1::StatsResponse MatchingEngine::Stats(const Viewer& viewer) const {
   return stats;
 }
 
+EngineMetrics MatchingEngine::Metrics() const {
+  EngineMetrics metrics;
+  metrics.commits = commits_->Counters();
+  metrics.capability_index.recovery = capability_recovery_.how;
+  metrics.need_index.recovery = need_recovery_.how;
+  auto lock = catalog_lock_.Read();
+  metrics.capability_index.slots = catalog_->capabilities().index().slots();
+  metrics.capability_index.live = catalog_->capabilities().live();
+  metrics.need_index.slots = catalog_->needs().index().slots();
+  metrics.need_index.live = catalog_->needs().live();
+  return metrics;
+}
+
 bool MatchingEngine::HasProfiles(const std::string& organization_id) const {
   auto lock = catalog_lock_.Read();
   const uint32_t i = catalog_->OrganizationIndex(organization_id);
   return i != kNoIndex && !catalog_->organization(i).capabilities.empty();
+}
+
+absl::StatusOr<std::vector<v1::Record>> MatchingEngine::ProfilesOf(
+    v1::RecordKind kind, const std::string& organization_id) const {
+  if (kind != v1::RECORD_KIND_CAPABILITY && kind != v1::RECORD_KIND_NEED) {
+    return absl::InvalidArgumentError(
+        "kind: must be RECORD_KIND_CAPABILITY or RECORD_KIND_NEED");
+  }
+  auto lock = catalog_lock_.Read();
+  auto organization =
+      catalog_->FindOrganization("organization_id", organization_id);
+  if (!organization.ok()) return organization.status();
+  const OrganizationEntry& entry = catalog_->organization(*organization);
+  const ProfileSet& profiles = catalog_->profiles(kind);
+  std::vector<v1::Record> records;
+  for (uint32_t slot :
+       kind == v1::RECORD_KIND_CAPABILITY ? entry.capabilities : entry.needs) {
+    const ProfileEntry& profile = profiles.entry(slot);
+    v1::Record& record = records.emplace_back();
+    if (profile.capability != nullptr) {
+      *record.mutable_capability() = *profile.capability;
+    } else {
+      *record.mutable_need() = *profile.need;
+    }
+  }
+  return records;
 }
 
 absl::StatusOr<v1::ScreeningReport> MatchingEngine::ScreenProposal(

@@ -54,6 +54,18 @@ struct EngineOptions {
   std::shared_ptr<const WordVectors> word_vectors;
 };
 
+// What metrics read of the engine (Stats has the catalog sizes).
+struct EngineMetrics {
+  struct Index {
+    int64_t slots = 0;  // live plus tombstoned (deleted or replaced)
+    int64_t live = 0;
+    IndexRecovery::How recovery = IndexRecovery::How::kLoaded;
+  };
+  Index capability_index;
+  Index need_index;
+  CommitCounters commits;
+};
+
 class MatchingEngine {
  public:
   // Opens the data folder (created if missing), loads the model, the
@@ -112,8 +124,15 @@ class MatchingEngine {
   // ("loaded", "replayed N changes since sequence S", "rebuilt"): the
   // reasons may name a record.
   v1::StatsResponse Stats(const Viewer& viewer = Viewer::Operator()) const;
+  EngineMetrics Metrics() const;
   // Whether the organization has at least one live capability profile.
   bool HasProfiles(const std::string& organization_id) const;
+  // The live capability profiles (kind RECORD_KIND_CAPABILITY) or needs
+  // (RECORD_KIND_NEED) of one organization, in no particular order.
+  // INVALID_ARGUMENT "kind: ..." for another kind; NOT_FOUND
+  // "organization_id: organization '<id>' not found".
+  absl::StatusOr<std::vector<v1::Record>> ProfilesOf(
+      v1::RecordKind kind, const std::string& organization_id) const;
 
   // Programme pre-screening (programmes/screening.h). Read-only.
   absl::StatusOr<v1::ScreeningReport> ScreenProposal(

@@ -259,6 +259,57 @@ absl::StatusOr<v1::Record> MatchApi::Get(const Principal& caller,
   return engine_->Get(request.kind(), request.id(), ViewerOf(caller));
 }
 
+absl::StatusOr<v1::ListProfilesResponse> MatchApi::ListProfiles(
+    const Principal& caller, const v1::ListProfilesRequest& request) const {
+  constexpr int kDefaultLimit = 100;
+  constexpr int kMaxLimit = 1000;
+  if (request.limit() < 0 || request.limit() > kMaxLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", request.limit(), " is outside 0..", kMaxLimit));
+  }
+  const std::string& organization_id = request.organization_id().empty()
+                                           ? caller.organization_id
+                                           : request.organization_id();
+  if (organization_id.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("organization_id: is required for the ",
+                     RoleName(caller.role), " role"));
+  }
+  if (caller.role == Role::kOrganization &&
+      organization_id != caller.organization_id) {
+    return Audit(&caller, "ListProfiles", false, {},
+                 absl::PermissionDeniedError(absl::StrCat(
+                     "organization '", caller.organization_id,
+                     "' may list only its own profiles, not those of '",
+                     organization_id, "'")));
+  }
+  auto records = engine_->ProfilesOf(request.kind(), organization_id);
+  const Viewer viewer = ViewerOf(caller);
+  if (!records.ok()) return records.status();
+  std::vector<v1::ProfileSummary> visible;
+  for (const v1::Record& record : *records) {
+    if (!MaySee(viewer, record)) continue;
+    v1::ProfileSummary& summary = visible.emplace_back();
+    const bool need = record.has_need();
+    summary.set_id(need ? record.need().id() : record.capability().id());
+    summary.set_title(need ? record.need().title()
+                           : record.capability().title());
+  }
+  std::sort(visible.begin(), visible.end(),
+            [](const v1::ProfileSummary& a, const v1::ProfileSummary& b) {
+              return a.id() < b.id();
+            });
+  v1::ListProfilesResponse response;
+  response.set_organization_id(organization_id);
+  response.set_total(static_cast<int32_t>(visible.size()));
+  const size_t limit = static_cast<size_t>(
+      request.limit() == 0 ? kDefaultLimit : request.limit());
+  for (size_t i = 0; i < visible.size() && i < limit; ++i) {
+    *response.add_profiles() = std::move(visible[i]);
+  }
+  return response;
+}
+
 absl::StatusOr<v1::RecommendResponse> MatchApi::Recommend(
     const Principal& caller, const v1::RecommendRequest& request) const {
   // The requester decides trust and what programme-only needs show; a

@@ -36,6 +36,9 @@
 //   DeclineReasons: an organization reads only its own; programmes and
 //     operators any (programmes get the counts; who declined only for
 //     declines the caller may see).
+//   ListProfiles: an organization lists its own profiles (organization_id
+//     empty or its own); operators and programmes name any organization,
+//     and needs the caller may not see are left out.
 //   Get, Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes:
 //     every role, each seeing what visibility.h lets it see.
 // Other errors are the engine's, code and message unchanged (Ingest adds
@@ -112,6 +115,8 @@ class MatchApi {
                                             const v1::DeleteRequest& request);
   absl::StatusOr<v1::Record> Get(const Principal& caller,
                                  const v1::GetRequest& request) const;
+  absl::StatusOr<v1::ListProfilesResponse> ListProfiles(
+      const Principal& caller, const v1::ListProfilesRequest& request) const;
   absl::StatusOr<v1::RecommendResponse> Recommend(
       const Principal& caller, const v1::RecommendRequest& request) const;
   absl::StatusOr<v1::ExplainResponse> Explain(

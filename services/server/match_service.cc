@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "indexer/record_validation.h"
+#include "services/server/call_summary.h"
 #include "spdlog/spdlog.h"
 
 namespace helixmatch {
@@ -34,28 +35,48 @@ std::optional<std::string> AuthorizationOf(grpc::ServerContext* context) {
 }  // namespace
 
 template <typename Request, typename Response, typename Method>
-grpc::Status MatchServiceImpl::Unary(grpc::ServerContext* context,
+grpc::Status MatchServiceImpl::Unary(const char* name,
+                                     grpc::ServerContext* context,
                                      const Request* request, Response* response,
-                                     Method method, const char* rpc) {
-  auto caller = api_.Authenticate(AuthorizationOf(context), rpc);
-  if (!caller.ok()) return ToGrpc(caller.status());
+                                     Method method) {
+  CallScope scope(metrics_, Transport::kGrpc, name);
+  CallSummary call;
+  auto caller = api_.Authenticate(AuthorizationOf(context), name);
+  if (!caller.ok()) {
+    call.code = caller.status().code();
+    scope.Finish(std::move(call));
+    return ToGrpc(caller.status());
+  }
+  call.principal = PrincipalName(*caller);
   auto result = (api_.*method)(*caller, *request);
+  call.code = result.status().code();
+  DescribeCall(*request, result.ok() ? &*result : nullptr, &call);
+  scope.Finish(std::move(call));
   if (!result.ok()) return ToGrpc(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;
 }
 
 template <typename Request, typename Response, typename Method>
-grpc::Status MatchServiceImpl::Stream(grpc::ServerContext* context,
+grpc::Status MatchServiceImpl::Stream(const char* name,
+                                      grpc::ServerContext* context,
                                       grpc::ServerReader<Request>* reader,
-                                      Response* response, Method method,
-                                      const char* rpc) {
-  auto caller = api_.Authenticate(AuthorizationOf(context), rpc);
-  if (!caller.ok()) return ToGrpc(caller.status());
+                                      Response* response, Method method) {
+  CallScope scope(metrics_, Transport::kGrpc, name);
+  CallSummary call;
+  auto caller = api_.Authenticate(AuthorizationOf(context), name);
+  if (!caller.ok()) {
+    call.code = caller.status().code();
+    scope.Finish(std::move(call));
+    return ToGrpc(caller.status());
+  }
+  call.principal = PrincipalName(*caller);
   const RequestStream<Request> stream{
       [reader](Request* r) { return reader->Read(r); },
       [context] { return context->IsCancelled(); }};
   auto result = (api_.*method)(*caller, stream);
+  call.code = result.status().code();
+  scope.Finish(std::move(call));
   if (!result.ok()) return ToGrpc(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;
@@ -64,82 +85,87 @@ grpc::Status MatchServiceImpl::Stream(grpc::ServerContext* context,
 grpc::Status MatchServiceImpl::Upsert(grpc::ServerContext* c,
                                       const v1::UpsertRequest* q,
                                       v1::UpsertResponse* r) {
-  return Unary(c, q, r, &MatchApi::Upsert, "Upsert");
+  return Unary("Upsert", c, q, r, &MatchApi::Upsert);
 }
 grpc::Status MatchServiceImpl::BatchUpsert(grpc::ServerContext* c,
                                            const v1::BatchUpsertRequest* q,
                                            v1::BatchUpsertResponse* r) {
-  return Unary(c, q, r, &MatchApi::BatchUpsert, "BatchUpsert");
+  return Unary("BatchUpsert", c, q, r, &MatchApi::BatchUpsert);
 }
 grpc::Status MatchServiceImpl::Ingest(
     grpc::ServerContext* c, grpc::ServerReader<v1::IngestRequest>* reader,
     v1::IngestResponse* r) {
-  return Stream(c, reader, r, &MatchApi::Ingest, "Ingest");
+  return Stream("Ingest", c, reader, r, &MatchApi::Ingest);
 }
 grpc::Status MatchServiceImpl::Delete(grpc::ServerContext* c,
                                       const v1::DeleteRequest* q,
                                       v1::DeleteResponse* r) {
-  return Unary(c, q, r, &MatchApi::Delete, "Delete");
+  return Unary("Delete", c, q, r, &MatchApi::Delete);
 }
 grpc::Status MatchServiceImpl::Get(grpc::ServerContext* c,
                                    const v1::GetRequest* q, v1::Record* r) {
-  return Unary(c, q, r, &MatchApi::Get, "Get");
+  return Unary("Get", c, q, r, &MatchApi::Get);
 }
 grpc::Status MatchServiceImpl::Recommend(grpc::ServerContext* c,
                                          const v1::RecommendRequest* q,
                                          v1::RecommendResponse* r) {
-  return Unary(c, q, r, &MatchApi::Recommend, "Recommend");
+  return Unary("Recommend", c, q, r, &MatchApi::Recommend);
 }
 grpc::Status MatchServiceImpl::Explain(grpc::ServerContext* c,
                                        const v1::ExplainRequest* q,
                                        v1::ExplainResponse* r) {
-  return Unary(c, q, r, &MatchApi::Explain, "Explain");
+  return Unary("Explain", c, q, r, &MatchApi::Explain);
 }
 grpc::Status MatchServiceImpl::Stats(grpc::ServerContext* c,
                                      const v1::StatsRequest* q,
                                      v1::StatsResponse* r) {
-  return Unary(c, q, r, &MatchApi::Stats, "Stats");
+  return Unary("Stats", c, q, r, &MatchApi::Stats);
 }
 grpc::Status MatchServiceImpl::Backup(grpc::ServerContext* c,
                                       const v1::BackupRequest* q,
                                       v1::BackupResponse* r) {
-  return Unary(c, q, r, &MatchApi::Backup, "Backup");
+  return Unary("Backup", c, q, r, &MatchApi::Backup);
 }
 grpc::Status MatchServiceImpl::ScreenProposal(
     grpc::ServerContext* c, const v1::ScreenProposalRequest* q,
     v1::ScreeningReport* r) {
-  return Unary(c, q, r, &MatchApi::ScreenProposal, "ScreenProposal");
+  return Unary("ScreenProposal", c, q, r, &MatchApi::ScreenProposal);
 }
 grpc::Status MatchServiceImpl::ScreenProposals(
     grpc::ServerContext* c,
     grpc::ServerReader<v1::ScreenProposalRequest>* reader,
     v1::ScreenProposalsResponse* r) {
-  return Stream(c, reader, r, &MatchApi::ScreenProposals, "ScreenProposals");
+  return Stream("ScreenProposals", c, reader, r, &MatchApi::ScreenProposals);
 }
 grpc::Status MatchServiceImpl::PlanPathway(grpc::ServerContext* c,
                                            const v1::PlanPathwayRequest* q,
                                            v1::Pathway* r) {
-  return Unary(c, q, r, &MatchApi::PlanPathway, "PlanPathway");
+  return Unary("PlanPathway", c, q, r, &MatchApi::PlanPathway);
 }
 grpc::Status MatchServiceImpl::ListProgrammes(
     grpc::ServerContext* c, const v1::ListProgrammesRequest* q,
     v1::ListProgrammesResponse* r) {
-  return Unary(c, q, r, &MatchApi::ListProgrammes, "ListProgrammes");
+  return Unary("ListProgrammes", c, q, r, &MatchApi::ListProgrammes);
 }
 grpc::Status MatchServiceImpl::RecordOutcome(grpc::ServerContext* c,
                                              const v1::RecordOutcomeRequest* q,
                                              v1::RecordOutcomeResponse* r) {
-  return Unary(c, q, r, &MatchApi::RecordOutcome, "RecordOutcome");
+  return Unary("RecordOutcome", c, q, r, &MatchApi::RecordOutcome);
 }
 grpc::Status MatchServiceImpl::ConfirmOutcome(
     grpc::ServerContext* c, const v1::ConfirmOutcomeRequest* q,
     v1::RecordOutcomeResponse* r) {
-  return Unary(c, q, r, &MatchApi::ConfirmOutcome, "ConfirmOutcome");
+  return Unary("ConfirmOutcome", c, q, r, &MatchApi::ConfirmOutcome);
+}
+grpc::Status MatchServiceImpl::ListProfiles(grpc::ServerContext* c,
+                                            const v1::ListProfilesRequest* q,
+                                            v1::ListProfilesResponse* r) {
+  return Unary("ListProfiles", c, q, r, &MatchApi::ListProfiles);
 }
 grpc::Status MatchServiceImpl::DeclineReasons(
     grpc::ServerContext* c, const v1::DeclineReasonsRequest* q,
     v1::DeclineReasonsResponse* r) {
-  return Unary(c, q, r, &MatchApi::DeclineReasons, "DeclineReasons");
+  return Unary("DeclineReasons", c, q, r, &MatchApi::DeclineReasons);
 }
 
 std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(
@@ -165,9 +191,12 @@ absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   auto server = std::unique_ptr<MatchServer>(new MatchServer());
-  server->service_ =
-      std::make_unique<MatchServiceImpl>(engine, std::move(options.api));
+  server->service_ = std::make_unique<MatchServiceImpl>(
+      engine, std::move(options.api), options.metrics);
   grpc::ServerBuilder builder;
+  // gRPC's default SO_REUSEPORT lets a second server bind a port in use
+  // and the kernel split the calls between the two.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(address, ServerCredentialsFor(options.tls),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);

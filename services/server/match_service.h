@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "services/engine/matching_engine.h"
+#include "services/monitoring/metrics.h"
 #include "services/server/match_api.h"
 #include "services/server/principals.h"
 #include "services/server/transport_security.h"
@@ -29,14 +30,17 @@ grpc::Status ToGrpc(const absl::Status& status);
 // from `authorization` metadata and calls the same method of MatchApi
 // (match_api.h, where the authentication and role rules are stated).
 //
+// Each call is counted in `metrics` and logged (CallScope).
+//
 // Thread-safe: gRPC runs handlers on many threads at once; MatchApi is
 // safe for concurrent use.
 class MatchServiceImpl final : public v1::MatchService::Service {
  public:
-  // Nothing is owned; the engine and the options' pointers must outlive
-  // the service.
-  MatchServiceImpl(MatchingEngine* engine, MatchApiOptions options)
-      : api_(engine, std::move(options)) {}
+  // Nothing is owned; the engine, the options' pointers and `metrics`
+  // (null: calls are only logged) must outlive the service.
+  MatchServiceImpl(MatchingEngine* engine, MatchApiOptions options,
+                   ServerMetrics* metrics = nullptr)
+      : api_(engine, std::move(options)), metrics_(metrics) {}
 
   grpc::Status Upsert(grpc::ServerContext*, const v1::UpsertRequest*,
                       v1::UpsertResponse*) override;
@@ -74,22 +78,26 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   grpc::Status ConfirmOutcome(grpc::ServerContext*,
                               const v1::ConfirmOutcomeRequest*,
                               v1::RecordOutcomeResponse*) override;
+  grpc::Status ListProfiles(grpc::ServerContext*,
+                            const v1::ListProfilesRequest*,
+                            v1::ListProfilesResponse*) override;
   grpc::Status DeclineReasons(grpc::ServerContext*,
                               const v1::DeclineReasonsRequest*,
                               v1::DeclineReasonsResponse*) override;
 
  private:
-  // Authenticates, then runs `method` of the API (named `rpc`) on the
-  // request.
+  // Authenticates, then runs `method` of the API (named `name`, for the
+  // metrics, the request log and the audit log) on the request.
   template <typename Request, typename Response, typename Method>
-  grpc::Status Unary(grpc::ServerContext* context, const Request* request,
-                     Response* response, Method method, const char* rpc);
+  grpc::Status Unary(const char* name, grpc::ServerContext* context,
+                     const Request* request, Response* response, Method method);
   template <typename Request, typename Response, typename Method>
-  grpc::Status Stream(grpc::ServerContext* context,
+  grpc::Status Stream(const char* name, grpc::ServerContext* context,
                       grpc::ServerReader<Request>* reader, Response* response,
-                      Method method, const char* rpc);
+                      Method method);
 
   MatchApi api_;
+  ServerMetrics* metrics_;  // not owned; may be null
 };
 
 // How a MatchServer listens and whom it serves.
@@ -99,6 +107,8 @@ struct MatchServerOptions {
   std::optional<TlsMaterial> tls;
   // Plaintext on a non-loopback address (CheckListenSecurity).
   bool allow_insecure = false;
+  // Counts and logs each call; null: calls are only logged. Not owned.
+  ServerMetrics* metrics = nullptr;
 };
 
 // The gRPC credentials of a listener: SSL with the material (client

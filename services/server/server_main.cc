@@ -1,8 +1,11 @@
 // helixmatch-server: serves a data folder over gRPC (MatchService, health
-// checking, reflection) until SIGINT or SIGTERM, then shuts down cleanly
-// and saves the vector indexes. SIGHUP reloads the tokens file (a bad
-// file keeps the old tokens, and the log says why) and reopens the audit
-// log.
+// checking, reflection) and, with --http-listen, over HTTP (the same
+// MatchService as JSON, /metrics and the web app) until SIGINT or SIGTERM,
+// then shuts down cleanly and saves the vector indexes. Both ports take
+// the same tokens, audit log and, with --tls-cert, the same TLS; neither
+// listens beyond loopback without a tokens file, nor without TLS unless
+// --allow-insecure. SIGHUP reloads the tokens file (a bad file keeps the
+// old tokens, and the log says why) and reopens the audit log.
 #include <omp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,18 +16,22 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "indexer/default_paths.h"
 #include "services/engine/matching_engine.h"
+#include "services/http/http_server.h"
+#include "services/monitoring/logging.h"
+#include "services/monitoring/metrics.h"
 #include "services/server/audit_log.h"
 #include "services/server/match_service.h"
 #include "services/server/principals.h"
 #include "services/server/transport_security.h"
-#include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace helixmatch {
@@ -36,10 +43,15 @@ struct ServerOptions {
   std::string port_file;
   std::string principals_path;
   int index_save_seconds = 300;
-  std::string tls_cert, tls_key, tls_client_ca;
+  std::string http_listen;  // empty: no HTTP port
+  std::string http_port_file;
+  std::string web_root = HELIXMATCH_WEB_ROOT;
+  TlsFiles tls;
   bool allow_insecure = false;
   std::string audit_log;
   std::string backup_root;
+  std::string log_format = "text";
+  std::string log_level = "info";
 };
 
 void AddServerOptions(CLI::App& app, ServerOptions& options) {
@@ -66,12 +78,28 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
                  "(`helixmatch token hash` prints one), mode 600; SIGHUP "
                  "reloads it. Without it every caller is an operator and "
                  "the server listens on loopback only");
-  app.add_option("--tls-cert", options.tls_cert,
-                 "Server certificate chain (PEM); with --tls-key: TLS");
-  app.add_option("--tls-key", options.tls_key, "Server private key (PEM)");
-  app.add_option("--tls-client-ca", options.tls_client_ca,
-                 "CA certificates (PEM) client certificates must chain to: "
-                 "mutual TLS, every client presents one");
+  app.add_option("--index-save-seconds", options.index_save_seconds,
+                 "Save the vector indexes this often when records changed, "
+                 "so a restart after a crash replays little (0: only at "
+                 "shutdown)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
+  app.add_option("--http-listen", options.http_listen,
+                 "Also serve HTTP on HOST:PORT: MatchService as JSON "
+                 "(POST /helixmatch.v1.MatchService/METHOD), /metrics and "
+                 "the web app at /; port 0 picks a free one (default: no "
+                 "HTTP)");
+  app.add_option("--http-port-file", options.http_port_file,
+                 "Write the HTTP port actually bound to this file");
+  app.add_option("--web-root", options.web_root,
+                 "Folder of the web app served at / on the HTTP port")
+      ->capture_default_str();
+  app.add_option("--tls-cert", options.tls.cert,
+                 "PEM certificate chain: serve gRPC and HTTP over TLS");
+  app.add_option("--tls-key", options.tls.key, "PEM private key of --tls-cert");
+  app.add_option("--tls-client-ca", options.tls.client_ca,
+                 "PEM CA certificates: require client certificates they "
+                 "signed (mutual TLS), on both ports");
   app.add_flag("--allow-insecure", options.allow_insecure,
                "Serve plaintext on a non-loopback address (behind a "
                "TLS-terminating proxy on a trusted network); a tokens file "
@@ -82,13 +110,27 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
   app.add_option("--backup-root", options.backup_root,
                  "Folder Backup writes under (relative backup folders are "
                  "resolved in it); without it Backup is refused");
-  app.add_option("--index-save-seconds", options.index_save_seconds,
-                 "Save the vector indexes this often when records changed, "
-                 "so a restart after a crash replays little (0: only at "
-                 "shutdown)")
+  app.add_option("--log-format", options.log_format,
+                 "text or json (one object per line)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 86400));
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-level", options.log_level,
+                 "trace, debug, info (one line per request), warn, error")
+      ->capture_default_str()
+      ->check(CLI::IsMember(
+          {"trace", "debug", "info", "warn", "error", "critical", "off"}));
 }
+
+void WritePortFile(const std::string& path, int port) {
+  if (!path.empty()) std::ofstream(path) << port << "\n";
+}
+
+// What the security flags load, before the (slow) engine start.
+struct Security {
+  std::unique_ptr<ReloadablePrincipals> principals;  // null: no tokens file
+  std::optional<TlsMaterial> tls;                    // for gRPC
+  std::unique_ptr<AuditLog> audit;                   // null: none
+};
 
 // The principals of the tokens file `path`; null for an empty path (no
 // tokens file: every caller is an operator, logged as a warning).
@@ -104,6 +146,34 @@ absl::StatusOr<std::unique_ptr<ReloadablePrincipals>> LoadPrincipals(
   if (!principals.ok()) return principals.status();
   spdlog::info("{} principals loaded from {}", (*principals)->size(), path);
   return principals;
+}
+
+// Loads the tokens file, the TLS material and the audit log, and checks
+// where each listener may listen (both ports: the same rule).
+absl::StatusOr<Security> LoadSecurity(const ServerOptions& options) {
+  Security security;
+  auto principals = LoadPrincipals(options.principals_path);
+  if (!principals.ok()) return principals.status();
+  security.principals = std::move(*principals);
+  auto tls =
+      LoadTlsMaterial(options.tls.cert, options.tls.key, options.tls.client_ca);
+  if (!tls.ok()) return tls.status();
+  security.tls = std::move(*tls);
+  for (const std::string* address : {&options.listen, &options.http_listen}) {
+    if (address->empty()) continue;
+    if (auto s = CheckListenSecurity(*address, security.tls.has_value(),
+                                     security.principals != nullptr,
+                                     options.allow_insecure);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!options.audit_log.empty()) {
+    auto audit = AuditLog::Open(options.audit_log);
+    if (!audit.ok()) return audit.status();
+    security.audit = std::move(*audit);
+  }
+  return security;
 }
 
 // What SIGHUP does: reload the tokens file (keeping the old tokens when
@@ -167,36 +237,40 @@ class PeriodicIndexSaver {
   std::thread thread_;     // last: starts after the fields it reads
 };
 
+// The HTTP listener of --http-listen over `api`; null without one.
+absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(
+    const ServerOptions& options, const HttpServerOptions& http_options,
+    MatchApi* api, ServerMetrics* metrics) {
+  if (options.http_listen.empty()) return nullptr;
+  auto http = HttpServer::Start(api, metrics, http_options);
+  if (!http.ok()) return http.status();
+  const HttpServer& h = **http;
+  spdlog::info(
+      "HTTP on port {} ({}{}): web app at {}://{}:{}/", h.port(),
+      options.http_listen, h.tls() ? ", TLS" : "", h.tls() ? "https" : "http",
+      options.http_listen.substr(0, options.http_listen.rfind(':')), h.port());
+  WritePortFile(options.http_port_file, h.port());
+  return http;
+}
+
 // Serves until SIGINT or SIGTERM, and reloads on SIGHUP; the caller has
 // blocked all three in every thread (`signals`). Returns the exit status.
 int Serve(const ServerOptions& options, const sigset_t& signals) {
-  auto principals = LoadPrincipals(options.principals_path);
-  if (!principals.ok()) {
-    spdlog::error("{}", std::string(principals.status().message()));
-    return 1;
-  }
-  auto tls =
-      LoadTlsMaterial(options.tls_cert, options.tls_key, options.tls_client_ca);
-  if (!tls.ok()) {
-    spdlog::error("{}", std::string(tls.status().message()));
-    return 1;
-  }
-  // Refused before the (slow) engine start.
-  if (auto s =
-          CheckListenSecurity(options.listen, tls->has_value(),
-                              *principals != nullptr, options.allow_insecure);
-      !s.ok()) {
-    spdlog::error("{}", std::string(s.message()));
-    return 1;
-  }
-  std::unique_ptr<AuditLog> audit;
-  if (!options.audit_log.empty()) {
-    auto opened = AuditLog::Open(options.audit_log);
-    if (!opened.ok()) {
-      spdlog::error("{}", std::string(opened.status().message()));
+  HttpServerOptions http_options;
+  http_options.address = options.http_listen;
+  http_options.web_root = options.web_root;
+  http_options.tls = options.tls;
+  // Checked before the engine loads its word vectors, to fail fast.
+  if (!options.http_listen.empty()) {
+    if (auto s = CheckHttpServerOptions(http_options); !s.ok()) {
+      spdlog::error("--http-listen: {}", std::string(s.message()));
       return 1;
     }
-    audit = std::move(*opened);
+  }
+  auto security = LoadSecurity(options);
+  if (!security.ok()) {
+    spdlog::error("{}", std::string(security.status().message()));
+    return 1;
   }
   auto engine = MatchingEngine::Open(options.engine);
   if (!engine.ok()) {
@@ -205,36 +279,48 @@ int Serve(const ServerOptions& options, const sigset_t& signals) {
                   std::string(engine.status().message()));
     return 1;
   }
+  ServerMetrics metrics(engine->get(), HELIXMATCH_VERSION);
+  MatchApiOptions api_options;
+  api_options.principals = security->principals.get();
+  api_options.audit = security->audit.get();
+  api_options.backup_root = options.backup_root;
   MatchServerOptions server_options;
-  server_options.api.principals = principals->get();
-  server_options.api.audit = audit.get();
-  server_options.api.backup_root = options.backup_root;
-  server_options.tls = *tls;
+  server_options.api = api_options;
+  server_options.tls = security->tls;
   server_options.allow_insecure = options.allow_insecure;
+  server_options.metrics = &metrics;
   auto server = MatchServer::Start(engine->get(), options.listen,
                                    std::move(server_options));
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));
     return 1;
   }
-  const int port = (*server)->port();
-  if (!options.port_file.empty()) {
-    std::ofstream(options.port_file) << port << "\n";
+  // HTTP calls the same MatchApi, so the same checks, over the same
+  // engine, tokens and audit log.
+  MatchApi http_api(engine->get(), api_options);
+  auto http = StartHttp(options, http_options, &http_api, &metrics);
+  if (!http.ok()) {
+    spdlog::error("{}", std::string(http.status().message()));
+    return 1;
   }
+  const int port = (*server)->port();
+  // Written last: a port file tells scripts that every port is up.
+  WritePortFile(options.port_file, port);
   spdlog::info("helixmatch-server listening on port {} ({}, {})", port,
                options.listen,
-               !tls->has_value()  ? "plaintext"
-               : (*tls)->mutual() ? "mutual TLS"
-                                  : "TLS");
+               !security->tls            ? "plaintext"
+               : security->tls->mutual() ? "mutual TLS"
+                                         : "TLS");
 
   auto saver = std::make_unique<PeriodicIndexSaver>(engine->get(),
                                                     options.index_save_seconds);
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
-    Reload(principals->get(), audit.get());
+    Reload(security->principals.get(), security->audit.get());
   }
   spdlog::info("received signal {}, shutting down", signal_number);
   saver.reset();
+  if (*http != nullptr) (*http)->Shutdown();
   (*server)->Shutdown();
   server->reset();
   engine->reset();  // saves the vector indexes
@@ -254,7 +340,15 @@ int RunServer(int argc, char** argv) {
   // upgrades deterministic).
   omp_set_num_threads(1);
   // Logs go to stderr; stdout stays free for tools.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("helixmatch-server"));
+  auto format = ParseLogFormat(options.log_format);
+  if (auto s = format.ok() ? ConfigureLogging("helixmatch-server", *format,
+                                              options.log_level)
+                           : format.status();
+      !s.ok()) {
+    std::fprintf(stderr, "helixmatch-server: %s\n",
+                 std::string(s.message()).c_str());
+    return 2;
+  }
 
   // Block the stop and reload signals in every thread; Serve waits for
   // them.

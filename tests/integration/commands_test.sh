@@ -65,7 +65,14 @@ check "server bad principals file" 1 "bad.tokens:2: token is 11 bytes" -- \
 check "server missing principals file" 1 "principals file '.*/no.tokens' cannot be read" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --principals "$work/no.tokens"
 
+check "server bad log format" 105 "log-format" -- "$server" --db "$work/db" --log-format xml
+check "server bad HTTP address" 1 "HTTP address 'nowhere' is not HOST:PORT" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --http-listen nowhere
+check "server TLS key without certificate" 1 "--tls-cert: is required with --tls-key" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --tls-key "$work/bad.jsonl"
+
 "$server" --db "$work/db" --listen 127.0.0.1:0 --port-file "$work/port" \
+  --http-listen 127.0.0.1:0 --http-port-file "$work/http-port" --log-format json \
   --backup-root "$work" 2>"$work/server.log" &
 server_pid=$!
 # Start-up loads 136 MB of word vectors: allow a minute (sanitizer builds).
@@ -86,7 +93,43 @@ check "client unknown need" 2 "NOT_FOUND|not found" -- "$client" --server "$addr
 check "client k too large" 2 "k: 500 is outside 1..100" -- "$client" --server "$addr" recommend --need need:demo-flotation -k 500
 check "client bad direction" 2 "--direction" -- "$client" --server "$addr" recommend --text copper --direction sideways
 check "client text without direction" 2 "direction" -- "$client" --server "$addr" recommend --text copper
-check "client bad kind" 2 "not organization" -- "$client" --server "$addr" get --kind planet --id x
+check "client bad kind" 2 "--kind: unknown value 'planet'" -- "$client" --server "$addr" get --kind planet --id x
+check "client recommend kind filter" 0 "org:saryarka-tu" -- "$client" --server "$addr" recommend --need need:demo-flotation -k 2 --kind university
+check "client recommend bad kind filter" 2 "--kind: unknown value 'castle'" -- "$client" --server "$addr" recommend --need need:demo-flotation --kind castle
+# Writes while the server runs (the data folder stays locked by it).
+printf '%s\n' '{"need": {"id": "need:cli-test", "organizationId": "org:tokyrau-copper", "title": "Dust suppression on haul roads"}}' \
+  '{"need": {"id": "need:cli-bad", "organizationId": "org:nobody", "title": "No such owner"}}' \
+  '{not json' '' '# a comment' \
+  '{"need": {"id": "need:cli-test-2", "organizationId": "org:tokyrau-copper", "title": "Tailings water recycling"}}' >"$work/up.jsonl"
+check "client upsert" 3 "accepted 2 records, rejected 2" -- "$client" --server "$addr" upsert "$work/up.jsonl"
+check "client upsert reports lines" 3 "rejected .*up.jsonl:2 id=need:cli-bad: .*org:nobody" -- "$client" --server "$addr" upsert "$work/up.jsonl"
+check "client upsert reports bad JSON" 3 "rejected .*up.jsonl:3: malformed record" -- "$client" --server "$addr" upsert "$work/up.jsonl"
+check "client upsert missing file" 2 "cannot open" -- "$client" --server "$addr" upsert "$work/none.jsonl"
+check "client upserted" 0 "Dust suppression" -- "$client" --server "$addr" get --kind need --id need:cli-test
+check "client delete" 0 "deleted need need:cli-test" -- "$client" --server "$addr" delete need need:cli-test
+check "client delete again" 2 "not found" -- "$client" --server "$addr" delete need need:cli-test
+check "client delete bad kind" 2 "unknown value 'planet'" -- "$client" --server "$addr" delete planet x
+check "client profiles" 0 '"id": "need:demo-flotation"' -- "$client" --server "$addr" profiles --kind need --organization org:tokyrau-copper
+check "client profiles without organization" 2 "organization_id: is required for the operator role" -- "$client" --server "$addr" profiles --kind need
+check "client profiles bad kind" 2 "--kind: unknown value 'tie'|kind: must be" -- "$client" --server "$addr" profiles --kind tie --organization org:tokyrau-copper
+check "client profiles bad limit" 105 "--limit" -- "$client" --server "$addr" profiles --kind need --limit 0
+# The same server over HTTP: the same answers, metrics, one log line per request.
+http=http://127.0.0.1:$(cat "$work/http-port")
+recommend_body='{"needId":"need:demo-flotation","k":3}'
+check "http recommend" 0 '"suggestions"' -- curl -sf -H 'Content-Type: application/json' -d "$recommend_body" \
+  "$http/helixmatch.v1.MatchService/Recommend"
+grpc_orgs=$("$client" --server "$addr" --json recommend --need need:demo-flotation -k 3 | grep -oE '"id": "org:[^"]+"' | sed 's/ //')
+http_orgs=$(curl -s -H 'Content-Type: application/json' -d "$recommend_body" "$http/helixmatch.v1.MatchService/Recommend" |
+  grep -oE '"id":"org:[^"]+"')
+if [[ -n $grpc_orgs && $grpc_orgs == "$http_orgs" ]]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); printf 'FAILED http and grpc suggest the same:\n%s\nvs\n%s\n' "$grpc_orgs" "$http_orgs"; fi
+check "http error" 0 '"code":"not_found"' -- curl -s -H 'Content-Type: application/json' -d '{"needId":"need:nope","k":1}' \
+  "$http/helixmatch.v1.MatchService/Recommend"
+check "http metrics" 0 'helixmatch_requests_total\{code="OK",method="Recommend",transport="http"\} [1-9]' -- curl -sf "$http/metrics"
+check "grpc metrics" 0 'helixmatch_requests_total\{code="OK",method="Recommend",transport="grpc"\} [1-9]' -- curl -sf "$http/metrics"
+check "web app" 0 "<title>helixmatch</title>" -- curl -sf "$http/"
+check "json request log" 0 '"method":"Recommend".*"principal":"operator"|"principal":"operator".*"method":"Recommend"' -- cat "$work/server.log"
+check "request log has no record ids" 1 '^$' -- grep -h 'need:demo-flotation' "$work/server.log"
 check "client no server" 1 "unavailable|Deadline|failed to connect" -- "$client" --server 127.0.0.1:1 --timeout-ms 500 stats
 # The programme side, on a server without programme rules or tokens.
 proposals=$demo/proposals/2025-batch.jsonl

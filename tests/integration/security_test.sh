@@ -109,6 +109,10 @@ check "--allow-insecure needs tokens too" 1 "without --principals" -- \
   "$server" --db "$work/db" --listen 0.0.0.0:0 --allow-insecure
 check "network without TLS" 1 "refusing to listen on '0.0.0.0:0' without TLS.*--allow-insecure" -- \
   "$server" --db "$work/db" --listen 0.0.0.0:0 --principals "$work/tokens"
+check "HTTP: no tokens file, loopback only" 1 "refusing to listen on '0.0.0.0:0' without --principals" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --http-listen 0.0.0.0:0
+check "HTTP: network without TLS" 1 "refusing to listen on '0.0.0.0:0' without TLS" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --http-listen 0.0.0.0:0 --principals "$work/tokens"
 check "--tls-cert without --tls-key" 1 "--tls-key: is required with --tls-cert" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --tls-cert "$work/tokens"
 check "--tls-client-ca alone" 1 "--tls-client-ca: needs --tls-cert and --tls-key" -- \
