@@ -159,16 +159,22 @@ int HttpStatusOf(absl::StatusCode code) {
 }
 
 HttpAnswer ErrorAnswer(int http_status, const absl::Status& status) {
-  google::protobuf::Struct error;
-  auto& fields = *error.mutable_fields();
-  fields["code"].set_string_value(ConnectCodeName(status.code()));
-  fields["message"].set_string_value(
+  // Written in a fixed order ("code", then "message"), not through a
+  // Struct, whose map prints its keys in no set order: two answers that
+  // must be alike (a hidden record and a missing one) are alike byte for
+  // byte.
+  google::protobuf::Value message;
+  message.set_string_value(
       std::string(status.message().data(), status.message().size()));
+  std::string quoted;
   HttpAnswer answer;
   answer.status = http_status;
-  if (!json::MessageToJsonString(error, &answer.body).ok()) {
+  if (!json::MessageToJsonString(message, &quoted).ok()) {
     answer.body = R"({"code":"internal"})";
+    return answer;
   }
+  answer.body = absl::StrCat(R"({"code":")", ConnectCodeName(status.code()),
+                             R"(","message":)", quoted, "}");
   return answer;
 }
 

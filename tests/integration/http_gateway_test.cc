@@ -18,6 +18,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 #include "services/engine/matching_engine.h"
 #include "services/http/http_server.h"
@@ -554,6 +555,99 @@ TEST(HttpTlsTest, ServesHttpsWithTheGivenCertificate) {
   EXPECT_EQ(stats("client"), 200);
   EXPECT_EQ(stats(""), -1) << "no client certificate";
   EXPECT_EQ(stats("stranger"), -1) << "a certificate of another CA";
+}
+
+// The one visibility rule and the outcome claims live in MatchApi, under
+// both transports: over HTTP a private need of another organization
+// answers exactly as a missing id does, and a one-sided outcome is a
+// claim (no tie) until the other party confirms it.
+TEST_F(HttpGatewayTest, HiddenNeedsAndClaimedOutcomesOverHttp) {
+  const std::string secret_title =
+      "Confidential tailings dam seepage at Tokyrau";
+  auto upserted = Parse<v1::UpsertResponse>(Post(
+      "Upsert",
+      absl::StrCat(R"({"record":{"need":{"id":"need:http-private",)",
+                   R"("organizationId":"org:tokyrau-copper","title":")",
+                   secret_title, R"(","visibility":"VISIBILITY_PRIVATE"}}})"),
+      kTokyrau));
+  EXPECT_TRUE(upserted.created());
+  // The owner sees it.
+  auto own = Parse<v1::Record>(
+      Post("Get", R"({"kind":"RECORD_KIND_NEED","id":"need:http-private"})",
+           kTokyrau));
+  EXPECT_EQ(own.need().title(), secret_title);
+
+  // Another organization and a programme: the same answer as for an id
+  // that does not exist, with the id swapped, and nothing of the record.
+  struct Call {
+    std::string method;
+    std::string body;  // $ stands for the need id
+  };
+  const Call calls[] = {
+      {"Get", R"({"kind":"RECORD_KIND_NEED","id":"$"})"},
+      {"Explain", R"({"needId":"$","capabilityId":"cap:altai-hydromet"})"},
+      {"Recommend", R"({"needId":"$","k":3})"},
+  };
+  for (const char* token : {kAltai, kProgramme}) {
+    for (const Call& call : calls) {
+      auto hidden = Post(
+          call.method,
+          absl::StrReplaceAll(call.body, {{"$", "need:http-private"}}), token);
+      auto missing = Post(
+          call.method,
+          absl::StrReplaceAll(call.body, {{"$", "need:http-absent"}}), token);
+      SCOPED_TRACE(absl::StrCat(call.method, " as ", token));
+      EXPECT_EQ(hidden->status, missing->status) << hidden->body;
+      EXPECT_EQ(
+          absl::StrReplaceAll(hidden->body, {{"need:http-private", "ID"}}),
+          absl::StrReplaceAll(missing->body, {{"need:http-absent", "ID"}}));
+      EXPECT_FALSE(absl::StrContains(hidden->body, "Tokyrau")) << hidden->body;
+      EXPECT_FALSE(absl::StrContains(hidden->body, "tokyrau")) << hidden->body;
+    }
+  }
+  // Nor is it listed to anyone but its owner.
+  auto listed = Parse<v1::ListProfilesResponse>(Post(
+      "ListProfiles",
+      R"({"kind":"RECORD_KIND_NEED","organizationId":"org:tokyrau-copper"})",
+      kProgramme));
+  for (const auto& profile : listed.profiles()) {
+    EXPECT_NE(profile.id(), "need:http-private");
+  }
+
+  // A claim by the university alone makes no tie.
+  const std::string completed =
+      R"({"outcome":{"id":"http-claim","offeredBy":"org:altai-mmu",)"
+      R"("offeredTo":"org:tokyrau-copper","kind":"OUTCOME_KIND_PROJECT_COMPLETED",)"
+      R"("year":2025}})";
+  auto claimed = Parse<v1::RecordOutcomeResponse>(
+      Post("RecordOutcome", completed, kAltai));
+  EXPECT_TRUE(claimed.created());
+  EXPECT_FALSE(claimed.has_tie());
+  EXPECT_EQ(claimed.outcome().recorded_by(), "org:altai-mmu");
+  EXPECT_TRUE(claimed.outcome().confirmed_by().empty());
+  // The recorder cannot confirm its own claim; an outsider is told the
+  // outcome does not exist.
+  const std::string confirm = R"({"outcomeId":"http-claim"})";
+  auto self = Post("ConfirmOutcome", confirm, kAltai);
+  EXPECT_EQ(self->status, 400) << self->body;
+  EXPECT_EQ(ErrorCode(self), "failed_precondition");
+  auto outsider = Post("ConfirmOutcome", confirm, kProgramme);
+  auto nowhere =
+      Post("ConfirmOutcome", R"({"outcomeId":"http-none"})", kProgramme);
+  EXPECT_EQ(outsider->status, nowhere->status);
+  EXPECT_EQ(absl::StrReplaceAll(ErrorMessage(outsider), {{"http-claim", "ID"}}),
+            absl::StrReplaceAll(ErrorMessage(nowhere), {{"http-none", "ID"}}));
+  // The firm confirms: now it is a tie.
+  auto confirmed = Parse<v1::RecordOutcomeResponse>(
+      Post("ConfirmOutcome", confirm, kTokyrau));
+  EXPECT_TRUE(confirmed.has_tie());
+  EXPECT_EQ(confirmed.outcome().confirmed_by(), "org:tokyrau-copper");
+
+  // Leave the shared engine as the other tests expect it.
+  Parse<v1::DeleteResponse>(
+      Post("Delete", R"({"kind":"RECORD_KIND_OUTCOME","id":"http-claim"})"));
+  Parse<v1::DeleteResponse>(Post(
+      "Delete", R"({"kind":"RECORD_KIND_NEED","id":"need:http-private"})"));
 }
 
 }  // namespace
