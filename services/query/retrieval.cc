@@ -48,10 +48,13 @@ void LexicalCandidates(const Query& q, const TargetFilter& filter,
   const ProfileSet& target = *q.target;
   const size_t common =
       std::max<size_t>(1000, static_cast<size_t>(target.live(q.seen)) / 10);
+  // Capability profiles are all public: then no posting needs the check
+  // (it reads each posting's entry, a cache miss apiece).
+  const bool all_public = target.live(Audience::kEveryone) == target.live();
   for (size_t i = 0; i < q.terms.size(); ++i) {
     if (target.DocumentFrequency(q.terms[i], q.seen) > common) continue;
     for (const Posting& p : target.Postings(q.terms[i])) {
-      if (!filter.Suggestible(target.entry(p.slot))) continue;
+      if (!all_public && !filter.Suggestible(target.entry(p.slot))) continue;
       double& weight = scratch.lexical[p.slot];
       if (weight == 0) scratch.lexical_touched.push_back(p.slot);
       weight += q.term_idf[i] * p.count / (p.count + 1.0);
