@@ -16,6 +16,7 @@ packages=(
   chromium chromium-driver python3-selenium
   nodejs npm
   nghttp2-client  # h2load: independent check of the serving benchmark
+  python3-yaml  # tests/deploy: the Kubernetes manifests test
 )
 
 missing=()
