@@ -23,6 +23,7 @@
 #define HELIXMATCH_SERVICES_MONITORING_METRICS_H_
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -72,6 +73,10 @@ class ServerMetrics {
   // Reads the engine in `slot` at each scrape (none while it is empty),
   // and the snapshot it records. `slot` (not owned) must outlive this.
   ServerMetrics(const EngineSlot* slot, std::string version);
+  // Call metrics only (no engine).
+  ServerMetrics(std::nullptr_t, std::string version)
+      : ServerMetrics(static_cast<const EngineSlot*>(nullptr),
+                      std::move(version)) {}
   ~ServerMetrics();
 
   // Every metric in the Prometheus text exposition format (0.0.4).
