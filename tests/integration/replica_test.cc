@@ -323,6 +323,29 @@ TEST_F(ReplicaTest, NewReplicaFallsBackToTheNewestGoodSnapshot) {
   EXPECT_EQ(replica.follower->skipped(), 1);
 }
 
+// A replica killed in the middle of a load leaves a partial copy in its
+// folder; the next start removes it and loads a good snapshot again.
+TEST_F(ReplicaTest, ARestartAfterAKillMidLoadStartsClean) {
+  ASSERT_EQ(Publish(), 1);
+  testing::TempDir work;
+  const std::string stale = work.path() + "/snapshot-1";
+  fs::create_directories(stale + "/store");
+  std::ofstream(stale + "/store/CURRENT") << "half a copy";
+  EngineSlot slot(ServerRole::kReplica);
+  FollowerOptions options;
+  options.publish_dir = publish_dir();
+  options.work_dir = work.path();
+  options.poll_ms = 0;
+  options.engine = OptionsFor("");
+  auto follower = SnapshotFollower::Start(&slot, options, nullptr);
+  ASSERT_TRUE(follower.ok()) << follower.status();
+  EXPECT_FALSE(fs::exists(stale));
+  auto loaded = (*follower)->CheckNow();
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status();
+  EXPECT_EQ((*loaded)->sequence, 1);
+  EXPECT_TRUE(slot.engine()->Get(v1::RECORD_KIND_ORGANIZATION, "u0-0").ok());
+}
+
 TEST_F(ReplicaTest, OldSnapshotsArePruned) {
   for (int i = 0; i < 5; ++i) {
     WriteOnWriter(absl::StrCat("org:prune-", i));
