@@ -1,7 +1,7 @@
 #include "services/cli/connection.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <arpa/inet.h>
+#include <google/protobuf/util/json_util.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -172,9 +172,8 @@ absl::StatusOr<ChannelTarget> ChannelTargetFor(const std::string& server) {
     family = this_family;
     addresses.push_back(absl::StrCat(host, entry.substr(colon)));
   }
-  return ChannelTarget{
-      absl::StrCat(family, ":", absl::StrJoin(addresses, ",")),
-      kServiceConfig};
+  return ChannelTarget{absl::StrCat(family, ":", absl::StrJoin(addresses, ",")),
+                       kServiceConfig};
 }
 
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
@@ -205,8 +204,7 @@ std::shared_ptr<grpc::Channel> ChannelFor(const ClientOptions& options) {
 
 Connection::Connection(const ClientOptions& options)
     : options_(options),
-      channel_(
-          ChannelFor(options)),
+      channel_(ChannelFor(options)),
       stub_(v1::MatchService::NewStub(channel_)) {
   context_.set_deadline(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(options.timeout_ms));

@@ -31,9 +31,9 @@ const char* ServerRoleName(ServerRole role);
 
 // A published snapshot: the folder DIR/<sequence>/ of a publish dir.
 struct SnapshotInfo {
-  int64_t sequence = 0;           // 1, 2, ... per publish dir
-  int64_t created_unix_ms = 0;    // when the writer took it
-  uint64_t store_sequence = 0;    // every write up to it is in the snapshot
+  int64_t sequence = 0;         // 1, 2, ... per publish dir
+  int64_t created_unix_ms = 0;  // when the writer took it
+  uint64_t store_sequence = 0;  // every write up to it is in the snapshot
 };
 
 // Milliseconds since the writer took `snapshot` (by the system clock).
@@ -56,8 +56,8 @@ class EngineSlot {
   std::shared_ptr<MatchingEngine> engine() const;
   // Replaces the engine and records the snapshot it was loaded from;
   // returns the previous engine (callers may still hold it).
-  std::shared_ptr<MatchingEngine> Install(std::shared_ptr<MatchingEngine> engine,
-                                          const SnapshotInfo& snapshot);
+  std::shared_ptr<MatchingEngine> Install(
+      std::shared_ptr<MatchingEngine> engine, const SnapshotInfo& snapshot);
   // A writer's last published snapshot.
   void SetPublished(const SnapshotInfo& snapshot);
   // The snapshot served (replica) or last published (writer); nullopt

@@ -182,8 +182,8 @@ void CallScope::Finish(CallSummary call) {
 }
 
 ServerMetrics::ServerMetrics(const MatchingEngine* engine, std::string version)
-    : ServerMetrics(
-          static_cast<const EngineSlot*>(nullptr), std::move(version)) {
+    : ServerMetrics(static_cast<const EngineSlot*>(nullptr),
+                    std::move(version)) {
   // The slot never hands the engine out for writing: Scrape only reads.
   borrowed_ = EngineSlot::Borrowing(const_cast<MatchingEngine*>(engine));
   slot_ = borrowed_.get();

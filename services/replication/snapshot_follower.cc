@@ -32,10 +32,12 @@ absl::Status CopyVerified(const std::string& from, const std::string& to,
   std::error_code error;
   fs::create_directories(fs::path(to).parent_path(), error);
   std::ofstream out(to, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::UnavailableError(absl::StrCat("cannot write '", to, "'"));
+  if (!out)
+    return absl::UnavailableError(absl::StrCat("cannot write '", to, "'"));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
                                                               EVP_MD_CTX_free);
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+  if (ctx == nullptr ||
+      EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     return absl::InternalError("SHA-256 is not available");
   }
   std::vector<char> buffer(1 << 20);
@@ -62,9 +64,9 @@ absl::Status CopyVerified(const std::string& from, const std::string& to,
     hex.push_back(kDigits[digest[i] & 15]);
   }
   if (bytes != expected.bytes || hex != expected.sha256) {
-    return absl::DataLossError(absl::StrCat(
-        "file '", expected.path, "' differs from the manifest (", bytes,
-        " bytes, expected ", expected.bytes, ")"));
+    return absl::DataLossError(
+        absl::StrCat("file '", expected.path, "' differs from the manifest (",
+                     bytes, " bytes, expected ", expected.bytes, ")"));
   }
   return absl::OkStatus();
 }
@@ -187,8 +189,8 @@ absl::StatusOr<SnapshotInfo> SnapshotFollower::Load(int64_t sequence) {
   auto manifest = ReadManifest(source);
   if (!manifest.ok()) return manifest.status();
   if (manifest->info.sequence != sequence) {
-    return absl::DataLossError(absl::StrCat(
-        "its manifest names sequence ", manifest->info.sequence));
+    return absl::DataLossError(
+        absl::StrCat("its manifest names sequence ", manifest->info.sequence));
   }
   const std::string copy =
       absl::StrCat(options_.work_dir, "/", kCopyPrefix, sequence);
@@ -211,21 +213,21 @@ absl::StatusOr<SnapshotInfo> SnapshotFollower::Load(int64_t sequence) {
   auto engine = MatchingEngine::Open(engine_options);
   if (!engine.ok()) return discard(engine.status());
   // The copy goes with the engine, once the last call holding it returns.
-  std::shared_ptr<MatchingEngine> shared(
-      engine->release(), [copy](MatchingEngine* e) {
-        delete e;
-        std::error_code ignored;
-        fs::remove_all(copy, ignored);
-      });
+  std::shared_ptr<MatchingEngine> shared(engine->release(),
+                                         [copy](MatchingEngine* e) {
+                                           delete e;
+                                           std::error_code ignored;
+                                           fs::remove_all(copy, ignored);
+                                         });
   const auto loaded = std::chrono::steady_clock::now();
   auto previous = slot_->Install(std::move(shared), manifest->info);
   const auto installed = std::chrono::steady_clock::now();
   // The previous engine closes here unless calls still hold it (then the
   // last of them closes it): not part of the swap.
   previous.reset();
-  last_load_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      loaded - start)
-                      .count();
+  last_load_ms_ =
+      std::chrono::duration_cast<std::chrono::milliseconds>(loaded - start)
+          .count();
   spdlog::info(
       "replica: serving snapshot {} (store sequence {}, taken {} ms ago); "
       "copied, verified and opened in {} ms, swapped in {} us",

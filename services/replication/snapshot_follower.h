@@ -88,7 +88,7 @@ class SnapshotFollower {
   const FollowerOptions options_;
   const LoadedCallback on_loaded_;
 
-  mutable std::mutex check_mu_;  // one check at a time
+  mutable std::mutex check_mu_;          // one check at a time
   std::set<int64_t> skipped_sequences_;  // guarded by check_mu_
   int64_t skipped_ = 0;                  // guarded by check_mu_
   int64_t last_load_ms_ = 0;             // guarded by check_mu_

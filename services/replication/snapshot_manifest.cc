@@ -55,21 +55,25 @@ std::string SnapshotFolder(const std::string& publish_dir, int64_t sequence) {
 
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::UnavailableError(absl::StrCat("cannot read '", path, "'"));
+  if (!in)
+    return absl::UnavailableError(absl::StrCat("cannot read '", path, "'"));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
                                                               EVP_MD_CTX_free);
   // EVP fails only on allocation failure or a broken OpenSSL build.
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+  if (ctx == nullptr ||
+      EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     return absl::InternalError("SHA-256 is not available");
   }
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     if (in.gcount() > 0) {
-      EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
+      EVP_DigestUpdate(ctx.get(), buffer.data(),
+                       static_cast<size_t>(in.gcount()));
     }
   }
-  if (in.bad()) return absl::UnavailableError(absl::StrCat("error reading '", path, "'"));
+  if (in.bad())
+    return absl::UnavailableError(absl::StrCat("error reading '", path, "'"));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &size);
@@ -101,10 +105,10 @@ absl::StatusOr<SnapshotManifest> DescribeFolder(const std::string& folder,
 }
 
 std::string SerializeManifest(const SnapshotManifest& manifest) {
-  std::string text = absl::StrCat(
-      kHeader, "\nsequence ", manifest.info.sequence, "\ncreated_unix_ms ",
-      manifest.info.created_unix_ms, "\nstore_sequence ",
-      manifest.info.store_sequence, "\n");
+  std::string text =
+      absl::StrCat(kHeader, "\nsequence ", manifest.info.sequence,
+                   "\ncreated_unix_ms ", manifest.info.created_unix_ms,
+                   "\nstore_sequence ", manifest.info.store_sequence, "\n");
   for (const auto& f : manifest.files) {
     absl::StrAppend(&text, "file ", f.sha256, " ", f.bytes, " ", f.path, "\n");
   }
@@ -122,7 +126,8 @@ absl::StatusOr<SnapshotManifest> ParseManifest(const std::string& text) {
   bool has_sequence = false;
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::string where = absl::StrCat("manifest: line ", i + 1, ": ");
-    std::vector<std::string> parts = absl::StrSplit(lines[i], absl::MaxSplits(' ', 3));
+    std::vector<std::string> parts =
+        absl::StrSplit(lines[i], absl::MaxSplits(' ', 3));
     bool ok = parts.size() >= 2;
     if (ok && parts[0] == "sequence" && parts.size() == 2) {
       ok = absl::SimpleAtoi(parts[1], &manifest.info.sequence) &&
@@ -140,10 +145,13 @@ absl::StatusOr<SnapshotManifest> ParseManifest(const std::string& text) {
     } else {
       ok = false;
     }
-    if (!ok) return absl::DataLossError(absl::StrCat(where, "malformed: '", lines[i], "'"));
+    if (!ok)
+      return absl::DataLossError(
+          absl::StrCat(where, "malformed: '", lines[i], "'"));
   }
   if (!has_sequence) return absl::DataLossError("manifest: no sequence line");
-  if (manifest.files.empty()) return absl::DataLossError("manifest: lists no file");
+  if (manifest.files.empty())
+    return absl::DataLossError("manifest: lists no file");
   return manifest;
 }
 
@@ -173,8 +181,8 @@ absl::StatusOr<int64_t> ReadLatest(const std::string& publish_dir) {
   std::getline(in, line);
   int64_t sequence = 0;
   if (!absl::SimpleAtoi(line, &sequence) || sequence <= 0) {
-    return absl::DataLossError(
-        absl::StrCat("'", path, "' does not hold a snapshot sequence: '", line, "'"));
+    return absl::DataLossError(absl::StrCat(
+        "'", path, "' does not hold a snapshot sequence: '", line, "'"));
   }
   return sequence;
 }
@@ -187,7 +195,8 @@ std::vector<int64_t> ListSnapshots(const std::string& publish_dir) {
     int64_t sequence = 0;
     if (it->is_directory() &&
         absl::SimpleAtoi(it->path().filename().string(), &sequence) &&
-        sequence > 0 && it->path().filename().string() == absl::StrCat(sequence)) {
+        sequence > 0 &&
+        it->path().filename().string() == absl::StrCat(sequence)) {
       sequences.push_back(sequence);
     }
   }

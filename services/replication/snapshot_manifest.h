@@ -35,7 +35,7 @@ inline constexpr char kLatestName[] = "LATEST";
 
 struct SnapshotManifest {
   struct File {
-    std::string path;    // relative to the snapshot folder
+    std::string path;  // relative to the snapshot folder
     uint64_t bytes = 0;
     std::string sha256;  // lower-case hex
   };

@@ -74,9 +74,9 @@ absl::StatusOr<std::unique_ptr<SnapshotPublisher>> SnapshotPublisher::Start(
   // A writable folder, checked now rather than at the first publish.
   const std::string probe = options.publish_dir + "/.write-test";
   if (auto s = WriteFileAtomically(probe, {}); !s.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "--publish-dir: cannot write in '", options.publish_dir, "': ",
-        s.message()));
+    return absl::UnavailableError(
+        absl::StrCat("--publish-dir: cannot write in '", options.publish_dir,
+                     "': ", s.message()));
   }
   fs::remove(probe, error);
   auto publisher = std::unique_ptr<SnapshotPublisher>(
@@ -160,8 +160,8 @@ absl::StatusOr<SnapshotInfo> SnapshotPublisher::Publish(int64_t sequence) {
   if (!manifest.ok()) return cleanup(manifest.status());
   const std::string text = SerializeManifest(*manifest);
   const absl::string_view parts[] = {text};
-  if (auto s = WriteFileAtomically(absl::StrCat(partial, "/", kManifestName),
-                                   parts);
+  if (auto s =
+          WriteFileAtomically(absl::StrCat(partial, "/", kManifestName), parts);
       !s.ok()) {
     return cleanup(s);
   }

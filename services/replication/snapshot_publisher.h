@@ -72,7 +72,7 @@ class SnapshotPublisher {
   EngineSlot* const slot_;
   const PublisherOptions options_;
 
-  std::mutex publish_mu_;  // one publish at a time
+  std::mutex publish_mu_;                             // one publish at a time
   std::optional<uint64_t> published_store_sequence_;  // guarded by publish_mu_
 
   std::mutex mu_;

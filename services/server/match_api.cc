@@ -231,7 +231,8 @@ absl::StatusOr<v1::BatchUpsertResponse> MatchApi::BatchUpsert(
     return Audit(&caller, "BatchUpsert", true, std::move(ids), engine.status());
   }
   for (int i = 0; i < request.records_size(); ++i) {
-    if (auto s = AuthorizeUpsert(**engine, caller, request.records(i)); !s.ok()) {
+    if (auto s = AuthorizeUpsert(**engine, caller, request.records(i));
+        !s.ok()) {
       return Audit(&caller, "BatchUpsert", true, std::move(ids),
                    absl::Status(s.code(), absl::StrCat("records[", i,
                                                        "]: ", s.message())));

@@ -182,16 +182,16 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(
 absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
     MatchingEngine* engine, const std::string& address,
     MatchServerOptions options) {
-  auto service = std::make_unique<MatchServiceImpl>(
-      engine, options.api, options.metrics);
+  auto service =
+      std::make_unique<MatchServiceImpl>(engine, options.api, options.metrics);
   return StartService(std::move(service), address, options, true);
 }
 
 absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
     const EngineSlot* slot, const std::string& address,
     MatchServerOptions options) {
-  auto service = std::make_unique<MatchServiceImpl>(
-      slot, options.api, options.metrics);
+  auto service =
+      std::make_unique<MatchServiceImpl>(slot, options.api, options.metrics);
   return StartService(std::move(service), address, options,
                       slot->engine() != nullptr);
 }

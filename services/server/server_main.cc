@@ -53,7 +53,7 @@ struct ServerOptions {
   std::string principals_path;
   int index_save_seconds = 300;
   std::string health_listen;  // empty: no plaintext health port
-  std::string http_listen;  // empty: no HTTP port
+  std::string http_listen;    // empty: no HTTP port
   std::string http_port_file;
   std::string web_root = HELIXMATCH_WEB_ROOT;
   TlsFiles tls;
@@ -151,12 +151,13 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(2, 1000))
       ->needs(publish_dir);
-  auto* replica_of = app.add_option(
-      "--replica-of", options.replica.publish_dir,
-      "Read replica: serve the newest snapshot in DIR (a writer's "
-      "--publish-dir), copied into --db, and follow newer ones; writes "
-      "are refused")
-      ->excludes(publish_dir);
+  auto* replica_of =
+      app.add_option(
+             "--replica-of", options.replica.publish_dir,
+             "Read replica: serve the newest snapshot in DIR (a writer's "
+             "--publish-dir), copied into --db, and follow newer ones; writes "
+             "are refused")
+          ->excludes(publish_dir);
   app.add_option("--replica-poll-ms", options.replica.poll_ms,
                  "Look for a newer snapshot this often")
       ->capture_default_str()
@@ -375,7 +376,8 @@ int Serve(const ServerOptions& options, const sigset_t& signals) {
   }
   std::unique_ptr<SnapshotPublisher> publisher;
   if (writer) {
-    auto started = SnapshotPublisher::Start(engine.get(), &slot, options.publish);
+    auto started =
+        SnapshotPublisher::Start(engine.get(), &slot, options.publish);
     if (!started.ok()) {
       spdlog::error("{}", std::string(started.status().message()));
       return 1;

@@ -149,16 +149,16 @@ class ReplicaTest : public ::testing::Test {
 
 TEST_F(ReplicaTest, ReplicaIsNotServingUntilItLoadsASnapshot) {
   Replica replica(publish_dir());
-  auto channel = grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", replica.server->port()),
-      grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", replica.server->port()),
+                          grpc::InsecureChannelCredentials());
   auto state = CheckHealth(channel, std::chrono::seconds(5));
   ASSERT_TRUE(state.ok()) << state.status();
   EXPECT_EQ(*state, "NOT_SERVING");
   // Reads are UNAVAILABLE (so a round_robin client retries elsewhere).
-  EXPECT_EQ(GetOrganization(*StubFor(replica.server->port()), "u0-0")
-                .error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(
+      GetOrganization(*StubFor(replica.server->port()), "u0-0").error_code(),
+      grpc::StatusCode::UNAVAILABLE);
   // Nothing published yet: nothing to load.
   auto none = replica.follower->CheckNow();
   ASSERT_TRUE(none.ok()) << none.status();
@@ -239,7 +239,8 @@ TEST_F(ReplicaTest, ReplicaRefusesWritesNamingTheWriter) {
   v1::UpsertResponse response;
   const grpc::Status status = stub->Upsert(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("Upsert: this server is a read replica"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("Upsert: this server is a read replica"));
   EXPECT_THAT(status.error_message(), HasSubstr("writer role"));
   grpc::ClientContext delete_context;
   v1::DeleteRequest del;
@@ -270,7 +271,8 @@ TEST_F(ReplicaTest, CorruptAndPartialSnapshotsAreSkipped) {
   // Snapshot 2 with one byte flipped in an index file.
   WriteOnWriter("org:in-corrupt-2");
   ASSERT_EQ(Publish(), 2);
-  const std::string index = SnapshotFolder(publish_dir(), 2) + "/index/capabilities.hxidx";
+  const std::string index =
+      SnapshotFolder(publish_dir(), 2) + "/index/capabilities.hxidx";
   {
     std::fstream f(index, std::ios::in | std::ios::out | std::ios::binary);
     ASSERT_TRUE(f.good());
@@ -416,8 +418,8 @@ TEST_F(ReplicaTest, RoundRobinOverTwoReplicasKeepsAnsweringWhileOneStops) {
   Replica b(publish_dir());
   ASSERT_TRUE(a.follower->CheckNow().ok());
   ASSERT_TRUE(b.follower->CheckNow().ok());
-  auto target = ChannelTargetFor(absl::StrCat(
-      "127.0.0.1:", a.server->port(), ",localhost:", b.server->port()));
+  auto target = ChannelTargetFor(absl::StrCat("127.0.0.1:", a.server->port(),
+                                              ",localhost:", b.server->port()));
   ASSERT_TRUE(target.ok()) << target.status();
   grpc::ChannelArguments arguments;
   arguments.SetServiceConfigJSON(target->service_config);

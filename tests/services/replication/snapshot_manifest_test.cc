@@ -123,9 +123,9 @@ TEST(SnapshotManifestTest, FollowerRefusesAMissingPublishDir) {
   options.engine.word_vectors = testing::SyntheticWordVectors();
   auto follower = SnapshotFollower::Start(&slot, options, nullptr);
   EXPECT_EQ(follower.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(follower.status().message(),
-              HasSubstr("--replica-of: '" + options.publish_dir +
-                        "' is not a folder"));
+  EXPECT_THAT(
+      follower.status().message(),
+      HasSubstr("--replica-of: '" + options.publish_dir + "' is not a folder"));
 }
 
 }  // namespace
