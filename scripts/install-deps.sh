@@ -16,7 +16,17 @@ packages=(
   chromium chromium-driver python3-selenium
   nodejs npm
   nghttp2-client  # h2load: independent check of the serving benchmark
+  python3-yaml  # tests/deploy: the Kubernetes manifests test
 )
+
+# HELIXMATCH_DEPS_NO_BROWSER=1 (the image's build stage): without the
+# browser-test packages, which nothing in an image runs.
+if [[ ${HELIXMATCH_DEPS_NO_BROWSER:-0} == 1 ]]; then
+  packages=("${packages[@]/chromium-driver}")
+  packages=("${packages[@]/chromium}")
+  packages=("${packages[@]/python3-selenium}")
+  read -r -a packages <<<"${packages[*]}"
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,6 @@
 #include "services/cli/connection.h"
 
+#include <arpa/inet.h>
 #include <google/protobuf/util/json_util.h>
 #include <sys/stat.h>
 
@@ -9,11 +10,17 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace helixmatch {
 
 void AddClientOptions(CLI::App& app, ClientOptions& options) {
-  app.add_option("--server", options.server, "host:port of helixmatch-server")
+  app.add_option("--server", options.server,
+                 "host:port of helixmatch-server, or several IP:PORT "
+                 "separated by commas (read replicas: calls are spread "
+                 "round-robin)")
       ->capture_default_str();
   app.add_option("--timeout-ms", options.timeout_ms, "Deadline of each call")
       ->capture_default_str();
@@ -73,6 +80,11 @@ bool ResolveClientOptions(ClientOptions& options) {
   if (options.token.empty()) {
     if (const char* env = std::getenv("HELIXMATCH_TOKEN")) options.token = env;
   }
+  if (auto target = ChannelTargetFor(options.server); !target.ok()) {
+    std::fprintf(stderr, "helixmatch: %s\n",
+                 std::string(target.status().message()).c_str());
+    return false;
+  }
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     std::fprintf(stderr,
                  "helixmatch: --tls-cert and --tls-key come together\n");
@@ -96,6 +108,74 @@ bool ResolveClientOptions(ClientOptions& options) {
   return true;
 }
 
+absl::StatusOr<ChannelTarget> ChannelTargetFor(const std::string& server) {
+  // Reads are safe to send again; writes are never retried here.
+  static constexpr char kServiceConfig[] = R"({
+  "loadBalancingConfig": [{"round_robin": {}}],
+  "methodConfig": [{
+    "name": [
+      {"service": "helixmatch.v1.MatchService", "method": "Get"},
+      {"service": "helixmatch.v1.MatchService", "method": "Recommend"},
+      {"service": "helixmatch.v1.MatchService", "method": "Explain"},
+      {"service": "helixmatch.v1.MatchService", "method": "Stats"},
+      {"service": "helixmatch.v1.MatchService", "method": "ListProfiles"},
+      {"service": "helixmatch.v1.MatchService", "method": "ScreenProposal"},
+      {"service": "helixmatch.v1.MatchService", "method": "PlanPathway"},
+      {"service": "helixmatch.v1.MatchService", "method": "ListProgrammes"},
+      {"service": "helixmatch.v1.MatchService", "method": "DeclineReasons"}
+    ],
+    "retryPolicy": {
+      "maxAttempts": 4,
+      "initialBackoff": "0.05s",
+      "maxBackoff": "1s",
+      "backoffMultiplier": 2,
+      "retryableStatusCodes": ["UNAVAILABLE"]
+    }
+  }]
+})";
+  std::vector<std::string> entries = absl::StrSplit(server, ',');
+  if (entries.size() == 1) {
+    if (server.empty()) return absl::InvalidArgumentError("--server: is empty");
+    return ChannelTarget{server, kServiceConfig};
+  }
+  std::string family;
+  std::vector<std::string> addresses;
+  for (std::string& entry : entries) {
+    const size_t colon = entry.rfind(':');
+    if (entry.empty() || colon == std::string::npos || colon == 0 ||
+        colon + 1 == entry.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--server: '", entry, "' in '", server, "' is not IP:PORT"));
+    }
+    std::string host = entry.substr(0, colon);
+    if (host == "localhost") host = "127.0.0.1";
+    std::string this_family;
+    in6_addr ip6;
+    in_addr ip4;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']' &&
+        inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &ip6) ==
+            1) {
+      this_family = "ipv6";
+    } else if (inet_pton(AF_INET, host.c_str(), &ip4) == 1) {
+      this_family = "ipv4";
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--server: '", entry,
+          "': several servers must be given as IP:PORT; for names, give "
+          "one name whose DNS records list every server (a Kubernetes "
+          "headless Service)"));
+    }
+    if (!family.empty() && family != this_family) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--server: '", server, "' mixes IPv4 and IPv6 addresses"));
+    }
+    family = this_family;
+    addresses.push_back(absl::StrCat(host, entry.substr(colon)));
+  }
+  return ChannelTarget{absl::StrCat(family, ":", absl::StrJoin(addresses, ",")),
+                       kServiceConfig};
+}
+
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
     const ClientOptions& options) {
   if (options.tls_ca_pem.empty()) return grpc::InsecureChannelCredentials();
@@ -106,10 +186,25 @@ std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
   return grpc::SslCredentials(ssl);
 }
 
+namespace {
+
+// ResolveClientOptions has checked the target already.
+std::shared_ptr<grpc::Channel> ChannelFor(const ClientOptions& options) {
+  auto target = ChannelTargetFor(options.server);
+  grpc::ChannelArguments arguments;
+  if (!target.ok()) {
+    return grpc::CreateChannel(options.server, ChannelCredentialsFor(options));
+  }
+  arguments.SetServiceConfigJSON(target->service_config);
+  return grpc::CreateCustomChannel(target->target,
+                                   ChannelCredentialsFor(options), arguments);
+}
+
+}  // namespace
+
 Connection::Connection(const ClientOptions& options)
     : options_(options),
-      channel_(
-          grpc::CreateChannel(options.server, ChannelCredentialsFor(options))),
+      channel_(ChannelFor(options)),
       stub_(v1::MatchService::NewStub(channel_)) {
   context_.set_deadline(std::chrono::system_clock::now() +
                         std::chrono::milliseconds(options.timeout_ms));

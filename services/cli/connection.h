@@ -12,6 +12,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 #include "helixmatch/v1/matching.grpc.pb.h"
 
@@ -45,6 +46,20 @@ bool ResolveClientOptions(ClientOptions& options);
 // SSL when a CA is given, with the client's certificate when one is.
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(
     const ClientOptions& options);
+
+// Where a channel connects for --server: one address as given (a name
+// whose DNS records list several servers gets them all), or a
+// comma-separated list of IP:PORT (localhost counts as 127.0.0.1) as one
+// ipv4:/ipv6: target. Calls spread over the servers with gRPC's
+// round_robin policy; read calls that find a server UNAVAILABLE are
+// retried on another (writes are not retried).
+struct ChannelTarget {
+  std::string target;
+  std::string service_config;  // JSON: round_robin and the read retries
+};
+// INVALID_ARGUMENT "--server: ..." for an empty entry, an entry without a
+// port, a name in a list of several, or IPv4 and IPv6 mixed.
+absl::StatusOr<ChannelTarget> ChannelTargetFor(const std::string& server);
 
 // The call a subcommand makes. The channel connects at the first call.
 // Not thread-safe.

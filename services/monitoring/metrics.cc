@@ -182,7 +182,15 @@ void CallScope::Finish(CallSummary call) {
 }
 
 ServerMetrics::ServerMetrics(const MatchingEngine* engine, std::string version)
-    : engine_(engine),
+    : ServerMetrics(static_cast<const EngineSlot*>(nullptr),
+                    std::move(version)) {
+  // The slot never hands the engine out for writing: Scrape only reads.
+  borrowed_ = EngineSlot::Borrowing(const_cast<MatchingEngine*>(engine));
+  slot_ = borrowed_.get();
+}
+
+ServerMetrics::ServerMetrics(const EngineSlot* slot, std::string version)
+    : slot_(slot),
       version_(std::move(version)),
       registry_(std::make_shared<prometheus::Registry>()),
       requests_(&prometheus::BuildCounter()
@@ -229,10 +237,28 @@ void ServerMetrics::Finished(const CallSummary& call) {
 
 std::string ServerMetrics::Scrape() const {
   std::vector<MetricFamily> families = registry_->Collect();
-  if (engine_ != nullptr) {
-    for (auto& family : EngineFamilies(*engine_, version_)) {
+  if (slot_ == nullptr) return prometheus::TextSerializer().Serialize(families);
+  if (auto engine = slot_->engine()) {
+    for (auto& family : EngineFamilies(*engine, version_)) {
       families.push_back(std::move(family));
     }
+  }
+  if (auto snapshot = slot_->snapshot()) {
+    const std::vector<ClientMetric::Label> role = {
+        {"role", ServerRoleName(slot_->role())}};
+    auto sequence = Family("helixmatch_snapshot_sequence",
+                           "Snapshot served (replica) or last published "
+                           "(writer)",
+                           MetricType::Gauge);
+    sequence.metric.push_back(
+        Value(static_cast<double>(snapshot->sequence), role));
+    families.push_back(std::move(sequence));
+    auto age = Family("helixmatch_snapshot_age_seconds",
+                      "Seconds since the writer took that snapshot",
+                      MetricType::Gauge);
+    age.metric.push_back(
+        Value(static_cast<double>(SnapshotAgeMs(*snapshot)) / 1000.0, role));
+    families.push_back(std::move(age));
   }
   return prometheus::TextSerializer().Serialize(families);
 }

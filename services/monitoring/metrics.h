@@ -13,12 +13,17 @@
 //   helixmatch_catalog_records{kind}                         gauge
 //   helixmatch_store_sequence                                gauge
 //   helixmatch_build_info{version,model,ranking}             gauge (1)
+//   helixmatch_snapshot_sequence{role}   snapshot served (replica) or
+//                                        last published (writer)
+//   helixmatch_snapshot_age_seconds{role}  now minus when it was taken
+//   (the two snapshot gauges only once there is a snapshot)
 //
 // Thread-safe.
 #ifndef HELIXMATCH_SERVICES_MONITORING_METRICS_H_
 #define HELIXMATCH_SERVICES_MONITORING_METRICS_H_
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +33,7 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "services/engine/engine_slot.h"
 #include "services/engine/matching_engine.h"
 #include "services/monitoring/logging.h"
 
@@ -64,6 +70,13 @@ class ServerMetrics {
   // `engine` (not owned; may be null: no engine metrics) must outlive
   // this object. `version` goes into helixmatch_build_info.
   ServerMetrics(const MatchingEngine* engine, std::string version);
+  // Reads the engine in `slot` at each scrape (none while it is empty),
+  // and the snapshot it records. `slot` (not owned) must outlive this.
+  ServerMetrics(const EngineSlot* slot, std::string version);
+  // Call metrics only (no engine).
+  ServerMetrics(std::nullptr_t, std::string version)
+      : ServerMetrics(static_cast<const EngineSlot*>(nullptr),
+                      std::move(version)) {}
   ~ServerMetrics();
 
   // Every metric in the Prometheus text exposition format (0.0.4).
@@ -75,7 +88,8 @@ class ServerMetrics {
   void Ended(Transport transport);
   void Finished(const CallSummary& call);
 
-  const MatchingEngine* engine_;
+  std::unique_ptr<EngineSlot> borrowed_;  // the MatchingEngine* form
+  const EngineSlot* slot_;                // not owned unless borrowed_
   const std::string version_;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_;

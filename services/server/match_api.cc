@@ -12,6 +12,16 @@
 namespace helixmatch {
 namespace {
 
+// A read replica answers from the writer's snapshots: writes go to the
+// writer, which publishes them in its next snapshot.
+absl::Status RefuseWriteOnReplica(absl::string_view rpc) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      rpc,
+      ": this server is a read replica (--replica-of) and takes no writes; "
+      "send writes to the server in the writer role (the one started with "
+      "--publish-dir), whose next snapshot brings them here"));
+}
+
 // Collects an Ingest stream into chunks written through the engine;
 // records the caller may not write are rejected by position.
 class IngestRun {
@@ -160,7 +170,31 @@ absl::StatusOr<Principal> MatchApi::Authenticate(
   return *p;
 }
 
-absl::Status MatchApi::AuthorizeUpsert(const Principal& caller,
+MatchApi::MatchApi(MatchingEngine* engine, MatchApiOptions options)
+    : borrowed_(EngineSlot::Borrowing(engine)),
+      slot_(borrowed_.get()),
+      options_(std::move(options)) {}
+
+MatchApi::MatchApi(const EngineSlot* slot, MatchApiOptions options)
+    : slot_(slot), options_(std::move(options)) {}
+
+absl::StatusOr<std::shared_ptr<MatchingEngine>> MatchApi::Reading() const {
+  auto engine = slot_->engine();
+  if (engine == nullptr) {
+    return absl::UnavailableError(
+        "this read replica has not loaded a snapshot yet; retry shortly");
+  }
+  return engine;
+}
+
+absl::StatusOr<std::shared_ptr<MatchingEngine>> MatchApi::Writing(
+    absl::string_view rpc) const {
+  if (slot_->role() == ServerRole::kReplica) return RefuseWriteOnReplica(rpc);
+  return Reading();
+}
+
+absl::Status MatchApi::AuthorizeUpsert(const MatchingEngine& engine,
+                                       const Principal& caller,
                                        const v1::Record& record) const {
   if (auto s = AuthorizeWrite(caller, record); !s.ok()) return s;
   if (caller.role == Role::kOperator ||
@@ -169,7 +203,7 @@ absl::Status MatchApi::AuthorizeUpsert(const Principal& caller,
   }
   // Read as an operator: an id taken by a record the caller may not see
   // is refused like one taken by a record it sees, without its owner.
-  auto existing = engine_->Get(KindOf(record), RecordId(record));
+  auto existing = engine.Get(KindOf(record), RecordId(record));
   if (!existing.ok()) return absl::OkStatus();  // new, or invalid id
   return AuthorizeWrite(caller, *existing);
 }
@@ -177,32 +211,43 @@ absl::Status MatchApi::AuthorizeUpsert(const Principal& caller,
 absl::StatusOr<v1::UpsertResponse> MatchApi::Upsert(
     const Principal& caller, const v1::UpsertRequest& request) {
   std::vector<std::string> ids = {AuditName(request.record())};
-  if (auto s = AuthorizeUpsert(caller, request.record()); !s.ok()) {
+  auto engine = Writing("Upsert");
+  if (!engine.ok()) {
+    return Audit(&caller, "Upsert", true, std::move(ids), engine.status());
+  }
+  if (auto s = AuthorizeUpsert(**engine, caller, request.record()); !s.ok()) {
     return Audit(&caller, "Upsert", true, std::move(ids), s);
   }
   return Audited(caller, "Upsert", true, std::move(ids),
-                 engine_->Upsert(request.record(), ViewerOf(caller)));
+                 (*engine)->Upsert(request.record(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::BatchUpsertResponse> MatchApi::BatchUpsert(
     const Principal& caller, const v1::BatchUpsertRequest& request) {
   std::vector<std::string> ids;
   for (const auto& r : request.records()) ids.push_back(AuditName(r));
+  auto engine = Writing("BatchUpsert");
+  if (!engine.ok()) {
+    return Audit(&caller, "BatchUpsert", true, std::move(ids), engine.status());
+  }
   for (int i = 0; i < request.records_size(); ++i) {
-    if (auto s = AuthorizeUpsert(caller, request.records(i)); !s.ok()) {
+    if (auto s = AuthorizeUpsert(**engine, caller, request.records(i));
+        !s.ok()) {
       return Audit(&caller, "BatchUpsert", true, std::move(ids),
                    absl::Status(s.code(), absl::StrCat("records[", i,
                                                        "]: ", s.message())));
     }
   }
   return Audited(caller, "BatchUpsert", true, std::move(ids),
-                 engine_->BatchUpsert(request.records(), ViewerOf(caller)));
+                 (*engine)->BatchUpsert(request.records(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::IngestResponse> MatchApi::Ingest(
     const Principal& caller, const RequestStream<v1::IngestRequest>& stream) {
+  auto engine = Writing("Ingest");
+  if (!engine.ok()) return Audit(&caller, "Ingest", true, {}, engine.status());
   v1::IngestResponse response;
-  IngestRun run(engine_, ViewerOf(caller), &response);
+  IngestRun run(engine->get(), ViewerOf(caller), &response);
   std::vector<std::string> ids;
   bool refused = false;
   const auto finish = [&](absl::Status s) {
@@ -218,7 +263,7 @@ absl::StatusOr<v1::IngestResponse> MatchApi::Ingest(
   while (stream.read(&request)) {
     if (stream.cancelled()) return finish(run.Cancelled());
     ids.push_back(AuditName(request.record()));
-    if (auto s = AuthorizeUpsert(caller, request.record()); !s.ok()) {
+    if (auto s = AuthorizeUpsert(**engine, caller, request.record()); !s.ok()) {
       refused = true;
       run.Reject(request.record(), s.message());
       continue;
@@ -236,10 +281,14 @@ absl::StatusOr<v1::IngestResponse> MatchApi::Ingest(
 absl::StatusOr<v1::DeleteResponse> MatchApi::Delete(
     const Principal& caller, const v1::DeleteRequest& request) {
   std::vector<std::string> ids = {AuditName(request.kind(), request.id())};
+  auto engine = Writing("Delete");
+  if (!engine.ok()) {
+    return Audit(&caller, "Delete", true, std::move(ids), engine.status());
+  }
   if (caller.role != Role::kOperator) {
     // A record the caller may not see is NOT_FOUND, like a missing one.
     auto existing =
-        engine_->Get(request.kind(), request.id(), ViewerOf(caller));
+        (*engine)->Get(request.kind(), request.id(), ViewerOf(caller));
     if (!existing.ok()) {
       return Audit(&caller, "Delete", true, std::move(ids), existing.status());
     }
@@ -247,7 +296,7 @@ absl::StatusOr<v1::DeleteResponse> MatchApi::Delete(
       return Audit(&caller, "Delete", true, std::move(ids), s);
     }
   }
-  if (auto s = engine_->Delete(request.kind(), request.id()); !s.ok()) {
+  if (auto s = (*engine)->Delete(request.kind(), request.id()); !s.ok()) {
     return Audit(&caller, "Delete", true, std::move(ids), s);
   }
   Record(&caller, "Delete", std::move(ids), absl::OkStatus());
@@ -256,7 +305,9 @@ absl::StatusOr<v1::DeleteResponse> MatchApi::Delete(
 
 absl::StatusOr<v1::Record> MatchApi::Get(const Principal& caller,
                                          const v1::GetRequest& request) const {
-  return engine_->Get(request.kind(), request.id(), ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->Get(request.kind(), request.id(), ViewerOf(caller));
 }
 
 absl::StatusOr<v1::ListProfilesResponse> MatchApi::ListProfiles(
@@ -283,7 +334,9 @@ absl::StatusOr<v1::ListProfilesResponse> MatchApi::ListProfiles(
                      "' may list only its own profiles, not those of '",
                      organization_id, "'")));
   }
-  auto records = engine_->ProfilesOf(request.kind(), organization_id);
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  auto records = (*engine)->ProfilesOf(request.kind(), organization_id);
   const Viewer viewer = ViewerOf(caller);
   if (!records.ok()) return records.status();
   std::vector<v1::ProfileSummary> visible;
@@ -323,17 +376,29 @@ absl::StatusOr<v1::RecommendResponse> MatchApi::Recommend(
                      caller.organization_id, "', not for '",
                      request.requester_organization_id(), "'")));
   }
-  return engine_->Recommend(request, ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->Recommend(request, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::ExplainResponse> MatchApi::Explain(
     const Principal& caller, const v1::ExplainRequest& request) const {
-  return engine_->Explain(request, ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->Explain(request, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::StatsResponse> MatchApi::Stats(
     const Principal& caller, const v1::StatsRequest&) const {
-  return engine_->Stats(ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  v1::StatsResponse stats = (*engine)->Stats(ViewerOf(caller));
+  stats.set_role(ServerRoleName(slot_->role()));
+  if (auto snapshot = slot_->snapshot()) {
+    stats.set_snapshot_sequence(snapshot->sequence);
+    stats.set_snapshot_age_ms(SnapshotAgeMs(*snapshot));
+  }
+  return stats;
 }
 
 absl::StatusOr<v1::BackupResponse> MatchApi::Backup(
@@ -350,14 +415,20 @@ absl::StatusOr<v1::BackupResponse> MatchApi::Backup(
     return Audit(&caller, "Backup", true, {}, folder.status(),
                  request.folder());
   }
-  auto result = engine_->Backup(*folder);
+  auto engine = Writing("Backup");
+  if (!engine.ok()) {
+    return Audit(&caller, "Backup", true, {}, engine.status(), *folder);
+  }
+  auto result = (*engine)->Backup(*folder);
   Record(&caller, "Backup", {}, result.status(), *folder);
   return result;
 }
 
 absl::StatusOr<v1::ScreeningReport> MatchApi::ScreenProposal(
     const Principal& caller, const v1::ScreenProposalRequest& request) const {
-  return engine_->ScreenProposal(request.proposal(), ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->ScreenProposal(request.proposal(), ViewerOf(caller));
 }
 
 absl::StatusOr<v1::ScreenProposalsResponse> MatchApi::ScreenProposals(
@@ -369,18 +440,24 @@ absl::StatusOr<v1::ScreenProposalsResponse> MatchApi::ScreenProposals(
     if (stream.cancelled()) return absl::CancelledError("screening cancelled");
     proposals.push_back(std::move(*request.mutable_proposal()));
   }
-  return engine_->ScreenProposals(proposals, ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->ScreenProposals(proposals, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::Pathway> MatchApi::PlanPathway(
     const Principal& caller, const v1::PlanPathwayRequest& request) const {
-  return engine_->PlanPathway(request, ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->PlanPathway(request, ViewerOf(caller));
 }
 
 absl::StatusOr<v1::ListProgrammesResponse> MatchApi::ListProgrammes(
     const Principal&, const v1::ListProgrammesRequest&) const {
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
   v1::ListProgrammesResponse response;
-  for (auto& rules : engine_->Programmes()) {
+  for (auto& rules : (*engine)->Programmes()) {
     *response.add_programmes() = std::move(rules);
   }
   return response;
@@ -391,19 +468,30 @@ absl::StatusOr<v1::RecordOutcomeResponse> MatchApi::RecordOutcome(
   v1::Record record;
   *record.mutable_outcome() = request.outcome();
   std::vector<std::string> ids = {AuditName(record)};
-  if (auto s = AuthorizeUpsert(caller, record); !s.ok()) {
+  auto engine = Writing("RecordOutcome");
+  if (!engine.ok()) {
+    return Audit(&caller, "RecordOutcome", true, std::move(ids),
+                 engine.status());
+  }
+  if (auto s = AuthorizeUpsert(**engine, caller, record); !s.ok()) {
     return Audit(&caller, "RecordOutcome", true, std::move(ids), s);
   }
   return Audited(caller, "RecordOutcome", true, std::move(ids),
-                 engine_->RecordOutcome(request.outcome(), ViewerOf(caller)));
+                 (*engine)->RecordOutcome(request.outcome(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::RecordOutcomeResponse> MatchApi::ConfirmOutcome(
     const Principal& caller, const v1::ConfirmOutcomeRequest& request) {
+  auto engine = Writing("ConfirmOutcome");
+  if (!engine.ok()) {
+    return Audit(&caller, "ConfirmOutcome", true,
+                 {AuditName(v1::RECORD_KIND_OUTCOME, request.outcome_id())},
+                 engine.status());
+  }
   return Audited(
       caller, "ConfirmOutcome", true,
       {AuditName(v1::RECORD_KIND_OUTCOME, request.outcome_id())},
-      engine_->ConfirmOutcome(request.outcome_id(), ViewerOf(caller)));
+      (*engine)->ConfirmOutcome(request.outcome_id(), ViewerOf(caller)));
 }
 
 absl::StatusOr<v1::DeclineReasonsResponse> MatchApi::DeclineReasons(
@@ -417,7 +505,9 @@ absl::StatusOr<v1::DeclineReasonsResponse> MatchApi::DeclineReasons(
                      "' may read only its own decline reasons, not those of '",
                      request.organization_id(), "'")));
   }
-  return engine_->DeclineReasons(request.organization_id(), ViewerOf(caller));
+  auto engine = Reading();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->DeclineReasons(request.organization_id(), ViewerOf(caller));
 }
 
 }  // namespace helixmatch

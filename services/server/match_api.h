@@ -41,6 +41,10 @@
 //     and needs the caller may not see are left out.
 //   Get, Explain, Stats, ScreenProposal(s), PlanPathway, ListProgrammes:
 //     every role, each seeing what visibility.h lets it see.
+// Replicas: a MatchApi over a replica's EngineSlot refuses every write
+// (Backup too) with FAILED_PRECONDITION naming the writer role, and
+// answers UNAVAILABLE until the slot holds a snapshot's engine. Stats adds
+// the role and the snapshot served (replica) or last published (writer).
 // Other errors are the engine's, code and message unchanged (Ingest adds
 // how far it got); a stream the client cancels ends CANCELLED.
 //
@@ -60,6 +64,7 @@
 
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.pb.h"
+#include "services/engine/engine_slot.h"
 #include "services/engine/matching_engine.h"
 #include "services/server/audit_log.h"
 #include "services/server/principals.h"
@@ -97,8 +102,12 @@ class MatchApi {
  public:
   // `engine` and the options' pointers are not owned and must outlive
   // the API.
-  MatchApi(MatchingEngine* engine, MatchApiOptions options)
-      : engine_(engine), options_(std::move(options)) {}
+  MatchApi(MatchingEngine* engine, MatchApiOptions options);
+  // Answers with the engine in `slot` at the start of each call (not
+  // owned; it must outlive the API). On a replica's slot every write,
+  // Backup included, is FAILED_PRECONDITION (replica_refusal.h), and
+  // while the slot is empty every call is UNAVAILABLE.
+  MatchApi(const EngineSlot* slot, MatchApiOptions options);
 
   // `rpc` names the method for the audit log ("Upsert", "Get", ...).
   absl::StatusOr<Principal> Authenticate(
@@ -144,7 +153,8 @@ class MatchApi {
  private:
   // AuthorizeWrite on the record and, when it replaces one, on the
   // record it replaces (an organization cannot take over another's id).
-  absl::Status AuthorizeUpsert(const Principal& caller,
+  absl::Status AuthorizeUpsert(const MatchingEngine& engine,
+                               const Principal& caller,
                                const v1::Record& record) const;
   // Records a write (`write`), whatever its status, or a refused call in
   // the audit log, and returns `status`.
@@ -165,7 +175,15 @@ class MatchApi {
     return result;
   }
 
-  MatchingEngine* engine_;  // not owned
+  // The engine one call reads with (held for the call); UNAVAILABLE
+  // while the slot is empty.
+  absl::StatusOr<std::shared_ptr<MatchingEngine>> Reading() const;
+  // The same for a write named `rpc`: FAILED_PRECONDITION on a replica.
+  absl::StatusOr<std::shared_ptr<MatchingEngine>> Writing(
+      absl::string_view rpc) const;
+
+  std::unique_ptr<EngineSlot> borrowed_;  // set by the MatchingEngine* form
+  const EngineSlot* slot_;                // not owned unless borrowed_
   MatchApiOptions options_;
 };
 

@@ -182,6 +182,23 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(
 absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
     MatchingEngine* engine, const std::string& address,
     MatchServerOptions options) {
+  auto service =
+      std::make_unique<MatchServiceImpl>(engine, options.api, options.metrics);
+  return StartService(std::move(service), address, options, true);
+}
+
+absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
+    const EngineSlot* slot, const std::string& address,
+    MatchServerOptions options) {
+  auto service =
+      std::make_unique<MatchServiceImpl>(slot, options.api, options.metrics);
+  return StartService(std::move(service), address, options,
+                      slot->engine() != nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::StartService(
+    std::unique_ptr<MatchServiceImpl> service, const std::string& address,
+    const MatchServerOptions& options, bool serving) {
   if (auto s = CheckListenSecurity(address, options.tls.has_value(),
                                    options.api.principals != nullptr,
                                    options.allow_insecure);
@@ -191,8 +208,7 @@ absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   auto server = std::unique_ptr<MatchServer>(new MatchServer());
-  server->service_ = std::make_unique<MatchServiceImpl>(
-      engine, std::move(options.api), options.metrics);
+  server->service_ = std::move(service);
   grpc::ServerBuilder builder;
   // gRPC's default SO_REUSEPORT lets a second server bind a port in use
   // and the kernel split the calls between the two.
@@ -207,18 +223,44 @@ absl::StatusOr<std::unique_ptr<MatchServer>> MatchServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on '", address, "'"));
   }
-  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  if (!options.health_address.empty()) {
+    grpc::ServerBuilder health;
+    health.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    health.AddListeningPort(options.health_address,
+                            grpc::InsecureServerCredentials(),
+                            &server->health_port_);
+    server->health_server_ = health.BuildAndStart();
+    if (server->health_server_ == nullptr || server->health_port_ == 0) {
+      server->Shutdown();
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on health address '", options.health_address, "'"));
+    }
+  }
+  server->SetServing(serving);
   return server;
 }
 
 MatchServer::~MatchServer() { Shutdown(); }
 
+void MatchServer::SetServing(bool serving) {
+  std::lock_guard<std::mutex> lock(health_mu_);
+  for (grpc::Server* s : {server_.get(), health_server_.get()}) {
+    if (s != nullptr) s->GetHealthCheckService()->SetServingStatus(serving);
+  }
+}
+
 void MatchServer::Shutdown() {
   if (server_ == nullptr) return;
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  SetServing(false);
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+  }
+  std::lock_guard<std::mutex> lock(health_mu_);
   server_.reset();
+  health_server_.reset();
 }
 
 void MatchServer::Wait() {

@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -41,6 +42,11 @@ class MatchServiceImpl final : public v1::MatchService::Service {
   MatchServiceImpl(MatchingEngine* engine, MatchApiOptions options,
                    ServerMetrics* metrics = nullptr)
       : api_(engine, std::move(options)), metrics_(metrics) {}
+  // Over the engine in `slot` (match_api.h: a replica's slot refuses
+  // writes); `slot` must outlive the service.
+  MatchServiceImpl(const EngineSlot* slot, MatchApiOptions options,
+                   ServerMetrics* metrics = nullptr)
+      : api_(slot, std::move(options)), metrics_(metrics) {}
 
   grpc::Status Upsert(grpc::ServerContext*, const v1::UpsertRequest*,
                       v1::UpsertResponse*) override;
@@ -109,6 +115,10 @@ struct MatchServerOptions {
   bool allow_insecure = false;
   // Counts and logs each call; null: calls are only logged. Not owned.
   ServerMetrics* metrics = nullptr;
+  // Also serve grpc.health.v1 alone, in plaintext, on this address (empty:
+  // not). For Kubernetes' native gRPC probes, which cannot speak TLS;
+  // it answers nothing but SERVING or NOT_SERVING.
+  std::string health_address;
 };
 
 // The gRPC credentials of a listener: SSL with the material (client
@@ -130,10 +140,22 @@ class MatchServer {
   static absl::StatusOr<std::unique_ptr<MatchServer>> Start(
       MatchingEngine* engine, const std::string& address,
       MatchServerOptions options = {});
+  // The same over the engine in `slot` (not owned; it must outlive the
+  // server). Health reports SERVING only while the slot holds an engine
+  // when the server starts; a replica calls SetServing(true) once it
+  // has loaded its first snapshot.
+  static absl::StatusOr<std::unique_ptr<MatchServer>> Start(
+      const EngineSlot* slot, const std::string& address,
+      MatchServerOptions options = {});
   // Shuts down.
   ~MatchServer();
 
   int port() const { return port_; }
+  // The port of options.health_address; 0 without one.
+  int health_port() const { return health_port_; }
+  // What grpc.health.v1 reports for every service: SERVING or
+  // NOT_SERVING. Thread-safe; does nothing after Shutdown.
+  void SetServing(bool serving);
   // Reports NOT_SERVING, stops accepting calls, gives running ones 5
   // seconds to finish and cancels the rest; returns when all have ended.
   // Later calls do nothing. Not to be called concurrently with itself.
@@ -145,9 +167,15 @@ class MatchServer {
 
  private:
   MatchServer() = default;
+  static absl::StatusOr<std::unique_ptr<MatchServer>> StartService(
+      std::unique_ptr<MatchServiceImpl> service, const std::string& address,
+      const MatchServerOptions& options, bool serving);
+  std::mutex health_mu_;  // orders SetServing against Shutdown
   std::unique_ptr<MatchServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // null: no health_address
   int port_ = 0;
+  int health_port_ = 0;
 };
 
 }  // namespace helixmatch

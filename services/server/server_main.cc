@@ -6,6 +6,13 @@
 // listens beyond loopback without a tokens file, nor without TLS unless
 // --allow-insecure. SIGHUP reloads the tokens file (a bad file keeps the
 // old tokens, and the log says why) and reopens the audit log.
+//
+// Replication (services/replication/): with --publish-dir the server is
+// the writer and publishes a checksummed snapshot there every
+// --publish-seconds when the store changed; with --replica-of it is a
+// read replica that serves the newest snapshot of that folder (copied
+// into --db), swaps in newer ones as they appear, refuses writes, and
+// reports NOT_SERVING on grpc.health.v1 until its first snapshot loaded.
 #include <omp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +35,8 @@
 #include "services/http/http_server.h"
 #include "services/monitoring/logging.h"
 #include "services/monitoring/metrics.h"
+#include "services/replication/snapshot_follower.h"
+#include "services/replication/snapshot_publisher.h"
 #include "services/server/audit_log.h"
 #include "services/server/match_service.h"
 #include "services/server/principals.h"
@@ -43,7 +52,8 @@ struct ServerOptions {
   std::string port_file;
   std::string principals_path;
   int index_save_seconds = 300;
-  std::string http_listen;  // empty: no HTTP port
+  std::string health_listen;  // empty: no plaintext health port
+  std::string http_listen;    // empty: no HTTP port
   std::string http_port_file;
   std::string web_root = HELIXMATCH_WEB_ROOT;
   TlsFiles tls;
@@ -52,6 +62,8 @@ struct ServerOptions {
   std::string backup_root;
   std::string log_format = "text";
   std::string log_level = "info";
+  PublisherOptions publish{"", 30, 3};
+  FollowerOptions replica;  // publish_dir empty: not a replica
 };
 
 void AddServerOptions(CLI::App& app, ServerOptions& options) {
@@ -89,6 +101,10 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
                  "(POST /helixmatch.v1.MatchService/METHOD), /metrics and "
                  "the web app at /; port 0 picks a free one (default: no "
                  "HTTP)");
+  app.add_option("--health-listen", options.health_listen,
+                 "Also serve grpc.health.v1 alone, in plaintext, on "
+                 "HOST:PORT (for Kubernetes' gRPC probes, which cannot "
+                 "speak TLS); it tells nothing but SERVING or NOT_SERVING");
   app.add_option("--http-port-file", options.http_port_file,
                  "Write the HTTP port actually bound to this file");
   app.add_option("--web-root", options.web_root,
@@ -119,6 +135,34 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
       ->capture_default_str()
       ->check(CLI::IsMember(
           {"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  auto* publish_dir = app.add_option(
+      "--publish-dir", options.publish.publish_dir,
+      "Writer: publish a checksummed snapshot of the data (RocksDB "
+      "checkpoint plus both indexes) into DIR/<sequence>/ and point "
+      "DIR/LATEST at it, for read replicas (--replica-of DIR)");
+  app.add_option("--publish-seconds", options.publish.seconds,
+                 "Publish this often when records changed (and once at "
+                 "start)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400))
+      ->needs(publish_dir);
+  app.add_option("--publish-keep", options.publish.keep,
+                 "Snapshots kept in --publish-dir (the newest)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1000))
+      ->needs(publish_dir);
+  auto* replica_of =
+      app.add_option(
+             "--replica-of", options.replica.publish_dir,
+             "Read replica: serve the newest snapshot in DIR (a writer's "
+             "--publish-dir), copied into --db, and follow newer ones; writes "
+             "are refused")
+          ->excludes(publish_dir);
+  app.add_option("--replica-poll-ms", options.replica.poll_ms,
+                 "Look for a newer snapshot this often")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000))
+      ->needs(replica_of);
 }
 
 void WritePortFile(const std::string& path, int port) {
@@ -272,14 +316,25 @@ int Serve(const ServerOptions& options, const sigset_t& signals) {
     spdlog::error("{}", std::string(security.status().message()));
     return 1;
   }
-  auto engine = MatchingEngine::Open(options.engine);
-  if (!engine.ok()) {
-    spdlog::error("cannot start on data folder '{}': {}",
-                  options.engine.data_dir,
-                  std::string(engine.status().message()));
-    return 1;
+  const bool replica = !options.replica.publish_dir.empty();
+  const bool writer = !options.publish.publish_dir.empty();
+  // A writer or a standalone server opens its data folder now; a replica
+  // starts empty and fills its slot from the writer's snapshots.
+  std::shared_ptr<MatchingEngine> engine;
+  if (!replica) {
+    auto opened = MatchingEngine::Open(options.engine);
+    if (!opened.ok()) {
+      spdlog::error("cannot start on data folder '{}': {}",
+                    options.engine.data_dir,
+                    std::string(opened.status().message()));
+      return 1;
+    }
+    engine = std::move(*opened);
   }
-  ServerMetrics metrics(engine->get(), HELIXMATCH_VERSION);
+  EngineSlot slot(engine, replica  ? ServerRole::kReplica
+                          : writer ? ServerRole::kWriter
+                                   : ServerRole::kStandalone);
+  ServerMetrics metrics(&slot, HELIXMATCH_VERSION);
   MatchApiOptions api_options;
   api_options.principals = security->principals.get();
   api_options.audit = security->audit.get();
@@ -289,41 +344,73 @@ int Serve(const ServerOptions& options, const sigset_t& signals) {
   server_options.tls = security->tls;
   server_options.allow_insecure = options.allow_insecure;
   server_options.metrics = &metrics;
-  auto server = MatchServer::Start(engine->get(), options.listen,
-                                   std::move(server_options));
+  server_options.health_address = options.health_listen;
+  auto server =
+      MatchServer::Start(&slot, options.listen, std::move(server_options));
   if (!server.ok()) {
     spdlog::error("{}", std::string(server.status().message()));
     return 1;
   }
   // HTTP calls the same MatchApi, so the same checks, over the same
   // engine, tokens and audit log.
-  MatchApi http_api(engine->get(), api_options);
+  MatchApi http_api(&slot, api_options);
   auto http = StartHttp(options, http_options, &http_api, &metrics);
   if (!http.ok()) {
     spdlog::error("{}", std::string(http.status().message()));
     return 1;
   }
+  std::unique_ptr<SnapshotFollower> follower;
+  if (replica) {
+    FollowerOptions follow = options.replica;
+    follow.work_dir = options.engine.data_dir;
+    follow.engine = options.engine;
+    MatchServer* grpc_server = server->get();
+    auto started = SnapshotFollower::Start(
+        &slot, std::move(follow),
+        [grpc_server](const SnapshotInfo&) { grpc_server->SetServing(true); });
+    if (!started.ok()) {
+      spdlog::error("{}", std::string(started.status().message()));
+      return 1;
+    }
+    follower = std::move(*started);
+  }
+  std::unique_ptr<SnapshotPublisher> publisher;
+  if (writer) {
+    auto started =
+        SnapshotPublisher::Start(engine.get(), &slot, options.publish);
+    if (!started.ok()) {
+      spdlog::error("{}", std::string(started.status().message()));
+      return 1;
+    }
+    publisher = std::move(*started);
+  }
   const int port = (*server)->port();
   // Written last: a port file tells scripts that every port is up.
   WritePortFile(options.port_file, port);
-  spdlog::info("helixmatch-server listening on port {} ({}, {})", port,
-               options.listen,
+  spdlog::info("helixmatch-server ({}) listening on port {} ({}, {})",
+               ServerRoleName(slot.role()), port, options.listen,
                !security->tls            ? "plaintext"
                : security->tls->mutual() ? "mutual TLS"
                                          : "TLS");
 
-  auto saver = std::make_unique<PeriodicIndexSaver>(engine->get(),
-                                                    options.index_save_seconds);
+  std::unique_ptr<PeriodicIndexSaver> saver;
+  if (engine != nullptr) {
+    saver = std::make_unique<PeriodicIndexSaver>(engine.get(),
+                                                 options.index_save_seconds);
+  }
   int signal_number = 0;
   while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
     Reload(security->principals.get(), security->audit.get());
   }
   spdlog::info("received signal {}, shutting down", signal_number);
   saver.reset();
+  publisher.reset();
+  follower.reset();
   if (*http != nullptr) (*http)->Shutdown();
   (*server)->Shutdown();
   server->reset();
-  engine->reset();  // saves the vector indexes
+  slot.Release();
+  engine.reset();  // saves the vector indexes (not a replica's copies)
   spdlog::info("stopped cleanly");
   return 0;
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs the image scripts/build-image.sh built with the demo data, TLS and
+# a tokens file, and checks health and one Recommend over TLS with a
+# token (the client of this checkout's build):
+#   bash deploy/test-image.sh [BUILD_DIR]     (default: build)
+# The container runs with `podman run`; where the OCI runtime cannot
+# start containers (this machine: crun refuses its hybrid cgroups and
+# rlimits), the same image's file system is mounted and the server runs
+# in a chroot as uid 10001 instead, and the script says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+client=$build/services/helixmatch
+tag=${HELIXMATCH_IMAGE_TAG:-helixmatch:local}
+work=$(mktemp -d -t helixmatch-image-XXXXXX)
+pid=""
+mounted=""
+cleanup() {
+  [[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  podman rm -f helixmatch-image-test >/dev/null 2>&1 || true
+  [[ -n $mounted ]] && podman image unmount "$tag" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+podman image exists "$tag" || { echo "no image $tag: run scripts/build-image.sh"; exit 1; }
+podman image inspect "$tag" --format 'image {{.Id}}: {{.Size}} bytes'
+
+# Secrets as deploy/make-secrets.sh makes them, for 127.0.0.1.
+cp deploy/make-secrets.sh "$work/"
+HELIXMATCH_CLIENT=$(realpath "$client") bash "$work/make-secrets.sh" 127.0.0.1 >/dev/null
+secrets=$work/secrets
+chown 10001:10001 "$secrets/tokens" "$secrets/server.key"
+mkdir -p "$work/db" && chown 10001:10001 "$work/db"
+port=$((20000 + RANDOM % 20000))
+args=(--db /var/lib/helixmatch/db --listen "0.0.0.0:$port"
+      --word-vectors /var/lib/helixmatch/models/glove-6b-100d.hxwv
+      --principals /run/secrets/helixmatch_tokens
+      --tls-cert /run/secrets/helixmatch_tls_cert
+      --tls-key /run/secrets/helixmatch_tls_key)
+import=(helixmatch-indexer import --db /var/lib/helixmatch/db
+        --word-vectors /var/lib/helixmatch/models/glove-6b-100d.hxwv
+        /usr/share/helixmatch/demo/organizations.jsonl
+        /usr/share/helixmatch/demo/capabilities.jsonl
+        /usr/share/helixmatch/demo/needs.jsonl
+        /usr/share/helixmatch/demo/ties.jsonl)
+volumes=(-v "$work/db:/var/lib/helixmatch/db"
+         -v "$secrets/tokens:/run/secrets/helixmatch_tokens:ro"
+         -v "$secrets/server.pem:/run/secrets/helixmatch_tls_cert:ro"
+         -v "$secrets/server.key:/run/secrets/helixmatch_tls_key:ro")
+
+if podman run --rm --network host "$tag" --help >/dev/null 2>&1 ||
+   podman run --rm --network host --entrypoint true "$tag" >/dev/null 2>&1; then
+  echo "running with podman run"
+  podman run --rm "${volumes[@]}" --entrypoint "${import[0]}" "$tag" "${import[@]:1}"
+  podman run -d --name helixmatch-image-test --network host "${volumes[@]}" \
+    --entrypoint helixmatch-server "$tag" "${args[@]}" >/dev/null
+else
+  echo "podman run cannot start containers here; running the image's file system in a chroot as uid 10001"
+  root=$(podman image mount "$tag")
+  mounted=1
+  mkdir -p "$work/root"
+  # A private copy of the mounted image, so the run cannot change it.
+  cp -a "$root/." "$work/root/"
+  mkdir -p "$work/root/run/secrets" "$work/root/dev"
+  cp -a "$secrets/tokens" "$work/root/run/secrets/helixmatch_tokens"
+  cp -a "$secrets/server.pem" "$work/root/run/secrets/helixmatch_tls_cert"
+  cp -a "$secrets/server.key" "$work/root/run/secrets/helixmatch_tls_key"
+  mount --bind "$work/db" "$work/root/var/lib/helixmatch/db"
+  mount --bind /dev "$work/root/dev"
+  trap 'umount "$work/root/dev" "$work/root/var/lib/helixmatch/db" 2>/dev/null; cleanup' EXIT
+  chroot --userspec 10001:10001 "$work/root" "${import[@]}"
+  chroot --userspec 10001:10001 "$work/root" helixmatch-server "${args[@]}" &
+  pid=$!
+fi
+
+need=$(head -1 data/demo/needs.jsonl | sed 's/.*"id": *"\([^"]*\)".*/\1/')
+ca=(--tls-ca "$secrets/ca.pem" --token-file "$secrets/operator.token")
+for _ in $(seq 1 600); do
+  "$client" --server "127.0.0.1:$port" "${ca[@]}" health --wait-ms 1000 >/dev/null 2>&1 && break
+  sleep 0.2
+done
+"$client" --server "127.0.0.1:$port" "${ca[@]}" health
+"$client" --server "127.0.0.1:$port" "${ca[@]}" recommend --need "$need" -k 3 | head -20
+echo "image test passed"
