@@ -15,6 +15,10 @@ packages=(
   chromium chromium-driver python3-selenium
   nodejs npm
   nghttp2-client  # h2load: independent check of the serving benchmark
+  # Russian and Kazakh text: ICU normalization and case folding, hunspell
+  # lemmas, and Mueller's dictionary for the Russian-English bridge
+  # (scripts/fetch-language-data.sh derives it).
+  libicu-dev libhunspell-dev hunspell-ru hunspell-kk mueller7-dict python3
 )
 
 missing=()
