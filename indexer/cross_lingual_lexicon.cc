@@ -170,14 +170,16 @@ absl::StatusOr<CrossLingualLexicon> CrossLingualLexicon::Parse(
     lexicon.entries_.insert_or_assign(key, std::move(translation));
   }
   // Russian words hunspell does not know reach Tokenize suffix-stripped.
-  std::vector<std::pair<std::string, Translation>> aliases;
-  for (const auto& [key, translation] : lexicon.entries_) {
+  // Keys in sorted order, so when two strip to the same stem the first
+  // wins in every process (hash order is seeded per process).
+  std::vector<std::string> keys;
+  keys.reserve(lexicon.entries_.size());
+  for (const auto& [key, translation] : lexicon.entries_) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  for (const std::string& key : keys) {
     std::string stem = StripRussianEnding(key);
-    if (stem != key && !lexicon.entries_.contains(stem)) {
-      aliases.emplace_back(std::move(stem), translation);
-    }
-  }
-  for (auto& [stem, translation] : aliases) {
+    if (stem == key || lexicon.entries_.contains(stem)) continue;
+    Translation translation = lexicon.entries_.at(key);
     lexicon.entries_.emplace(std::move(stem), std::move(translation));
   }
   lexicon.identity_ = absl::StrFormat(

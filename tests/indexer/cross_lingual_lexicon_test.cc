@@ -66,6 +66,15 @@ TEST(CrossLingualLexiconTest, IdentityFollowsTheContent) {
   EXPECT_EQ(a->identity(), c->identity());
 }
 
+TEST(CrossLingualLexiconTest, SharedStemGoesToTheFirstKeyInOrder) {
+  // система and системы both strip to систем: the first in byte order wins,
+  // whatever the hash order of this process.
+  auto lexicon = Parse("системы\tsystems\nсистема\tsystem\n", "");
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status();
+  ASSERT_NE(lexicon->Find("систем"), nullptr);
+  EXPECT_THAT(lexicon->Find("систем")->english, ElementsAre("system"));
+}
+
 TEST(CrossLingualLexiconTest, EmptyFilesGiveAnEmptyLexicon) {
   auto lexicon = Parse("", "# nothing\n");
   ASSERT_TRUE(lexicon.ok()) << lexicon.status();
