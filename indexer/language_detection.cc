@@ -108,9 +108,10 @@ DetectedLanguage DetectLanguage(std::u32string_view segment,
     detected.language = kazakh_cyrillic > 0 || document_is_kazakh
                             ? TextLanguage::kKazakh
                             : TextLanguage::kRussian;
-  } else if ((markers > 0 && (markers + weak) * 16 >= latin) ||
-             (weak >= 2 && weak * 10 >= latin)) {
-    // About one letter in ten is one of these in Kazakh Latin prose.
+  } else if (markers > 0 && (markers + weak) * 16 >= latin) {
+    // About one letter in ten is one of these in Kazakh Latin prose. Weak
+    // letters alone never decide: upper-case English names such as
+    // "QINETIQ" or "Qatar" have q without u.
     detected.language = TextLanguage::kKazakh;
     detected.latin_script = true;
   }

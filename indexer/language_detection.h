@@ -1,7 +1,8 @@
 // Which language a piece of text is in, by a cheap script heuristic (no
 // model): Cyrillic with any Kazakh-only letter (ә ғ қ ң ө ұ ү һ і) is
 // Kazakh, other Cyrillic Russian; Latin with the letters of the Kazakh 2021
-// Latin alphabet (ä ğ ı ñ ö ş ū ü q) is Kazakh written in Latin; anything
+// Latin alphabet (one of ğ ı ñ ş ū at least, with ä ö ü and q) is Kazakh
+// written in Latin; anything
 // else is treated as English. Chosen over fastText's lid.176 because it needs
 // no model file, costs one pass over the code points, and the three
 // languages we serve are told apart by their letters; it cannot tell Turkish

@@ -24,7 +24,13 @@ TEST(DetectLanguageTest, KazakhLatin) {
   const DetectedLanguage kk = DetectLanguage(U"Mūnai öñdeu zauyty", false);
   EXPECT_EQ(kk.language, TextLanguage::kKazakh);
   EXPECT_TRUE(kk.latin_script);
-  EXPECT_TRUE(DetectLanguage(U"Qazaqstan", false).latin_script);
+  EXPECT_TRUE(DetectLanguage(U"Qazaqstan ğylymy", false).latin_script);
+  // q without u alone is not enough (English names).
+  EXPECT_FALSE(DetectLanguage(U"QINETIQ LIMITED", false).latin_script);
+  EXPECT_FALSE(DetectLanguage(U"Qatar", false).latin_script);
+  // A known miss: Kazakh with only the letters German shares.
+  EXPECT_FALSE(
+      DetectLanguage(U"Jel jäne kün energiiasyn boljau", false).latin_script);
   // English q comes before u; German umlauts alone are not Kazakh.
   EXPECT_FALSE(DetectLanguage(U"quality equipment", false).latin_script);
   EXPECT_FALSE(DetectLanguage(U"Über die Lösung", false).latin_script);
