@@ -10,6 +10,7 @@
 #include "indexer/checksum.h"
 #include "indexer/file_contents.h"
 #include "indexer/lemmatizer.h"
+#include "indexer/text_analyzer.h"
 
 namespace helixmatch {
 namespace {
@@ -29,12 +30,14 @@ bool IsAsciiLetters(string_view word) {
                      [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
-// Words are lower-case tokens: no ASCII upper case, space or control byte.
+// Words are case-folded tokens: no space or control byte, and folding
+// changes nothing (Tokenize never yields "Медь").
 bool IsTokenLike(string_view word) {
+  const std::string_view view(word.data(), word.size());
   return !word.empty() && std::none_of(word.begin(), word.end(), [](char c) {
     const auto b = static_cast<unsigned char>(c);
-    return b <= ' ' || b == 0x7F || (c >= 'A' && c <= 'Z');
-  });
+    return b <= ' ' || b == 0x7F;
+  }) && LowerUtf8(view) == view;
 }
 
 absl::StatusOr<std::vector<Line>> ParseLines(string_view text, string_view name,

@@ -36,7 +36,8 @@ bool IsLatinLetter(char32_t c) {
          (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
 }
 
-// Letters of the Kazakh 2021 Latin alphabet that English does not use.
+// Letters of the Kazakh 2021 Latin alphabet that English does not use
+// (not İ: Turkish names start with it far more often than Kazakh words).
 // German shares ä ö ü and English has q before u, so those count only as
 // weak evidence.
 bool IsKazakhLatinMarker(char32_t c) {
@@ -44,7 +45,6 @@ bool IsKazakhLatinMarker(char32_t c) {
     case U'ğ':
     case U'Ğ':
     case U'ı':
-    case U'İ':
     case U'ñ':
     case U'Ñ':
     case U'ń':

@@ -44,9 +44,10 @@ TEST(CrossLingualLexiconTest, RussianAndKazakhEntries) {
   ASSERT_NE(kazakh_copper, nullptr);
   EXPECT_THAT(kazakh_copper->english, ElementsAre("copper", "cuprum"));
   EXPECT_EQ(kazakh_copper->via, "медь");
-  // English words of a glossary line are kept after the Russian ones.
+  // A glossary line's words keep their order: a Russian word's English
+  // words where it stands, English words as they are.
   EXPECT_THAT(lexicon->Find("мұнай")->english,
-              ElementsAre("crude", "petroleum", "oil"));
+              ElementsAre("petroleum", "oil", "crude"));
   EXPECT_EQ(lexicon->Find("жоба")->via, "project");
   EXPECT_EQ(lexicon->Find("сталь"), nullptr);
   // The suffix-stripped form of a key reaches the same words.
