@@ -173,10 +173,7 @@ TEST(ValidateOrganizationTest, ShortTextsAndSectors) {
   org.add_sectors(" ");
   ExpectInvalid(ValidateOrganization(org), "organization.sectors[1]", "empty");
   org = ValidOrganization();
-  // A std::string, not "s": GCC 12 at -O3 reports a false -Wrestrict
-  // overlap in the inlined assign(const char*) of this loop.
-  const std::string sector = "s";
-  for (int i = 0; i <= kMaxListItems; ++i) org.add_sectors(sector);
+  for (int i = 0; i <= kMaxListItems; ++i) org.add_sectors("s");
   ExpectInvalid(ValidateOrganization(org), "organization.sectors", "65");
   org = ValidOrganization();
   org.set_size_band(static_cast<v1::SizeBand>(7));
