@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "indexer/checksum.h"
+#include "indexer/text_analyzer.h"
 
 namespace helixmatch {
 
@@ -94,6 +95,15 @@ absl::StatusOr<std::unique_ptr<GloveIdfEmbedder>> GloveIdfEmbedder::FromModel(
         absl::StrCat("store was built with embedding model '", model.kind(),
                      "', this build supports '", kKind, "'"));
   }
+  if (model.text_analysis() != TextAnalysisIdentity()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store was built with text analysis '",
+        model.text_analysis().empty() ? "text-1 (English folding only)"
+                                      : model.text_analysis(),
+        "' but this build analyses text as '", TextAnalysisIdentity(),
+        "'; re-import the data so its tokens and vectors are made the same "
+        "way as the queries'"));
+  }
   if (model.word_vectors() != vectors->identity()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "store was built with word vectors ", model.word_vectors(),
@@ -109,14 +119,15 @@ storage::EmbeddingModel GloveIdfEmbedder::ToModel() const {
   model.set_kind(std::string(kKind));
   model.set_word_vectors(vectors_->identity());
   model.set_dimension(vectors_->dimension());
+  model.set_text_analysis(TextAnalysisIdentity());
   idf_.ToProto(&model);
   return model;
 }
 
 std::string GloveIdfEmbedder::Identity() const {
   return absl::StrCat(
-      kKind, "/", vectors_->identity(), "/idf-docs=", idf_.documents(),
-      ",terms=", idf_.terms(),
+      kKind, "/", vectors_->identity(), "/", TextAnalysisIdentity(),
+      "/idf-docs=", idf_.documents(), ",terms=", idf_.terms(),
       ",crc32c=", absl::Hex(idf_.fingerprint(), absl::kZeroPad8));
 }
 

@@ -4,6 +4,14 @@
 #include <array>
 #include <string_view>
 
+#include "absl/strings/str_cat.h"
+#include "indexer/kazakh_transliteration.h"
+#include "indexer/language_detection.h"
+#include "indexer/lemmatizer.h"
+#include "unicode/normalizer2.h"
+#include "unicode/uchar.h"
+#include "unicode/unistr.h"
+
 namespace helixmatch {
 namespace {
 
@@ -251,47 +259,152 @@ constexpr std::string_view kStopwords[] = {
     "у",
     "что",
     "это",
+    // Kazakh
+    "және",
+    "мен",
+    "бен",
+    "пен",
+    "үшін",
+    "немесе",
+    "бұл",
+    "осы",
+    "сол",
+    "ол",
+    "да",
+    "де",
+    "та",
+    "те",
+    "арқылы",
+    "туралы",
+    "сияқты",
+    "бойынша",
 };
 
+// Fields are joined with ". " and sentences may switch language, so the
+// language is decided per sentence.
+bool IsSegmentEnd(char32_t c) {
+  return c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' ||
+         c == 0x2026 || c == 0x3002;
+}
+
+bool IsCyrillic(char32_t c) { return c >= 0x400 && c <= 0x52F; }
+
+// NFKC and full case folding of one word (as UTF-8). ASCII, most of the
+// words we see, takes a shortcut with the same result.
+std::string FoldWord(const std::u32string& word) {
+  std::string out;
+  const bool ascii = std::all_of(word.begin(), word.end(),
+                                 [](char32_t c) { return c < 0x80; });
+  if (ascii) {
+    out.reserve(word.size());
+    for (char32_t c : word) {
+      out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 0x20 : c));
+    }
+    return out;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf =
+      icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString source;
+  for (char32_t c : word) source.append(static_cast<UChar32>(c));
+  if (U_SUCCESS(status)) {
+    icu::UnicodeString folded = nfkc_cf->normalize(source, status);
+    if (U_SUCCESS(status)) source = std::move(folded);
+  }
+  source.toUTF8String(out);
+  return out;
+}
+
+void ReplaceYo(std::string* word) {
+  // ё and е are one letter in most Russian writing (and in our bridge).
+  for (size_t pos; (pos = word->find("ё")) != std::string::npos;) {
+    word->replace(pos, std::string_view("ё").size(), "е");
+  }
+}
+
+void AddToken(std::string token, const DetectedLanguage& language,
+              bool document_is_kazakh, const TokenizeOptions& options,
+              std::vector<std::string>* tokens) {
+  if (language.latin_script) token = KazakhLatinToCyrillic(token);
+  if (token.empty()) return;
+  int length = 0;
+  bool cyrillic = false;
+  for (size_t pos = 0; pos < token.size();) {
+    cyrillic |= IsCyrillic(DecodeUtf8(token, &pos));
+    ++length;
+  }
+  if (AllDigits(token)) {
+    if (options.keep_numbers) tokens->push_back(std::move(token));
+    return;
+  }
+  if (length < options.min_length) return;
+  if (options.drop_stopwords && IsStopword(token)) return;
+  if (options.multilingual && cyrillic) {
+    ReplaceYo(&token);
+    TextLanguage lang = language.language;
+    if (lang == TextLanguage::kEnglish) {
+      std::u32string decoded;
+      for (size_t pos = 0; pos < token.size();) {
+        decoded.push_back(DecodeUtf8(token, &pos));
+      }
+      lang = document_is_kazakh || HasKazakhCyrillicLetter(decoded)
+                 ? TextLanguage::kKazakh
+                 : TextLanguage::kRussian;
+    }
+    std::string lemma = Lemmatizer::Default().Lemma(token, lang);
+    if (!lemma.empty()) token = std::move(lemma);
+  }
+  tokens->push_back(std::move(token));
+}
+
+void AnalyzeSegment(std::u32string_view segment,
+                    const DetectedLanguage& language, bool document_is_kazakh,
+                    const TokenizeOptions& options,
+                    std::vector<std::string>* tokens) {
+  std::u32string word;
+  const auto flush = [&] {
+    if (word.empty()) return;
+    const std::string folded = FoldWord(word);
+    word.clear();
+    // Folding can yield separators (NFKC of some compatibility
+    // characters), so split again.
+    std::string piece;
+    for (size_t pos = 0; pos < folded.size();) {
+      const char32_t c = DecodeUtf8(folded, &pos);
+      if (IsWordChar(c)) {
+        AppendUtf8(c, &piece);
+      } else if (!piece.empty()) {
+        AddToken(std::move(piece), language, document_is_kazakh, options,
+                 tokens);
+        piece.clear();
+      }
+    }
+    if (!piece.empty()) {
+      AddToken(std::move(piece), language, document_is_kazakh, options, tokens);
+    }
+  };
+  for (char32_t c : segment) {
+    if (!IsWordChar(c)) {
+      flush();
+      continue;
+    }
+    if (c == 0x130) {
+      c = 'i';
+    } else if (c == 'I' && language.latin_script) {
+      c = 0x131;  // Kazakh Latin: I is the capital of ı (і), not of i
+    }
+    word.push_back(c);
+  }
+  flush();
+}
 }  // namespace
 
 char32_t LowerCodePoint(char32_t c) {
-  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
-  // Latin-1 Supplement.
-  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
-  // Latin Extended-A: pairs (even upper, odd lower), except the odd-paired
-  // ranges 0x139-0x148 and 0x179-0x17E.
-  if (c == 0x130) return 'i';  // İ: dotted capital I (Turkic, Kazakh Latin)
-  if (c >= 0x100 && c <= 0x137) return c | 1;
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
-    return (c & 1) ? c + 1 : c;
-  }
-  if (c >= 0x14A && c <= 0x177) return c | 1;
-  if (c == 0x178) return 0xFF;
-  // Greek.
-  if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 0x20;
-  if (c == 0x386) return 0x3AC;
-  if (c >= 0x388 && c <= 0x38A) return c + 0x25;
-  if (c == 0x38C) return 0x3CC;
-  if (c == 0x38E || c == 0x38F) return c + 0x3F;
-  // Cyrillic: Ѐ-Џ, А-Я, then the paired blocks (Ѡ-ҁ, Ҋ-ҿ, Ӑ-ԯ) that
-  // hold the Kazakh letters Ғ Қ Ң Ү Ұ Һ Ә Ө.
-  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
-  if (c >= 0x410 && c <= 0x42F) return c + 0x20;
-  if ((c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF) ||
-      (c >= 0x4D0 && c <= 0x52F)) {
-    return c | 1;
-  }
-  if (c == 0x4C0) return 0x4CF;
-  if (c >= 0x4C1 && c <= 0x4CE) return (c & 1) ? c + 1 : c;
-  // Latin Extended Additional (Vietnamese etc.).
-  if ((c >= 0x1E00 && c <= 0x1E95) || (c >= 0x1EA0 && c <= 0x1EFF)) {
-    return c | 1;
-  }
-  if (c == 0x1E9E) return 0xDF;  // capital sharp s
-  // Fullwidth Latin.
-  if (c >= 0xFF21 && c <= 0xFF3A) return c + 0x20;
-  return c;
+  // Dotted capital I folds to i + U+0307 in full folding and stays in
+  // simple folding; Turkish and Kazakh readers mean plain i.
+  if (c == 0x130) return 'i';
+  return static_cast<char32_t>(
+      u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT));
 }
 
 std::string LowerUtf8(std::string_view text) {
@@ -309,33 +422,33 @@ bool IsStopword(std::string_view lower_token) {
          std::end(kStopwords);
 }
 
+std::string TextAnalysisIdentity() {
+  return absl::StrCat("text-2:nfkc-casefold,script-languages,kk-latin-2021,",
+                      Lemmatizer::Default().Identity());
+}
+
 std::vector<std::string> Tokenize(std::string_view text,
                                   const TokenizeOptions& options) {
-  std::vector<std::string> tokens;
-  std::string current;
-  int current_length = 0;
-  const auto flush = [&] {
-    if (current.empty()) return;
-    const bool number = AllDigits(current);
-    const bool keep =
-        number ? options.keep_numbers
-               : current_length >= options.min_length &&
-                     !(options.drop_stopwords && IsStopword(current));
-    if (keep) tokens.push_back(current);
-    current.clear();
-    current_length = 0;
-  };
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const char32_t cp = DecodeUtf8(text, &pos);
-    if (IsWordChar(cp)) {
-      AppendUtf8(LowerCodePoint(cp), &current);
-      ++current_length;
-    } else {
-      flush();
-    }
+  std::u32string code_points;
+  code_points.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    code_points.push_back(DecodeUtf8(text, &pos));
   }
-  flush();
+  const bool document_is_kazakh =
+      options.multilingual && HasKazakhCyrillicLetter(code_points);
+  std::vector<std::string> tokens;
+  size_t begin = 0;
+  while (begin < code_points.size()) {
+    size_t end = begin;
+    while (end < code_points.size() && !IsSegmentEnd(code_points[end])) ++end;
+    if (end < code_points.size()) ++end;
+    const std::u32string_view segment(code_points.data() + begin, end - begin);
+    const DetectedLanguage language =
+        options.multilingual ? DetectLanguage(segment, document_is_kazakh)
+                             : DetectedLanguage{};
+    AnalyzeSegment(segment, language, document_is_kazakh, options, &tokens);
+    begin = end;
+  }
   return tokens;
 }
 

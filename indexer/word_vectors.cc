@@ -1,7 +1,9 @@
 #include "indexer/word_vectors.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -27,6 +29,93 @@ bool ReadLittleEndian(std::string_view bytes, size_t* pos, T* out) {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
+    const std::string& path, Bridge bridge) {
+  auto table = LoadTable(path);
+  if (!table.ok() || bridge == Bridge::kEnglishOnly) return table;
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const std::string bridge_path =
+      (dir.empty() ? std::string() : dir + "/") + std::string(kBridgeFile);
+  const std::string glossary_path =
+      (dir.empty() ? std::string() : dir + "/") + std::string(kGlossaryFile);
+  std::error_code error;
+  if (!std::filesystem::exists(bridge_path, error)) return table;
+  auto lexicon = CrossLingualLexicon::Load(bridge_path, glossary_path);
+  if (!lexicon.ok()) {
+    return absl::Status(lexicon.status().code(),
+                        absl::StrCat("cross-lingual lexicon beside the word "
+                                     "vectors: ",
+                                     lexicon.status().message()));
+  }
+  return WithLexicon(*table, std::move(*lexicon));
+}
+
+absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::WithLexicon(
+    const std::shared_ptr<const WordVectors>& base,
+    CrossLingualLexicon lexicon) {
+  auto table = std::shared_ptr<WordVectors>(new WordVectors());
+  table->dimension_ = base->dimension_;
+  table->words_ = base->words_;
+  table->matrix_ = base->matrix_;
+  table->lexicon_ =
+      std::make_shared<const CrossLingualLexicon>(std::move(lexicon));
+  // Sorted keys, so the rows (and the identity) do not depend on hash order.
+  std::vector<std::string_view> keys;
+  for (const auto& [key, translation] : table->lexicon_->entries()) {
+    keys.push_back(key);
+  }
+  std::sort(keys.begin(), keys.end());
+  const size_t dim = static_cast<size_t>(base->dimension_);
+  std::vector<uint32_t> ranks;
+  std::vector<float> row(dim);
+  const size_t base_rows = base->words_.size();
+  for (std::string_view key : keys) {
+    ranks.clear();
+    for (const std::string& english : table->lexicon_->Find(key)->english) {
+      const auto it = base->row_of_.find(english);
+      if (it != base->row_of_.end()) ranks.push_back(it->second);
+    }
+    if (ranks.empty()) continue;
+    // GloVe rows are in order of frequency: the most frequent English words
+    // carry the common sense of a Russian word (вода -> water, not
+    // backwash), so only the kMaxSenses most frequent count, weighted by
+    // (1 + rank / 1000)^-1/2.
+    constexpr size_t kMaxSenses = 4;
+    std::sort(ranks.begin(), ranks.end());
+    ranks.resize(std::min(ranks.size(), kMaxSenses));
+    std::fill(row.begin(), row.end(), 0.0f);
+    double total = 0;
+    for (uint32_t rank : ranks) {
+      const double weight = 1.0 / std::sqrt(1.0 + rank / 1000.0);
+      total += weight;
+      const float* source = base->matrix_.data() + size_t{rank} * dim;
+      for (size_t i = 0; i < dim; ++i) {
+        row[i] += static_cast<float>(weight) * source[i];
+      }
+    }
+    for (float& x : row) x = static_cast<float>(x / total);
+    table->words_.emplace_back(key);
+    table->matrix_.insert(table->matrix_.end(), row.begin(), row.end());
+  }
+  const size_t bridged = table->words_.size() - base_rows;
+  table->identity_ = absl::StrCat(
+      base->identity_, "+", table->lexicon_->identity(), ",rows=", bridged);
+  table->IndexWords();
+  // A bridged lemma that GloVe also holds (rare Cyrillic tokens) takes the
+  // bridge: the translation carries the meaning, the GloVe row little.
+  for (uint32_t i = static_cast<uint32_t>(base_rows); i < table->words_.size();
+       ++i) {
+    table->row_of_[table->words_[i]] = i;
+  }
+  return std::shared_ptr<const WordVectors>(std::move(table));
+}
+
+const CrossLingualLexicon::Translation* WordVectors::Translation(
+    std::string_view word) const {
+  if (lexicon_ == nullptr || Find(word).empty()) return nullptr;
+  return lexicon_->Find(word);
+}
+
+absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::LoadTable(
     const std::string& path) {
   auto contents = ReadFileContents(path);
   if (absl::IsNotFound(contents.status())) {

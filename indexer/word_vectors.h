@@ -17,15 +17,37 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "indexer/cross_lingual_lexicon.h"
 
 namespace helixmatch {
 
 class WordVectors {
  public:
+  // Files of the cross-lingual lexicon, looked for beside the vector file
+  // (scripts/fetch-word-vectors.sh writes them there).
+  static constexpr std::string_view kBridgeFile = "ru-en-bridge.tsv";
+  static constexpr std::string_view kGlossaryFile = "kk-ru-glossary.tsv";
+
+  enum class Bridge {
+    kBeside,       // add the lexicon's rows when kBridgeFile is beside
+    kEnglishOnly,  // the GloVe rows alone (the evaluation's baseline)
+  };
+
   // Reads and checks the file (magic, sizes, exact length, finite values).
-  // Errors name the file and what is wrong with it.
+  // With Bridge::kBeside and kBridgeFile in the same folder, also reads
+  // that and kGlossaryFile (which must then exist) and adds their rows
+  // (WithLexicon). Errors name the file and what is wrong with it (for the
+  // lexicon: file, line and field).
   static absl::StatusOr<std::shared_ptr<const WordVectors>> Load(
-      const std::string& path);
+      const std::string& path, Bridge bridge = Bridge::kBeside);
+
+  // `base` plus one row per lexicon lemma whose English words `base` has:
+  // the mean of the vectors of its (at most four) most frequent English
+  // words, weighted towards the frequent ones. The identity names the
+  // lexicon, so an index built with other rows is never read with these.
+  static absl::StatusOr<std::shared_ptr<const WordVectors>> WithLexicon(
+      const std::shared_ptr<const WordVectors>& base,
+      CrossLingualLexicon lexicon);
 
   // Builds a table from memory (tests, user-supplied vectors). All rows must
   // have `dimension` components.
@@ -41,8 +63,18 @@ class WordVectors {
   // The vector of a lower-cased word; empty when the word is unknown.
   std::span<const float> Find(std::string_view word) const;
 
+  // How a bridged lemma reached English (its English words and the Russian
+  // word a Kazakh one went through); nullptr for any other word.
+  const CrossLingualLexicon::Translation* Translation(
+      std::string_view word) const;
+
+  // The lexicon the rows were built from; nullptr when there is none.
+  const CrossLingualLexicon* lexicon() const { return lexicon_.get(); }
+
  private:
   WordVectors() = default;
+  static absl::StatusOr<std::shared_ptr<const WordVectors>> LoadTable(
+      const std::string& path);
   void IndexWords();
 
   int dimension_ = 0;
@@ -50,6 +82,7 @@ class WordVectors {
   std::vector<std::string> words_;
   std::vector<float> matrix_;
   std::unordered_map<std::string_view, uint32_t> row_of_;
+  std::shared_ptr<const CrossLingualLexicon> lexicon_;
 };
 
 }  // namespace helixmatch

@@ -4,7 +4,9 @@
 # helixmatch's binary format (see scripts/convert-word-vectors.js).
 #
 # Output: ${HELIXMATCH_CACHE_DIR:-$HOME/.cache/helixmatch}/glove-6b-100d.hxwv
-#         plus glove-6b-100d.hxwv.sha256 (sha256sum format, relative name).
+#         plus glove-6b-100d.hxwv.sha256 (sha256sum format, relative name),
+#         and beside them the cross-lingual lexicon
+#         (scripts/fetch-language-data.sh).
 # The final path is the last line on stdout; progress goes to stderr.
 # A cached file whose checksum verifies (and matches the pinned one below) is
 # reused without downloading. Needs npm and node (scripts/install-deps.sh).
@@ -55,10 +57,16 @@ if ! cache_valid && [[ -n $seed && -f $seed/$OUT_NAME ]]; then
     log "ignoring $seed/$OUT_NAME: its checksum is not the pinned one"
   fi
 fi
+# The word vectors' path on stdout, after the cross-lingual lexicon that
+# WordVectors::Load reads beside them.
+finish() {
+  bash "$script_dir/fetch-language-data.sh" "$cache_dir"
+  printf '%s\n' "$out"
+}
 
 if cache_valid; then
   log "cached $out verified"
-  printf '%s\n' "$out"
+  finish
   exit 0
 fi
 
@@ -74,7 +82,7 @@ if command -v flock >/dev/null 2>&1; then
   flock 9
   if cache_valid; then
     log "cached $out verified (made by a concurrent run)"
-    printf '%s\n' "$out"
+    finish
     exit 0
   fi
 fi
@@ -126,4 +134,4 @@ mv -f -- "$work/$OUT_NAME.sha256" "$sum_file"
 sync -- "$cache_dir"
 
 log "wrote $out ($(stat -c %s "$out") bytes)"
-printf '%s\n' "$out"
+finish

@@ -17,6 +17,10 @@ packages=(
   nodejs npm
   nghttp2-client  # h2load: independent check of the serving benchmark
   python3-yaml  # tests/deploy: the Kubernetes manifests test
+  # Russian and Kazakh text: ICU normalization and case folding, hunspell
+  # lemmas, and Mueller's dictionary for the Russian-English bridge
+  # (scripts/fetch-language-data.sh derives it).
+  libicu-dev libhunspell-dev hunspell-ru hunspell-kk mueller7-dict python3
 )
 
 # HELIXMATCH_DEPS_NO_BROWSER=1 (the image's build stage): without the

@@ -206,6 +206,22 @@ TEST_F(GloveIdfEmbedderTest, ModelRoundTripGivesTheSameVectors) {
   }
 }
 
+TEST_F(GloveIdfEmbedderTest, StoreOfAnotherTextAnalysisIsRefused) {
+  storage::EmbeddingModel model = embedder_.ToModel();
+  EXPECT_EQ(model.text_analysis(), TextAnalysisIdentity());
+  EXPECT_THAT(embedder_.Identity(), HasSubstr(TextAnalysisIdentity()));
+  // A store from before the multilingual analysis has no text_analysis.
+  model.clear_text_analysis();
+  auto old = GloveIdfEmbedder::FromModel(vectors_, model);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(old.status().message(), HasSubstr("text-1"));
+  EXPECT_THAT(old.status().message(), HasSubstr("re-import"));
+  model.set_text_analysis("text-2:other");
+  EXPECT_EQ(GloveIdfEmbedder::FromModel(vectors_, model).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(GloveIdfEmbedderTest, IdentityNamesTheModelAndVectors) {
   EXPECT_THAT(embedder_.Identity(), HasSubstr("glove-idf"));
   EXPECT_THAT(embedder_.Identity(), HasSubstr(vectors_->identity()));

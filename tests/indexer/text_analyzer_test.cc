@@ -224,7 +224,10 @@ TEST(TokenizeTest, DropsStopwords) {
   EXPECT_THAT(Tokenize("The flotation of the copper and the ore"),
               ElementsAre("flotation", "copper", "ore"));
   EXPECT_THAT(Tokenize("Обогащение для руды или меди это"),
-              ElementsAre("обогащение", "руды", "меди"));
+              ElementsAre("обогащение", "руда", "медь"));
+  EXPECT_THAT(
+      Tokenize("Обогащение для руды или меди это", {.multilingual = false}),
+      ElementsAre("обогащение", "руды", "меди"));
   EXPECT_THAT(
       Tokenize("the copper", {.drop_stopwords = false, .min_length = 2}),
       ElementsAre("the", "copper"));
@@ -256,7 +259,7 @@ TEST(TokenizeTest, NumbersOnlyWithKeepNumbers) {
 
 TEST(TokenizeTest, MixedCyrillicAndLatin) {
   EXPECT_THAT(Tokenize("Обогащение руды: flotation"),
-              ElementsAre("обогащение", "руды", "flotation"));
+              ElementsAre("обогащение", "руда", "flotation"));
 }
 
 TEST(TokenizeTest, EmptyAndSeparatorOnly) {
@@ -294,6 +297,68 @@ TEST(LowerUtf8RegressionTest, SpecialLatinLetters) {
   }
   EXPECT_EQ(LowerCodePoint(0x1EA0), 0x1EA1u);
   EXPECT_EQ(LowerUtf8("\xC4\xB0nternet"), "internet");
+}
+
+}  // namespace
+}  // namespace helixmatch
+
+namespace helixmatch {
+namespace {
+
+TEST(TokenizeNormalizationTest, NfkcAndFullCaseFolding) {
+  // Compatibility forms: fullwidth letters, the fi ligature, superscripts
+  // inside a word.
+  EXPECT_THAT(Tokenize("ＣＯＰＰＥＲ ﬁltration"),
+              ElementsAre("copper", "filtration"));
+  // Full folding: ß is ss, final sigma is sigma.
+  EXPECT_THAT(Tokenize("STRASSE Straße ΟΔΟΣ"),
+              ElementsAre("strasse", "strasse", "οδοσ"));
+  // Turkish dotted capital I stays plain i.
+  EXPECT_THAT(Tokenize("İnternet İZMİR"), ElementsAre("internet", "izmir"));
+  // LowerUtf8 stays simple folding: one code point for one.
+  EXPECT_EQ(LowerUtf8("ß"), "ß");
+}
+
+TEST(TokenizeMultilingualTest, RussianWordsBecomeLemmas) {
+  EXPECT_THAT(Tokenize("Очистка сточных вод на предприятиях"),
+              ElementsAre("очистка", "сточный", "вода", "предприятие"));
+  // ё is folded to е.
+  EXPECT_THAT(Tokenize("Зелёный водород"), ElementsAre("зеленый", "водород"));
+}
+
+TEST(TokenizeMultilingualTest, KazakhLatinMeetsKazakhCyrillic) {
+  const auto cyrillic = Tokenize("Мұнай өңдеу технологиялары");
+  const auto latin = Tokenize("Mūnai öñdeu tehnologiialary");
+  EXPECT_THAT(cyrillic, ElementsAre("мұнай", "өңдеу", "технология"));
+  EXPECT_THAT(Tokenize("Өнеркәсіптік басқару жүйелерінің"),
+              ElementsAre("өнеркәсіп", "басқару", "жүйе"));
+  EXPECT_EQ(latin, cyrillic);
+  // Capital I is the capital of ı (і) in Kazakh Latin; suffixes come off.
+  EXPECT_THAT(Tokenize("Iskerlık jobalar Qazaqstanda"),
+              ElementsAre("іскер", "жоба", "қазақстан"));
+  EXPECT_THAT(Tokenize("Kömır şahtalaryndağy metandy paidalanu"),
+              ElementsAre("көмір", "шахта", "метан", "пайдалану"));
+}
+
+TEST(TokenizeMultilingualTest, EnglishIsNotTransliterated) {
+  EXPECT_THAT(Tokenize("Quality of quartz and quantum equipment"),
+              ElementsAre("quality", "quartz", "quantum", "equipment"));
+  EXPECT_THAT(Tokenize("Iraq"), ElementsAre("iraq"));
+}
+
+TEST(TokenizeMultilingualTest, LanguageIsDecidedPerSentence) {
+  // A Kazakh sentence without a Kazakh-only letter is still Kazakh when
+  // the text has one; the English sentence stays English.
+  EXPECT_THAT(
+      Tokenize("Су тазарту. Ауыл шаруашылығы. Water treatment"),
+      ElementsAre("су", "тазарту", "ауыл", "шаруашылық", "water", "treatment"));
+  // Without a Kazakh letter anywhere the same words read as Russian.
+  EXPECT_THAT(Tokenize("Су тазарту"), ElementsAre("су", "тазарт"));
+}
+
+TEST(TextAnalysisIdentityTest, NamesTheLemmatizer) {
+  EXPECT_THAT(TextAnalysisIdentity(), ::testing::HasSubstr("text-2"));
+  EXPECT_THAT(TextAnalysisIdentity(), ::testing::HasSubstr("ru="));
 }
 
 }  // namespace

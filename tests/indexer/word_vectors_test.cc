@@ -261,3 +261,87 @@ TEST(WordVectorsRegressionTest, HugeWordCountIsDataLossNotACrash) {
 
 }  // namespace
 }  // namespace helixmatch
+
+namespace helixmatch {
+namespace {
+
+// Rows in order of frequency, as GloVe's are: "water" is more frequent than
+// "backwash".
+class WordVectorsLexiconTest : public ::testing::Test {
+ protected:
+  const std::vector<std::string> words_ = {"water", "copper", "oil",
+                                           "backwash"};
+  const std::vector<std::vector<float>> rows_ = {
+      {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 0, -1}};
+  testing::TempDir dir_;
+};
+
+TEST_F(WordVectorsLexiconTest, BridgedRowsAreFrequencyWeightedMeans) {
+  auto base = WordVectors::FromRows(3, words_, rows_);
+  ASSERT_TRUE(base.ok());
+  auto lexicon = CrossLingualLexicon::Parse(
+      "вода\tbackwash water\nмедь\tcopper\nкварк\tquark\n", "b.tsv",
+      "мыс\tмедь\n", "g.tsv");
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status();
+  auto bridged = WordVectors::WithLexicon(*base, std::move(*lexicon));
+  ASSERT_TRUE(bridged.ok()) << bridged.status();
+  const WordVectors& table = **bridged;
+  EXPECT_THAT(table.Find("медь"), ElementsAre(0.0f, 1.0f, 0.0f));
+  EXPECT_THAT(table.Find("мыс"), ElementsAre(0.0f, 1.0f, 0.0f));
+  // water (rank 0) weighs 1, backwash (rank 3) 1/sqrt(1.003): nearly even,
+  // and the mean leans to water.
+  const auto water = table.Find("вода");
+  ASSERT_EQ(water.size(), 3u);
+  EXPECT_GT(water[0], 0.49f);
+  EXPECT_LT(water[2], 0.0f);
+  EXPECT_GT(water[0], -water[2]);
+  EXPECT_TRUE(table.Find("кварк").empty());  // no English word in the table
+  EXPECT_THAT(table.Find("copper"), ElementsAre(0.0f, 1.0f, 0.0f));
+  ASSERT_NE(table.Translation("мыс"), nullptr);
+  EXPECT_EQ(table.Translation("мыс")->via, "медь");
+  EXPECT_EQ(table.Translation("copper"), nullptr);
+  EXPECT_EQ(table.Translation("кварк"), nullptr);
+  EXPECT_THAT(table.identity(),
+              MatchesRegex("4x3:crc32c=[0-9a-f]{8}\\+ru-en=3:[0-9a-f]{8},"
+                           "kk-ru=1:[0-9a-f]{8},rows=[0-9]+"));
+  EXPECT_NE(table.identity(), (*base)->identity());
+}
+
+TEST_F(WordVectorsLexiconTest, LoadReadsTheLexiconBeside) {
+  const std::string path =
+      WriteFile(dir_, "vectors.hxwv", EncodeFile(3, words_, rows_));
+  auto plain = WordVectors::Load(path);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ((*plain)->lexicon(), nullptr);
+  WriteFile(dir_, std::string(WordVectors::kBridgeFile), "медь\tcopper\n");
+  WriteFile(dir_, std::string(WordVectors::kGlossaryFile), "мыс\tмедь\n");
+  auto bridged = WordVectors::Load(path);
+  ASSERT_TRUE(bridged.ok()) << bridged.status();
+  ASSERT_NE((*bridged)->lexicon(), nullptr);
+  EXPECT_FALSE((*bridged)->Find("мыс").empty());
+  auto english = WordVectors::Load(path, WordVectors::Bridge::kEnglishOnly);
+  ASSERT_TRUE(english.ok());
+  EXPECT_TRUE((*english)->Find("мыс").empty());
+  EXPECT_EQ((*english)->identity(), (*plain)->identity());
+}
+
+TEST_F(WordVectorsLexiconTest, MalformedGlossaryBesideFailsTheLoad) {
+  const std::string path =
+      WriteFile(dir_, "vectors.hxwv", EncodeFile(3, words_, rows_));
+  WriteFile(dir_, std::string(WordVectors::kBridgeFile), "медь\tcopper\n");
+  auto missing = WordVectors::Load(path);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr("kk-ru-glossary.tsv"));
+  WriteFile(dir_, std::string(WordVectors::kGlossaryFile),
+            "# ours\nмыс\tмедь\nжоба\n");
+  auto bad = WordVectors::Load(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(),
+              HasSubstr("kk-ru-glossary.tsv:3: expected 2 tab-separated "
+                        "fields (Kazakh word, Russian or English words)"));
+}
+
+}  // namespace
+}  // namespace helixmatch
