@@ -28,6 +28,9 @@ struct Query {
   const v1::FirmNeed* need = nullptr;
   const v1::CapabilityProfile* capability = nullptr;
   v1::Filter filter;
+  // The funding call the query's need targets (from the need record or
+  // the request); empty programme and topic: unknown.
+  v1::FundingCall funding_call;
   // Whether the requester is a government programme (it may see
   // programme-only needs).
   bool programme_requester = false;
