@@ -12,6 +12,7 @@
 #include "helixmatch/v1/matching.pb.h"
 #include "indexer/embedder.h"
 #include "services/catalog/catalog.h"
+#include "services/ranking/learned_ranker.h"
 #include "services/ranking/weights.h"
 
 namespace helixmatch {
@@ -22,6 +23,8 @@ struct QueryContext {
   const RankingWeights& weights;
   int reference_year;
   const std::string& model_identity;  // reported in responses
+  // The learned ranker, or null for the weighted sum.
+  const LearnedRanker* ranker = nullptr;
 };
 
 // Errors: see ValidateRecommendRequest and ResolveQuery.

@@ -43,6 +43,7 @@ struct ServerOptions {
   TlsFiles tls;
   std::string log_format = "text";
   std::string log_level = "info";
+  std::string ranking_model = "default";
 };
 
 void AddServerOptions(CLI::App& app, ServerOptions& options) {
@@ -56,6 +57,11 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
       ->capture_default_str();
   app.add_option("--word-vectors", options.engine.word_vectors_path,
                  "GloVe file from scripts/fetch-word-vectors.sh")
+      ->capture_default_str();
+  app.add_option("--ranking-model", options.ranking_model,
+                 "Learned ranker: 'default' (the model built in from "
+                 "data/ranking/), a model file from scripts/fit-ranking.sh, "
+                 "or 'none' for the weighted sum")
       ->capture_default_str();
   app.add_option("--port-file", options.port_file,
                  "Write the port actually bound to this file");
@@ -218,7 +224,14 @@ int Serve(const ServerOptions& options, const sigset_t& stop_signals) {
       return 1;
     }
   }
-  auto engine = MatchingEngine::Open(options.engine);
+  EngineOptions engine_options = options.engine;
+  auto ranker = LearnedRanker::FromFlag(options.ranking_model);
+  if (!ranker.ok()) {
+    spdlog::error("--ranking-model: {}", std::string(ranker.status().message()));
+    return 1;
+  }
+  engine_options.ranker = std::move(*ranker);
+  auto engine = MatchingEngine::Open(engine_options);
   if (!engine.ok()) {
     spdlog::error("cannot start on data folder '{}': {}",
                   options.engine.data_dir,
