@@ -31,7 +31,14 @@ static_assert(!kFeatureNames.back().empty(), "a name for every feature");
 constexpr char kIdentityAttribute[] = "helixmatch_model";
 constexpr char kFeaturesAttribute[] = "helixmatch_features";
 
-std::string LastError() { return XGBGetLastError(); }
+// XGBoost's message without the stack trace it appends.
+std::string LastError() {
+  std::string error = XGBGetLastError();
+  if (const size_t end = error.find('\n'); end != std::string::npos) {
+    error.resize(end);
+  }
+  return error;
+}
 
 // Frees a DMatrix on scope exit.
 struct MatrixHandle {
