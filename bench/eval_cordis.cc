@@ -126,8 +126,9 @@ int main(int argc, char** argv) {
   options.ranker = std::move(*ranker);
   const bool dumping = !dump_features.empty();
   if (dumping && options.ranker != nullptr) {
-    std::fprintf(stderr, "eval: --dump-features ranks by the weighted sum; "
-                         "leave out --ranking-model\n");
+    std::fprintf(stderr,
+                 "eval: --dump-features ranks by the weighted sum; "
+                 "leave out --ranking-model\n");
     return 2;
   }
   options.reference_year = profiles_until + 1;

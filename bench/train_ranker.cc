@@ -45,9 +45,11 @@ bool ReadRows(const std::string& path, helixmatch::RankingTrainingSet* set) {
     float label = 0;
     if (f.size() != 2 + kRankingFeatureCount ||
         !absl::SimpleAtof(f[1], &label)) {
-      std::fprintf(stderr, "train_ranker: %s:%lld: expected query, label and "
-                   "%d features\n", path.c_str(),
-                   static_cast<long long>(line_number), kRankingFeatureCount);
+      std::fprintf(stderr,
+                   "train_ranker: %s:%lld: expected query, label and "
+                   "%d features\n",
+                   path.c_str(), static_cast<long long>(line_number),
+                   kRankingFeatureCount);
       return false;
     }
     if (f[0] != current || file.group_sizes.empty()) {
@@ -97,9 +99,8 @@ double MeanNdcg(const helixmatch::RankingTrainingSet& set,
   for (unsigned size : set.group_sizes) {
     std::vector<size_t> order(size);
     std::iota(order.begin(), order.end(), row);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return scores[a] > scores[b];
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return scores[a] > scores[b]; });
     double dcg = 0, idcg = 0;
     int relevant = 0;
     for (size_t r = 0; r < order.size(); ++r) {
@@ -126,14 +127,12 @@ int main(int argc, char** argv) {
   std::vector<int> depths = {2, 3}, rounds = {100};
   std::vector<double> etas = {0.05, 0.1};
   bool refit = true;
-  app.add_option("--train", train_files, "Feature dumps to fit on")
-      ->required();
+  app.add_option("--train", train_files, "Feature dumps to fit on")->required();
   app.add_option("--validation", validation_files,
                  "Feature dumps to choose the settings on")
       ->required();
   app.add_option("--out", out, "Model file to write")->required();
-  app.add_option("--identity", identity,
-                 "Model identity reported in responses")
+  app.add_option("--identity", identity, "Model identity reported in responses")
       ->required();
   app.add_option("--depths", depths, "max_depth values")->delimiter(',');
   app.add_option("--etas", etas, "Learning rates")->delimiter(',');
@@ -150,10 +149,11 @@ int main(int argc, char** argv) {
   for (const auto& f : validation_files) {
     if (!ReadRows(f, &validation)) return 1;
   }
-  std::fprintf(stderr, "train: %zu queries, %zu rows; validation: %zu "
-               "queries, %zu rows\n", train.group_sizes.size(),
-               train.labels.size(), validation.group_sizes.size(),
-               validation.labels.size());
+  std::fprintf(stderr,
+               "train: %zu queries, %zu rows; validation: %zu "
+               "queries, %zu rows\n",
+               train.group_sizes.size(), train.labels.size(),
+               validation.group_sizes.size(), validation.labels.size());
   // The dumped order is the weighted sum's.
   std::vector<float> weighted(validation.labels.size());
   for (size_t i = 0; i < weighted.size(); ++i) {

@@ -429,7 +429,8 @@ bool Catalog::RemoveTie(absl::string_view id) {
 
 void Catalog::AddPartner(uint32_t org, uint32_t partner) {
   auto& e = organizations_[org];
-  const auto at = std::lower_bound(e.partners.begin(), e.partners.end(), partner);
+  const auto at =
+      std::lower_bound(e.partners.begin(), e.partners.end(), partner);
   const auto i = static_cast<size_t>(at - e.partners.begin());
   const bool new_partner = at == e.partners.end() || *at != partner;
   CountPartner(org, *organizations_[partner].record, 1, new_partner, +1);
@@ -444,7 +445,8 @@ void Catalog::AddPartner(uint32_t org, uint32_t partner) {
 
 void Catalog::DropPartner(uint32_t org, uint32_t partner) {
   auto& e = organizations_[org];
-  const auto at = std::lower_bound(e.partners.begin(), e.partners.end(), partner);
+  const auto at =
+      std::lower_bound(e.partners.begin(), e.partners.end(), partner);
   if (at == e.partners.end() || *at != partner) return;
   const auto i = at - e.partners.begin();
   CountPartner(org, *organizations_[partner].record, 1,

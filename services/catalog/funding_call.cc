@@ -9,7 +9,8 @@ std::string CallFamily(absl::string_view topic) {
   std::string family;
   for (absl::string_view part :
        absl::StrSplit(absl::StripAsciiWhitespace(topic), '-')) {
-    if (part.empty() || absl::ascii_isdigit(static_cast<unsigned char>(part[0]))) {
+    if (part.empty() ||
+        absl::ascii_isdigit(static_cast<unsigned char>(part[0]))) {
       break;
     }
     if (!family.empty()) family += '-';

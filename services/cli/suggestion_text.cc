@@ -67,9 +67,10 @@ std::string WhyLine(const v1::ScoreBreakdown& b) {
   for (const auto& c : b.contributions()) by_group[c.group()] += c.value();
   std::vector<std::pair<std::string, double>> groups(by_group.begin(),
                                                      by_group.end());
-  std::stable_sort(groups.begin(), groups.end(), [](const auto& x, const auto& y) {
-    return std::abs(x.second) > std::abs(y.second);
-  });
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const auto& x, const auto& y) {
+                     return std::abs(x.second) > std::abs(y.second);
+                   });
   std::vector<std::string> parts;
   for (const auto& [group, value] : groups) {
     if (std::abs(value) < 0.005) continue;

@@ -193,19 +193,17 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
 absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     const v1::RecommendRequest& request) const {
   auto lock = catalog_lock_.Read();
-  return RecommendOver(
-      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
-       options_.ranker.get()},
-      request);
+  return RecommendOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                        model_identity_, options_.ranker.get()},
+                       request);
 }
 
 absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
     const v1::ExplainRequest& request) const {
   auto lock = catalog_lock_.Read();
-  return ExplainOver(
-      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
-       options_.ranker.get()},
-      request);
+  return ExplainOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                      model_identity_, options_.ranker.get()},
+                     request);
 }
 
 v1::StatsResponse MatchingEngine::Stats() const {

@@ -25,9 +25,9 @@ absl::StatusOr<v1::RecommendResponse> RecommendOver(
   auto pool = RetrieveCandidates(ctx.catalog, q, filter,
                                  {request.k(), ctx.weights.trust > 0});
   if (!pool.ok()) return pool.status();
-  auto ranked_or = RankCandidates(ctx.catalog, q, ctx.weights,
-                                  ctx.reference_year, *pool, request.k(),
-                                  ctx.ranker);
+  auto ranked_or =
+      RankCandidates(ctx.catalog, q, ctx.weights, ctx.reference_year, *pool,
+                     request.k(), ctx.ranker);
   if (!ranked_or.ok()) return ranked_or.status();
   const Ranking& ranking = *ranked_or;
   const SuggestionOptions options{request.profiles_per_organization() == 0

@@ -1,8 +1,8 @@
 #include "services/ranking/features.h"
 
 #include <algorithm>
-#include <cmath>
 #include <bit>
+#include <cmath>
 #include <set>
 
 #include "services/catalog/funding_call.h"
@@ -105,8 +105,7 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
                            organization)) {
       const PairHistory history =
           catalog.HistoryBetween(q.requester, organization);
-      f.trust =
-          TrustFeature(history, reference_year, w.trust_half_life_years);
+      f.trust = TrustFeature(history, reference_year, w.trust_half_life_years);
       int latest = 0;
       for (const v1::Tie* tie : history.ties) {
         latest = std::max(latest, tie->year());

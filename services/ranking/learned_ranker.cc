@@ -15,16 +15,27 @@ namespace helixmatch {
 namespace {
 
 constexpr std::array<std::string_view, kRankingFeatureCount> kFeatureNames = {
-    "topical_fit",       "dense",
-    "lexical",           "best_lexical",      "lexical_rank",
-    "depth",             "matching_profiles",
-    "activity",          "trust",
-    "tie_share",         "years_since_tie",
-    "proximity",         "same_country",
-    "country_affinity",  "firm_partners",
-    "call_family_profiles", "call_family_share",
-    "programme_profiles", "programme_share",
-    "capacity",          "benefit_alignment"};
+    "topical_fit",
+    "dense",
+    "lexical",
+    "best_lexical",
+    "lexical_rank",
+    "depth",
+    "matching_profiles",
+    "activity",
+    "trust",
+    "tie_share",
+    "years_since_tie",
+    "proximity",
+    "same_country",
+    "country_affinity",
+    "firm_partners",
+    "call_family_profiles",
+    "call_family_share",
+    "programme_profiles",
+    "programme_share",
+    "capacity",
+    "benefit_alignment"};
 
 static_assert(!kFeatureNames.back().empty(), "a name for every feature");
 
@@ -95,8 +106,8 @@ void RankingFeatureRow(const v1::ScoreBreakdown& b, int matching_profiles,
   row[i++] = static_cast<float>(b.dense());
   row[i++] = static_cast<float>(b.lexical());
   row[i++] = static_cast<float>(b.best_lexical());
-  row[i++] = b.lexical_rank() > 0 ? static_cast<float>(b.lexical_rank())
-                                  : kMissing;
+  row[i++] =
+      b.lexical_rank() > 0 ? static_cast<float>(b.lexical_rank()) : kMissing;
   row[i++] = static_cast<float>(b.depth());
   row[i++] = static_cast<float>(matching_profiles);
   row[i++] = static_cast<float>(b.activity());
@@ -201,10 +212,10 @@ absl::StatusOr<std::unique_ptr<LearnedRanker>> LearnedRanker::LoadJson(
   }
   const auto features = attribute(kFeaturesAttribute);
   if (!features || *features != FeatureList()) {
-    return invalid(absl::StrCat(
-        "its features are '", features.value_or("(none)"),
-        "', this build computes '", FeatureList(),
-        "': retrain it with scripts/fit-ranking.sh"));
+    return invalid(absl::StrCat("its features are '",
+                                features.value_or("(none)"),
+                                "', this build computes '", FeatureList(),
+                                "': retrain it with scripts/fit-ranking.sh"));
   }
   bst_ulong columns = 0;
   if (XGBoosterGetNumFeature(booster.handle, &columns) != 0 ||
@@ -235,10 +246,9 @@ absl::StatusOr<std::vector<float>> LearnedRanker::Predict(
   if (n == 0) return out;
   absl::MutexLock lock(&mu_);
   MatrixHandle matrix;
-  if (XGDMatrixCreateFromMat(rows.data(), static_cast<bst_ulong>(n),
-                             kRankingFeatureCount,
-                             std::numeric_limits<float>::quiet_NaN(),
-                             &matrix.handle) != 0) {
+  if (XGDMatrixCreateFromMat(
+          rows.data(), static_cast<bst_ulong>(n), kRankingFeatureCount,
+          std::numeric_limits<float>::quiet_NaN(), &matrix.handle) != 0) {
     return absl::InternalError(LastError());
   }
   const std::string config = absl::StrCat(
@@ -272,10 +282,10 @@ absl::StatusOr<std::string> TrainRankingModel(
   size_t grouped = 0;
   for (unsigned g : set.group_sizes) grouped += g;
   if (set.rows.size() != n * kRankingFeatureCount || grouped != n || n == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "training set: ", set.rows.size(), " values, ", n, " labels and ",
-        grouped, " grouped rows do not agree (", kRankingFeatureCount,
-        " features a row)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("training set: ", set.rows.size(), " values, ", n,
+                     " labels and ", grouped, " grouped rows do not agree (",
+                     kRankingFeatureCount, " features a row)"));
   }
   if (params.identity.empty()) {
     return absl::InvalidArgumentError("identity: is empty");
@@ -290,15 +300,15 @@ absl::StatusOr<std::string> TrainRankingModel(
       !s.ok()) {
     return s;
   }
-  if (auto s = xgb(XGDMatrixSetFloatInfo(matrix.handle, "label",
-                                         set.labels.data(),
-                                         static_cast<bst_ulong>(n)));
+  if (auto s =
+          xgb(XGDMatrixSetFloatInfo(matrix.handle, "label", set.labels.data(),
+                                    static_cast<bst_ulong>(n)));
       !s.ok()) {
     return s;
   }
-  if (auto s = xgb(XGDMatrixSetUIntInfo(
-          matrix.handle, "group", set.group_sizes.data(),
-          static_cast<bst_ulong>(set.group_sizes.size())));
+  if (auto s = xgb(
+          XGDMatrixSetUIntInfo(matrix.handle, "group", set.group_sizes.data(),
+                               static_cast<bst_ulong>(set.group_sizes.size())));
       !s.ok()) {
     return s;
   }
@@ -320,15 +330,15 @@ absl::StatusOr<std::string> TrainRankingModel(
       {"subsample", "1"},
       {"colsample_bytree", "1"}};
   for (const auto& [key, value] : settings) {
-    if (auto s = xgb(XGBoosterSetParam(booster.handle, key.c_str(),
-                                       value.c_str()));
+    if (auto s =
+            xgb(XGBoosterSetParam(booster.handle, key.c_str(), value.c_str()));
         !s.ok()) {
       return s;
     }
   }
   for (int round = 0; round < params.rounds; ++round) {
-    if (auto s = xgb(XGBoosterUpdateOneIter(booster.handle, round,
-                                            matrix.handle));
+    if (auto s =
+            xgb(XGBoosterUpdateOneIter(booster.handle, round, matrix.handle));
         !s.ok()) {
       return s;
     }

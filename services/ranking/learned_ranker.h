@@ -99,8 +99,8 @@ class LearnedRanker {
 // parameters give the same model bytes (one thread, fixed seed, exact
 // greedy splits, no sampling).
 struct RankingTrainingSet {
-  std::vector<float> rows;    // n x kRankingFeatureCount, row-major
-  std::vector<float> labels;  // n: 1 relevant, 0 not
+  std::vector<float> rows;            // n x kRankingFeatureCount, row-major
+  std::vector<float> labels;          // n: 1 relevant, 0 not
   std::vector<unsigned> group_sizes;  // rows per query, in row order
 };
 

@@ -198,8 +198,7 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
   }
   const auto& organizations = catalog.organizations();
   const auto id_of = [&](const Scored& s) -> const std::string& {
-    return organizations[pool.organizations[s.group].organization]
-        .record->id();
+    return organizations[pool.organizations[s.group].organization].record->id();
   };
   const auto better = [&](const Scored& a, const Scored& b) {
     if (a.score != b.score) return a.score > b.score;
@@ -230,34 +229,35 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
   if (weights.network > 0 && !query.partners.empty()) {
     AddNetwork(catalog, query, weights, pool, keep, better, all);
   }
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep),
-                    all.end(), better);
+  std::partial_sort(all.begin(),
+                    all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
+                    better);
   all.resize(keep);
   std::vector<std::vector<float>> contributions;
   if (ranker != nullptr && !all.empty()) {
     thread_local v1::ScoreBreakdown scratch;
     std::vector<float> rows(all.size() * kRankingFeatureCount);
     for (size_t i = 0; i < all.size(); ++i) {
-      FeatureRow(all[i].features, &scratch,
-                 std::span<float, kRankingFeatureCount>(
-                     rows.data() + i * kRankingFeatureCount,
-                     kRankingFeatureCount));
+      FeatureRow(
+          all[i].features, &scratch,
+          std::span<float, kRankingFeatureCount>(
+              rows.data() + i * kRankingFeatureCount, kRankingFeatureCount));
     }
     auto scores = ranker->Score(rows);
     if (!scores.ok()) return scores.status();
     for (size_t i = 0; i < all.size(); ++i) all[i].score = (*scores)[i];
     const size_t top = std::min(all.size(), k_wanted);
     std::partial_sort(all.begin(),
-                      all.begin() + static_cast<std::ptrdiff_t>(top),
-                      all.end(), better);
+                      all.begin() + static_cast<std::ptrdiff_t>(top), all.end(),
+                      better);
     all.resize(top);
     // Explained from the same rows: the k best keep their positions.
     std::vector<float> top_rows;
     top_rows.reserve(top * kRankingFeatureCount);
     for (size_t i = 0; i < top; ++i) {
       FeatureRow(all[i].features, &scratch,
-                 std::span<float, kRankingFeatureCount>(
-                     rows.data(), kRankingFeatureCount));
+                 std::span<float, kRankingFeatureCount>(rows.data(),
+                                                        kRankingFeatureCount));
       top_rows.insert(top_rows.end(), rows.begin(),
                       rows.begin() + kRankingFeatureCount);
     }

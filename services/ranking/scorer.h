@@ -57,8 +57,8 @@ void FillBreakdown(const RankedOrganization& ranked,
 // contributions in their breakdowns.
 bool LearnedRankerApplies(const Query& query);
 
-// With `ranker` (and LearnedRankerApplies), the score is the model's (lexical_rank unknown: the
-// organization is ranked alone).
+// With `ranker` (and LearnedRankerApplies), the score is the model's
+// (lexical_rank unknown: the organization is ranked alone).
 RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
                                     const RankingWeights& weights,
                                     int reference_year, uint32_t organization,

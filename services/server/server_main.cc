@@ -227,7 +227,8 @@ int Serve(const ServerOptions& options, const sigset_t& stop_signals) {
   EngineOptions engine_options = options.engine;
   auto ranker = LearnedRanker::FromFlag(options.ranking_model);
   if (!ranker.ok()) {
-    spdlog::error("--ranking-model: {}", std::string(ranker.status().message()));
+    spdlog::error("--ranking-model: {}",
+                  std::string(ranker.status().message()));
     return 1;
   }
   engine_options.ranker = std::move(*ranker);

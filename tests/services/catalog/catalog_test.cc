@@ -1,5 +1,4 @@
 #include "services/catalog/catalog.h"
-#include "services/catalog/funding_call.h"
 
 #include <memory>
 #include <string>
@@ -7,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/catalog/funding_call.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch {

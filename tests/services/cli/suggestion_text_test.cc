@@ -135,7 +135,8 @@ TEST(FormatScreeningSummaryTest, FailedRulesConflictsAndCountedWarnings) {
   r.add_rules()->set_rule("trl");  // not passed either
   r.add_rules()->set_passed(true);
   r.add_conflicts();
-  r.add_warnings()->set_code(v1::WARNING_CODE_NO_PRIOR_INTERACTION_LARGE_BUDGET);
+  r.add_warnings()->set_code(
+      v1::WARNING_CODE_NO_PRIOR_INTERACTION_LARGE_BUDGET);
   r.add_warnings()->set_code(v1::WARNING_CODE_HIGH_BARRIER);
   r.add_warnings()->set_code(v1::WARNING_CODE_HIGH_BARRIER);
   EXPECT_EQ(FormatScreeningSummary(r),

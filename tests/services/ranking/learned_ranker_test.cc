@@ -21,9 +21,9 @@ namespace {
 using ::testing::HasSubstr;
 using namespace ::helixmatch::testing;  // NOLINT: the fixture's helpers
 
-constexpr size_t kTrust = 8;     // column of "trust"
-constexpr size_t kLexical = 2;   // column of "lexical"
-constexpr size_t kCall = 15;     // column of "call_family_profiles"
+constexpr size_t kTrust = 8;    // column of "trust"
+constexpr size_t kLexical = 2;  // column of "lexical"
+constexpr size_t kCall = 15;    // column of "call_family_profiles"
 
 // Queries of 20 candidates each: the relevant ones are those with a high
 // trust, plus noise features; some values missing.
@@ -194,8 +194,8 @@ TEST(LearnedRankerTest, FeatureRowMarksUnknownsMissing) {
   RankingFeatureRow(b, 2, 6, row);
   const auto& names = RankingFeatureNames();
   const auto at = [&](std::string_view name) {
-    return row[static_cast<size_t>(
-        std::find(names.begin(), names.end(), name) - names.begin())];
+    return row[static_cast<size_t>(std::find(names.begin(), names.end(), name) -
+                                   names.begin())];
   };
   EXPECT_FLOAT_EQ(at("trust"), 0.5f);
   EXPECT_TRUE(std::isnan(at("proximity")));

@@ -24,8 +24,8 @@ std::vector<std::string> Unknown(const v1::Suggestion& s) {
 
 TEST_F(MatchingEngineTest, CallAndTieFeaturesOfAPair) {
   LoadCorpus();
-  v1::CapabilityProfile cap = MakeCapability(
-      "cap_mining_call", "u_mining", "Copper flotation tailings reuse");
+  v1::CapabilityProfile cap = MakeCapability("cap_mining_call", "u_mining",
+                                             "Copper flotation tailings reuse");
   cap.mutable_funding_call()->set_programme("SC5");
   cap.mutable_funding_call()->set_topic("SC5-10-2016");
   Put(cap);
@@ -74,9 +74,9 @@ TEST_F(MatchingEngineTest, CallAndTieFeaturesOfAPair) {
 
 TEST_F(MatchingEngineTest, WithoutCallOrFirmThoseFeaturesAreUnknown) {
   LoadCorpus();
-  const auto response = Recommend(ForText(
-      "Copper flotation at the concentrator",
-      v1::DIRECTION_NEED_TO_CAPABILITIES, 5));
+  const auto response =
+      Recommend(ForText("Copper flotation at the concentrator",
+                        v1::DIRECTION_NEED_TO_CAPABILITIES, 5));
   ASSERT_GE(response.suggestions_size(), 1);
   const auto unknown = Unknown(response.suggestions(0));
   for (const char* name : {"call_family_profiles", "programme_profiles",
