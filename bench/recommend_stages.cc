@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     s.rank = Micros(t2, t3);
     s.explain = Micros(t3, t4);
     s.serialize = Micros(t4, t5);
-    s.candidates = ranking.candidates_considered;
+    s.candidates = ranking->candidates_considered;
     samples.push_back(s);
   }
   const auto column = [&](double Sample::*field) {
