@@ -36,6 +36,7 @@ absl::Status ReadCsv(const std::string& path,
 struct Project {
   int year = 0;
   std::string text;  // empty: no title
+  std::string programme, topic;
   std::vector<std::string> hes, prc;
 };
 
@@ -61,6 +62,12 @@ absl::StatusOr<std::vector<CordisQuery>> LoadCordisQueries(
                 const auto& title = f[csv.Column("title")];
                 if (!title.empty()) {
                   p.text = title + ". " + f[csv.Column("topic_title")];
+                }
+                if (const int c = csv.Column("programme_part"); c >= 0) {
+                  p.programme = f[c];
+                }
+                if (const int c = csv.Column("topic_code"); c >= 0) {
+                  p.topic = f[c];
                 }
                 projects[f[csv.Column("rcn")]] = std::move(p);
               });
@@ -89,8 +96,8 @@ absl::StatusOr<std::vector<CordisQuery>> LoadCordisQueries(
     std::set<std::string> relevant;
     for (const auto& pic : p.hes) relevant.insert("pic:" + pic);
     for (const auto& firm : p.prc) {
-      queries.push_back(
-          {"pic:" + firm, p.text, relevant, tied_firms.count(firm) > 0});
+      queries.push_back({"pic:" + firm, p.text, relevant,
+                         tied_firms.count(firm) > 0, p.programme, p.topic});
     }
   }
   return queries;

@@ -23,6 +23,10 @@ struct CordisQuery {
   // The firm co-participated with a university in a project up to
   // profiles_until.
   bool tied = false;
+  // The project's programme part and call topic code (empty when the
+  // export lacks the columns): the funding call the need targets.
+  std::string programme;
+  std::string topic;
 };
 
 // In project order (by rcn). NOT_FOUND or INVALID_ARGUMENT naming the

@@ -12,6 +12,7 @@
 // earlier university tie (MRR over the top 25); the last line is one JSON
 // object.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -27,9 +28,11 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "bench/cordis_queries.h"
 #include "indexer/default_paths.h"
 #include "services/engine/matching_engine.h"
+#include "services/ranking/learned_ranker.h"
 
 namespace {
 
@@ -42,6 +45,7 @@ struct Query {
   std::string text;
   std::set<std::string> relevant;
   bool tied = false;
+  std::string programme, topic;  // the project's funding call
 };
 
 struct Metrics {
@@ -84,6 +88,18 @@ int main(int argc, char** argv) {
   app.add_option("--limit", limit,
                  "Evaluate a fixed random sample of N queries");
   app.add_option("--word-vectors", options.word_vectors_path);
+  std::string ranking_model = "none", dump_features;
+  bool no_call = false;
+  app.add_option("--ranking-model", ranking_model,
+                 "Learned ranker: a model file, 'default' (the built-in "
+                 "one) or 'none' (the weighted sum)")
+      ->capture_default_str();
+  app.add_option("--dump-features", dump_features,
+                 "Write the ranking features of the top 100 per query "
+                 "(weighted sum) as TSV for train_ranker: query, label, "
+                 "features");
+  app.add_flag("--no-call", no_call,
+               "Leave the funding call out of the queries (ablation)");
   // Ranking weights, for fitting and ablations.
   app.add_option("--w-dense", w.dense)->capture_default_str();
   app.add_option("--w-lexical", w.lexical)->capture_default_str();
@@ -101,6 +117,20 @@ int main(int argc, char** argv) {
   }
   CLI11_PARSE(app, argc, argv);
   options.data_dir = db;
+  auto ranker = helixmatch::LearnedRanker::FromFlag(ranking_model);
+  if (!ranker.ok()) {
+    std::fprintf(stderr, "eval: --ranking-model: %s\n",
+                 std::string(ranker.status().message()).c_str());
+    return 1;
+  }
+  options.ranker = std::move(*ranker);
+  const bool dumping = !dump_features.empty();
+  if (dumping && options.ranker != nullptr) {
+    std::fprintf(stderr,
+                 "eval: --dump-features ranks by the weighted sum; "
+                 "leave out --ranking-model\n");
+    return 2;
+  }
   options.reference_year = profiles_until + 1;
 
   auto loaded = helixmatch::bench::LoadCordisQueries(
@@ -128,8 +158,9 @@ int main(int argc, char** argv) {
       ++no_relevant;
       continue;
     }
-    queries.push_back(
-        {std::move(q.firm), std::move(q.text), std::move(relevant), q.tied});
+    queries.push_back({std::move(q.firm), std::move(q.text),
+                       std::move(relevant), q.tied, std::move(q.programme),
+                       std::move(q.topic)});
   }
   if (limit > 0 && static_cast<int>(queries.size()) > limit) {
     // A fixed-seed sample across the whole year, not its first projects.
@@ -139,6 +170,8 @@ int main(int argc, char** argv) {
   }
 
   std::vector<Metrics> per_query(queries.size());
+  // Per query, its feature rows (dump mode).
+  std::vector<std::string> dumped(dumping ? queries.size() : 0);
   std::atomic<size_t> next{0};
   std::atomic<int> failures{0};
   std::vector<std::thread> pool;
@@ -150,7 +183,12 @@ int main(int argc, char** argv) {
         request.set_text(q.text.substr(0, helixmatch::kMaxQueryTextBytes));
         request.set_direction(helixmatch::v1::DIRECTION_NEED_TO_CAPABILITIES);
         request.set_requester_organization_id(q.firm);
-        request.set_k(kMrrDepth);
+        request.set_k(dumping ? helixmatch::LearnedRanker::kRerankDepth
+                              : kMrrDepth);
+        if (!no_call && (!q.programme.empty() || !q.topic.empty())) {
+          request.mutable_funding_call()->set_programme(q.programme);
+          request.mutable_funding_call()->set_topic(q.topic);
+        }
         request.set_profiles_per_organization(1);
         request.set_omit_explanations(true);
         request.mutable_filter()->add_kinds(
@@ -162,6 +200,18 @@ int main(int argc, char** argv) {
           ++failures;
           per_query[i] = m;
           continue;
+        }
+        if (dumping) {
+          std::array<float, helixmatch::kRankingFeatureCount> row;
+          std::string& out = dumped[i];
+          for (const auto& s : response->suggestions()) {
+            helixmatch::RankingFeatureRow(s.breakdown(), s.matching_profiles(),
+                                          s.total_profiles(), row);
+            absl::StrAppend(&out, i, "\t",
+                            q.relevant.count(s.organization().id()) ? 1 : 0);
+            for (float v : row) absl::StrAppend(&out, "\t", v);
+            out += "\n";
+          }
         }
         int hits = 0;
         double dcg = 0;
@@ -186,6 +236,15 @@ int main(int argc, char** argv) {
   }
   for (auto& t : pool) t.join();
 
+  if (dumping) {
+    std::ofstream out(dump_features, std::ios::trunc);
+    for (const auto& rows : dumped) out << rows;
+    out.close();
+    if (!out) {
+      std::fprintf(stderr, "eval: writing %s failed\n", dump_features.c_str());
+      return 1;
+    }
+  }
   Metrics all, tied, untied;
   for (size_t i = 0; i < queries.size(); ++i) {
     all.Add(per_query[i]);

@@ -133,9 +133,10 @@ int main(int argc, char** argv) {
         helixmatch::RankCandidates(catalog, *q, weights, 2019, *pool, k);
     const auto t3 = Clock::now();
     helixmatch::v1::RecommendResponse response;
-    for (const auto& ranked : ranking.top) {
+    if (!ranking.ok()) continue;
+    for (const auto& ranked : ranking->top) {
       *response.add_suggestions() = helixmatch::BuildSuggestion(
-          catalog, *q, weights, ranked, ranking.best_fit,
+          catalog, *q, weights, ranked, ranking->best_fit,
           {helixmatch::kDefaultProfilesShown, no_explain, 2019});
     }
     const auto t4 = Clock::now();
@@ -146,7 +147,7 @@ int main(int argc, char** argv) {
     s.rank = Micros(t2, t3);
     s.explain = Micros(t3, t4);
     s.serialize = Micros(t4, t5);
-    s.candidates = ranking.candidates_considered;
+    s.candidates = ranking->candidates_considered;
     samples.push_back(s);
   }
   const auto column = [&](double Sample::*field) {

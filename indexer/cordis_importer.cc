@@ -19,6 +19,8 @@ struct Project {
   std::string acronym;
   std::string title;
   std::string topic_title;
+  std::string programme_part;  // empty in exports without the column
+  std::string topic_code;
 };
 
 struct Org {
@@ -152,7 +154,9 @@ absl::Status CordisExportReader::ReadProjects() {
   }
   const int rcn = csv->Column("rcn"), start = csv->Column("start_year"),
             end = csv->Column("end_year"), acronym = csv->Column("acronym"),
-            title = csv->Column("title"), topic = csv->Column("topic_title");
+            title = csv->Column("title"), topic = csv->Column("topic_title"),
+            programme_part = csv->Column("programme_part"),
+            topic_code = csv->Column("topic_code");
   while (csv->Next(&f, &row_error)) {
     if (!row_error.ok()) {
       BadRow(path, csv->line(), row_error.message());
@@ -173,6 +177,8 @@ absl::Status CordisExportReader::ReadProjects() {
     p.acronym = f[acronym];
     p.title = f[title];
     p.topic_title = f[topic];
+    if (programme_part >= 0) p.programme_part = f[programme_part];
+    if (topic_code >= 0) p.topic_code = f[topic_code];
     ++report_.projects;
     projects_.emplace(f[rcn], std::move(p));
   }
@@ -228,6 +234,12 @@ absl::Status CordisExportReader::ReadParticipations() {
     cap->set_title(p.title.substr(0, kMaxTitleBytes));
     cap->set_description(p.topic_title.substr(0, kMaxDescriptionBytes));
     cap->set_year(p.start_year);
+    if (!p.programme_part.empty() || !p.topic_code.empty()) {
+      cap->mutable_funding_call()->set_programme(
+          p.programme_part.substr(0, kMaxFundingCallBytes));
+      cap->mutable_funding_call()->set_topic(
+          p.topic_code.substr(0, kMaxFundingCallBytes));
+    }
     cap->set_reference(absl::StrCat("project ",
                                     p.acronym.empty() ? f[rcn] : p.acronym,
                                     " (", p.start_year, ")"));

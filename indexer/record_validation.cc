@@ -265,7 +265,22 @@ absl::Status ValidateCapability(const v1::CapabilityProfile& profile,
     return Invalid(p("year"), absl::StrCat(profile.year(), " is outside ",
                                            kMinYear, "..", kMaxYear));
   }
+  if (auto s = ValidateFundingCall(profile.funding_call(), p("funding_call"));
+      !s.ok()) {
+    return s;
+  }
   return CheckText(profile.reference(), p("reference"), kMaxTitleBytes, false);
+}
+
+absl::Status ValidateFundingCall(const v1::FundingCall& call,
+                                 absl::string_view path) {
+  if (auto s = CheckText(call.programme(), absl::StrCat(path, ".programme"),
+                         kMaxFundingCallBytes, false);
+      !s.ok()) {
+    return s;
+  }
+  return CheckText(call.topic(), absl::StrCat(path, ".topic"),
+                   kMaxFundingCallBytes, false);
 }
 
 absl::Status ValidateNeed(const v1::FirmNeed& need, absl::string_view path) {
@@ -287,6 +302,10 @@ absl::Status ValidateNeed(const v1::FirmNeed& need, absl::string_view path) {
     return s;
   }
   if (auto s = CheckTextList(need.keywords(), p("keywords")); !s.ok()) return s;
+  if (auto s = ValidateFundingCall(need.funding_call(), p("funding_call"));
+      !s.ok()) {
+    return s;
+  }
   if (auto s = CheckTrl(need.trl_wanted(), p("trl_wanted")); !s.ok()) return s;
   if (auto s = CheckEnum(need.budget_band(), p("budget_band"),
                          v1::BudgetBand_IsValid, false);

@@ -22,7 +22,8 @@ inline constexpr size_t kMaxIdBytes = 128;
 inline constexpr size_t kMaxNameBytes = 512;
 inline constexpr size_t kMaxTitleBytes = 1024;
 inline constexpr size_t kMaxDescriptionBytes = 16 * 1024;
-inline constexpr size_t kMaxShortTextBytes = 256;  // keyword, sector, city
+inline constexpr size_t kMaxShortTextBytes = 256;    // keyword, sector, city
+inline constexpr size_t kMaxFundingCallBytes = 128;  // programme, topic
 inline constexpr int kMaxListItems = 64;  // keywords, sectors, channels ...
 inline constexpr int kMinYear = 1950;
 inline constexpr int kMaxYear = 2100;
@@ -34,6 +35,9 @@ absl::Status ValidateCapability(const v1::CapabilityProfile& profile,
                                 absl::string_view path = "capability");
 absl::Status ValidateNeed(const v1::FirmNeed& need,
                           absl::string_view path = "need");
+// Programme and topic at most kMaxFundingCallBytes of UTF-8 each.
+absl::Status ValidateFundingCall(const v1::FundingCall& call,
+                                 absl::string_view path);
 absl::Status ValidateTie(const v1::Tie& tie, absl::string_view path = "tie");
 absl::Status ValidateOutcome(const v1::Outcome& outcome,
                              absl::string_view path = "outcome");

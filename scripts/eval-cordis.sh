@@ -4,11 +4,14 @@
 #
 #   scripts/eval-cordis.sh DATA_DIR [--profiles-until 2018] [--queries-from 2019]
 #                          [--queries-until 2019] [--table] [--limit N]
+#                          [--ranking-model default|none|FILE]
 #
 # DATA_DIR holds organizations.csv, participations.csv and projects.csv in the
 # format of ../shared/data/cordis-h2020. Builds the time-split index
 # (helixmatch-indexer import-cordis --until-year), runs bench/eval_cordis with
-# the product's default ranking, prints R@10, nDCG@10 and MRR overall and per
+# the product's default ranking (the learned ranker built into the server,
+# data/ranking/default-model.json; --ranking-model none for the weighted
+# sum, or a model file), prints R@10, nDCG@10 and MRR overall and per
 # segment; the last line is one JSON object. With --table it also runs the
 # baselines and the ablations (each feature removed in turn) and prints a
 # Markdown table before that line. Needs a build (scripts/build.sh).
@@ -21,6 +24,7 @@ profiles_until=2018
 queries_from=2019
 queries_until=2019
 table=0
+model=default
 extra=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -29,6 +33,7 @@ while [[ $# -gt 0 ]]; do
     --queries-until) queries_until=$2; shift 2 ;;
     --table) table=1; shift ;;
     --limit) extra+=(--limit "$2"); shift 2 ;;
+    --ranking-model) model=$2; shift 2 ;;
     *) echo "eval-cordis: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -51,7 +56,7 @@ run() {  # run FLAGS... -> JSON line
 }
 
 if [[ $table -eq 0 ]]; then
-  run
+  run --ranking-model "$model"
   echo "eval-cordis: $(($(date +%s) - start)) s" >&2
   exit 0
 fi
@@ -67,7 +72,9 @@ declare -a names=(
   "BM25 share + same country"
   "GloVe cosine of the best project"
   "hand-set weights (before fitting)"
-  "helixmatch default"
+  "weighted sum (the fallback)"
+  "learned ranker without the funding call"
+  "learned ranker (helixmatch default)"
 )
 declare -a configs=(
   "$off --w-activity 1"
@@ -77,10 +84,12 @@ declare -a configs=(
   "$off --w-lexical 1 --w-proximity 1"
   "$off --w-dense 1"
   "--w-lexical 0.5 --w-depth 0.1 --w-trust 0.15 --w-proximity 0.05 --w-activity 0 --w-network 0"
-  ""
+  "--ranking-model none"
+  "--ranking-model $model --no-call"
+  "--ranking-model $model"
 )
 for feature in lexical dense depth trust proximity activity network; do
-  names+=("default without $feature")
+  names+=("weighted sum without $feature")
   configs+=("--w-$feature 0")
 done
 json=""
@@ -88,7 +97,7 @@ printf '| ranking | R@10 | nDCG@10 | MRR | nDCG@10 with ties | nDCG@10 without |
 for i in "${!names[@]}"; do
   # shellcheck disable=SC2086
   line=$(run ${configs[$i]} | tail -n 1)
-  [[ -z ${configs[$i]} ]] && json=$line
+  [[ ${configs[$i]} == "--ranking-model $model" ]] && json=$line
   printf '| %s | %s |\n' "${names[$i]}" "$(sed -E 's/.*"recall_at_10": ([0-9.]+), "ndcg_at_10": ([0-9.]+), "mrr": ([0-9.]+), "with_ties": \{[^}]*"ndcg_at_10": ([0-9.]+)[^}]*\}, "without_ties": \{[^}]*"ndcg_at_10": ([0-9.]+).*/\1 | \2 | \3 | \4 | \5/' <<<"$line")"
 done
 echo "eval-cordis: $(($(date +%s) - start)) s" >&2

@@ -1,35 +1,87 @@
 #!/usr/bin/env bash
-# Fits the ranking weights by coordinate ascent on nDCG@10 over an EARLIER
-# time split (profiles up to 2017, queries from 2018), never on the 2019
-# queries used for measuring.
-#   scripts/fit-ranking.sh DATA_DIR [--limit N] [--rounds R]
-# Prints each step and, last, the best weights as eval_cordis flags.
+# Fits the learned ranker (LambdaMART) on EARLIER years only, for the 2019
+# evaluation: training queries from 2017 (profiles up to 2016), validation
+# queries from 2018 (profiles up to 2017) to choose the settings by, then a
+# refit on both with the chosen setting. The 2019 queries are never read.
+#
+#   scripts/fit-ranking.sh DATA_DIR [--work DIR] [--out FILE] [--identity ID]
+#                          [--limit N]
+#   scripts/fit-ranking.sh DATA_DIR --weighted-sum [--limit N] [--rounds R]
+#
+# --work keeps the time-split indexes and the feature dumps in DIR (reused
+# when present; default: a temporary folder removed at the end). --out
+# defaults to data/ranking/default-model.json, the model built into the
+# server. The same data give the same model file, byte for byte.
+# --weighted-sum instead fits the weighted sum's weights by coordinate
+# ascent (profiles up to 2017, queries from 2018) and prints them as
+# eval_cordis flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data_dir=${1:?usage: scripts/fit-ranking.sh DATA_DIR [--limit N] [--rounds R]}
+data_dir=${1:?usage: scripts/fit-ranking.sh DATA_DIR [--work DIR] [--out FILE] [--identity ID] [--limit N] | --weighted-sum}
 shift
-limit=2000
+limit=0
 rounds=2
+work=""
+out=data/ranking/default-model.json
+identity=cordis-lambdamart-2017+2018-v1
+mode=learned
 while [[ $# -gt 0 ]]; do
   case $1 in
     --limit) limit=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --identity) identity=$2; shift 2 ;;
+    --weighted-sum) mode=weighted; shift ;;
     *) echo "fit-ranking: unknown option $1" >&2; exit 2 ;;
   esac
 done
 build_dir=${BUILD_DIR:-build}
-db=$(mktemp -d -t helixmatch-fit-XXXXXX)
-trap 'rm -rf "$db"' EXIT
-"$build_dir/indexer/helixmatch-indexer" import-cordis --db "$db" --until-year 2017 "$data_dir" >&2
+for tool in indexer/helixmatch-indexer bench/eval_cordis bench/train_ranker; do
+  [[ -x $build_dir/$tool ]] || { echo "fit-ranking: build first ($build_dir/$tool is missing)" >&2; exit 2; }
+done
+if [[ -z $work ]]; then
+  work=$(mktemp -d -t helixmatch-fit-XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+fi
+mkdir -p "$work"
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
-# Starting point: the hand-set weights used before the first fit.
+index_until() {  # YEAR -> folder of the index with profiles up to YEAR
+  local db=$work/cordis-until-$1
+  if [[ ! -d $db/store ]]; then
+    rm -rf "$db"
+    "$build_dir/indexer/helixmatch-indexer" import-cordis --db "$db" \
+      --until-year "$1" "$data_dir" >&2
+  fi
+  echo "$db"
+}
+limit_flags=()
+[[ $limit -gt 0 ]] && limit_flags=(--limit "$limit")
+
+if [[ $mode == learned ]]; then
+  for year in 2017 2018; do
+    db=$(index_until $((year - 1)))
+    echo "fit-ranking: features of the $year queries (profiles up to $((year - 1)))" >&2
+    "$build_dir/bench/eval_cordis" "$data_dir" --db "$db" \
+      --profiles-until $((year - 1)) --queries-from $year --queries-until $year \
+      "${limit_flags[@]}" --dump-features "$work/features-$year.tsv" >&2
+  done
+  "$build_dir/bench/train_ranker" --train "$work/features-2017.tsv" \
+    --validation "$work/features-2018.tsv" --out "$out" --identity "$identity"
+  exit 0
+fi
+
+# --weighted-sum: coordinate ascent on nDCG@10 of 2018 (profiles up to 2017).
+db=$(index_until 2017)
+[[ $limit -eq 0 ]] && limit_flags=(--limit 2000)
 declare -A w=([dense]=0.5 [lexical]=0.5 [depth]=0.1 [trust]=0.15 [proximity]=0.05
               [capacity]=0.05 [activity]=0.0 [network]=0.0)
 score() {
   local flags=()
   for k in "${!w[@]}"; do flags+=("--w-$k" "${w[$k]}"); done
   "$build_dir/bench/eval_cordis" "$data_dir" --db "$db" --profiles-until 2017 \
-    --queries-from 2018 --queries-until 2018 --limit "$limit" "${flags[@]}" "$@" \
+    --queries-from 2018 --queries-until 2018 "${limit_flags[@]}" "${flags[@]}" "$@" \
     2>/dev/null | tail -n 1 | sed -E 's/.*"ndcg_at_10": ([0-9.]+), "mrr".*"with_ties".*/\1/'
 }
 best=$(score)

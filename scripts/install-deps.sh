@@ -13,6 +13,7 @@ packages=(
   libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev prometheus-cpp-dev openssl
+  libxgboost-dev  # the learned ranker (XGBoost 1.7 C API)
   chromium chromium-driver python3-selenium
   nodejs npm
   nghttp2-client  # h2load: independent check of the serving benchmark

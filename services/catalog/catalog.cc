@@ -6,6 +6,7 @@
 #include "indexer/profile_text.h"
 #include "indexer/records.h"
 #include "indexer/text_analyzer.h"
+#include "services/catalog/funding_call.h"
 
 namespace helixmatch {
 
@@ -190,6 +191,16 @@ void Catalog::PutOrganization(v1::Organization org) {
   if (existing != kNoIndex) {
     auto& entry = organizations_[existing];
     if (entry.live) CountFirm(*entry.record, -1);
+    // Its partners' statistics count it by kind and country: recount them
+    // when either changes.
+    if (entry.record->kind() != record->kind() ||
+        entry.record->country() != record->country()) {
+      for (size_t i = 0; i < entry.partners.size(); ++i) {
+        const auto ties = static_cast<int>(entry.partner_ties[i]);
+        CountPartner(entry.partners[i], *entry.record, ties, true, -1);
+        CountPartner(entry.partners[i], *record, ties, true, +1);
+      }
+    }
     if (!entry.live) ++live_organizations_;
     entry.record = std::move(record);
     entry.live = true;
@@ -299,7 +310,21 @@ absl::Status Catalog::RemoveOrganization(absl::string_view id) {
   return absl::OkStatus();
 }
 
+void Catalog::CountCall(uint32_t slot, int sign) {
+  const auto& e = capabilities_.entry(slot);
+  if (!e.capability || !e.capability->has_funding_call()) return;
+  auto& org = organizations_[e.organization];
+  const auto count = [sign](absl::flat_hash_map<std::string, int>& map,
+                            const std::string& key) {
+    if (key.empty()) return;
+    if ((map[key] += sign) <= 0) map.erase(key);
+  };
+  count(org.call_families, CallFamily(e.capability->funding_call().topic()));
+  count(org.programmes, e.capability->funding_call().programme());
+}
+
 void Catalog::DetachProfile(v1::RecordKind kind, uint32_t slot) {
+  if (kind != v1::RECORD_KIND_NEED) CountCall(slot, -1);
   const auto& e = profiles(kind).entry(slot);
   auto& list = kind == v1::RECORD_KIND_NEED
                    ? organizations_[e.organization].needs
@@ -311,6 +336,7 @@ void Catalog::AttachProfile(v1::RecordKind kind, uint32_t slot) {
   const auto& e = profiles(kind).entry(slot);
   auto& org = organizations_[e.organization];
   (kind == v1::RECORD_KIND_NEED ? org.needs : org.capabilities).push_back(slot);
+  if (kind != v1::RECORD_KIND_NEED) CountCall(slot, +1);
 }
 
 absl::StatusOr<ProfileEntry> Catalog::DeadEntry() {
@@ -443,9 +469,12 @@ bool Catalog::RemoveTie(absl::string_view id) {
 
 void Catalog::AddPartner(uint32_t org, uint32_t partner) {
   auto& e = organizations_[org];
-  const auto at = std::lower_bound(e.partners.begin(), e.partners.end(), partner);
+  const auto at =
+      std::lower_bound(e.partners.begin(), e.partners.end(), partner);
   const auto i = static_cast<size_t>(at - e.partners.begin());
-  if (at != e.partners.end() && *at == partner) {
+  const bool new_partner = at == e.partners.end() || *at != partner;
+  CountPartner(org, *organizations_[partner].record, 1, new_partner, +1);
+  if (!new_partner) {
     ++e.partner_ties[i];
     return;
   }
@@ -456,12 +485,28 @@ void Catalog::AddPartner(uint32_t org, uint32_t partner) {
 
 void Catalog::DropPartner(uint32_t org, uint32_t partner) {
   auto& e = organizations_[org];
-  const auto at = std::lower_bound(e.partners.begin(), e.partners.end(), partner);
+  const auto at =
+      std::lower_bound(e.partners.begin(), e.partners.end(), partner);
   if (at == e.partners.end() || *at != partner) return;
   const auto i = at - e.partners.begin();
+  CountPartner(org, *organizations_[partner].record, 1,
+               e.partner_ties[static_cast<size_t>(i)] == 1, -1);
   if (--e.partner_ties[static_cast<size_t>(i)] > 0) return;
   e.partners.erase(at);
   e.partner_ties.erase(e.partner_ties.begin() + i);
+}
+
+void Catalog::CountPartner(uint32_t org, const v1::Organization& as, int ties,
+                           bool new_partner, int sign) {
+  auto& e = organizations_[org];
+  if (as.kind() == v1::ORGANIZATION_KIND_UNIVERSITY) {
+    e.university_ties += sign * ties;
+  }
+  if (as.kind() != v1::ORGANIZATION_KIND_FIRM || !new_partner) return;
+  e.firm_partners += sign;
+  if ((e.firm_partners_by_country[as.country()] += sign) <= 0) {
+    e.firm_partners_by_country.erase(as.country());
+  }
 }
 
 }  // namespace helixmatch

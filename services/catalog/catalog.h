@@ -38,6 +38,15 @@ struct OrganizationEntry {
   // partners[i]).
   std::vector<uint32_t> partners;
   std::vector<uint32_t> partner_ties;
+  // Of its live capability profiles, how many answered each call family
+  // (CallFamily) and each programme part; unnamed ones are not counted.
+  absl::flat_hash_map<std::string, int> call_families;
+  absl::flat_hash_map<std::string, int> programmes;
+  // Distinct firms among `partners`, and how many of them per country.
+  int firm_partners = 0;
+  absl::flat_hash_map<std::string, int> firm_partners_by_country;
+  // Live ties with universities (a pair with two ties counts two).
+  int university_ties = 0;
   bool live = true;
 };
 
@@ -167,6 +176,12 @@ class Catalog {
   // Counts one more (or one less) live tie between `org` and `partner`.
   void AddPartner(uint32_t org, uint32_t partner);
   void DropPartner(uint32_t org, uint32_t partner);
+  // Adds (sign +1) or takes away (-1) what `partner`, as `as` describes
+  // it, with `ties` live ties, counts in `org`'s partner statistics.
+  void CountPartner(uint32_t org, const v1::Organization& as, int ties,
+                    bool new_partner, int sign);
+  // Adds or takes away a capability profile's call in its owner's counts.
+  void CountCall(uint32_t slot, int sign);
 
   std::map<std::string, v1::Outcome, std::less<>> outcomes_;
   std::unordered_map<std::string, int> outcomes_by_organization_;

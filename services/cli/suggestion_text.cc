@@ -1,6 +1,10 @@
 #include "services/cli/suggestion_text.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -42,6 +46,42 @@ void AppendBarriers(
   }
 }
 
+// The unknown features among those the line shows (the call and tie
+// features the model uses are not on it).
+std::vector<std::string> ShownUnknowns(const v1::ScoreBreakdown& b) {
+  std::vector<std::string> shown;
+  for (const auto& name : b.unknown_features()) {
+    if (name == "trust" || name == "proximity" || name == "capacity" ||
+        name == "benefit_alignment") {
+      shown.push_back(name);
+    }
+  }
+  return shown;
+}
+
+// With a learned ranker: what moved the score, by group, largest first
+// (the groups whose contributions are below 0.005 either way left out).
+std::string WhyLine(const v1::ScoreBreakdown& b) {
+  if (b.contributions().empty()) return "";
+  std::map<std::string, double> by_group;
+  for (const auto& c : b.contributions()) by_group[c.group()] += c.value();
+  std::vector<std::pair<std::string, double>> groups(by_group.begin(),
+                                                     by_group.end());
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const auto& x, const auto& y) {
+                     return std::abs(x.second) > std::abs(y.second);
+                   });
+  std::vector<std::string> parts;
+  for (const auto& [group, value] : groups) {
+    if (std::abs(value) < 0.005) continue;
+    parts.push_back(absl::StrFormat("%s %+.2f", group, value));
+  }
+  if (parts.empty()) return "";
+  return absl::StrCat("   why (learned ranker, from a base of ",
+                      absl::StrFormat("%+.2f", b.bias()),
+                      "): ", absl::StrJoin(parts, ", "), "\n");
+}
+
 }  // namespace
 
 std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
@@ -66,10 +106,11 @@ std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
                                  : absl::StrJoin(s.evidence_terms(), ", "),
       s.matching_profiles(), s.total_profiles(), b.trust(), b.proximity(),
       b.capacity(), b.benefit_alignment(),
-      b.unknown_features().empty()
+      ShownUnknowns(b).empty()
           ? ""
-          : absl::StrCat(
-                " (unknown: ", absl::StrJoin(b.unknown_features(), ", "), ")"));
+          : absl::StrCat(" (unknown: ", absl::StrJoin(ShownUnknowns(b), ", "),
+                         ")"));
+  absl::StrAppend(&out, WhyLine(b));
   for (const auto& p : s.profiles()) {
     absl::StrAppendFormat(
         &out, "   - %s  [%s] %.2f%s\n", p.title(), p.id(), p.score(),

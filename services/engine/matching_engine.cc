@@ -100,8 +100,11 @@ absl::Status MatchingEngine::OpenStoreAndModel() {
     if (auto s = store_->Write(batch); !s.ok()) return s;
     embedder_ = std::move(embedder);
   }
+  ranking_identity_ = options_.ranker != nullptr
+                          ? options_.ranker->identity()
+                          : std::string(kRankingWeightsVersion);
   model_identity_ =
-      absl::StrCat(embedder_->Identity(), "; ranking ", kRankingWeightsVersion);
+      absl::StrCat(embedder_->Identity(), "; ranking ", ranking_identity_);
   return absl::OkStatus();
 }
 
@@ -192,7 +195,8 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     const v1::RecommendRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
   return RecommendOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
-                        model_identity_, viewer},
+                        model_identity_, viewer,
+                        options_.ranker.get()},
                        request);
 }
 
@@ -200,7 +204,8 @@ absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
     const v1::ExplainRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
   return ExplainOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
-                      model_identity_, viewer},
+                      model_identity_, viewer,
+                        options_.ranker.get()},
                      request);
 }
 

@@ -30,6 +30,7 @@
 #include "services/engine/record_writes.h"
 #include "services/programmes/rules_file.h"
 #include "services/query/recommend_request.h"
+#include "services/ranking/learned_ranker.h"
 #include "services/ranking/weights.h"
 
 namespace helixmatch {
@@ -42,6 +43,9 @@ struct EngineOptions {
   std::string word_vectors_path;
   VectorIndexOptions index;
   RankingWeights weights;
+  // The learned ranker (LearnedRanker::LoadFile or LoadDefault); null: the
+  // weighted sum of `weights` ranks. Shared, immutable.
+  std::shared_ptr<const LearnedRanker> ranker;
   // Programme rules: a YAML file or a folder of them (see ProgrammeRegistry);
   // empty: no programmes (screening is refused).
   std::string programmes_path;
@@ -161,6 +165,8 @@ class MatchingEngine {
   absl::StatusOr<v1::BackupResponse> Backup(const std::string& folder);
 
   const std::string& model_identity() const { return model_identity_; }
+  // The learned ranker's identity, or the weighted sum's weights version.
+  const std::string& ranking_identity() const { return ranking_identity_; }
 
  private:
   MatchingEngine() = default;
@@ -180,6 +186,7 @@ class MatchingEngine {
   std::shared_ptr<const WordVectors> word_vectors_;
   std::unique_ptr<Embedder> embedder_;
   std::string model_identity_;
+  std::string ranking_identity_;
   ProgrammeRegistry programmes_;
   IndexRecovery capability_recovery_;  // how each index was obtained at start
   IndexRecovery need_recovery_;

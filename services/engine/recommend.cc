@@ -25,8 +25,11 @@ absl::StatusOr<v1::RecommendResponse> RecommendOver(
   auto pool = RetrieveCandidates(ctx.catalog, q, filter,
                                  {request.k(), ctx.weights.trust > 0});
   if (!pool.ok()) return pool.status();
-  const Ranking ranking = RankCandidates(
-      ctx.catalog, q, ctx.weights, ctx.reference_year, *pool, request.k());
+  auto ranked_or =
+      RankCandidates(ctx.catalog, q, ctx.weights, ctx.reference_year, *pool,
+                     request.k(), ctx.ranker);
+  if (!ranked_or.ok()) return ranked_or.status();
+  const Ranking& ranking = *ranked_or;
   const SuggestionOptions options{request.profiles_per_organization() == 0
                                       ? kDefaultProfilesShown
                                       : request.profiles_per_organization(),
@@ -72,7 +75,7 @@ absl::StatusOr<v1::ExplainResponse> ExplainOver(
   const RankedOrganization ranked =
       RankOrganization(catalog, *query, ctx.weights, ctx.reference_year,
                        cap.organization, std::move(scored), best_fit,
-                       /*keep_first=*/true);
+                       /*keep_first=*/true, ctx.ranker);
   v1::ExplainResponse response;
   *response.mutable_suggestion() =
       BuildSuggestion(catalog, *query, ctx.weights, ranked, best_fit,

@@ -13,6 +13,7 @@
 #include "indexer/embedder.h"
 #include "services/catalog/catalog.h"
 #include "services/catalog/visibility.h"
+#include "services/ranking/learned_ranker.h"
 #include "services/ranking/weights.h"
 
 namespace helixmatch {
@@ -24,6 +25,8 @@ struct QueryContext {
   int reference_year;
   const std::string& model_identity;  // reported in responses
   const Viewer& caller;               // who asks (visibility.h)
+  // The learned ranker, or null for the weighted sum.
+  const LearnedRanker* ranker = nullptr;
 };
 
 // Errors: see ValidateRecommendRequest and ResolveQuery.

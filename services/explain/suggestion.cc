@@ -169,7 +169,7 @@ v1::Suggestion BuildSuggestion(const Catalog& catalog, const Query& q,
   s.mutable_organization()->clear_signals();
   s.set_matching_profiles(ranked.features.matching_profiles);
   s.set_total_profiles(ranked.features.total_profiles);
-  FillBreakdown(ranked.features, s.mutable_breakdown());
+  FillBreakdown(ranked, s.mutable_breakdown());
   s.set_score(ranked.score);
   if (options.omit_explanations) return s;
 

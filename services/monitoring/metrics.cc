@@ -143,12 +143,13 @@ std::vector<MetricFamily> EngineFamilies(const MatchingEngine& engine,
   sequence.metric.push_back(Value(static_cast<double>(stats.store_sequence())));
   families.push_back(std::move(sequence));
 
-  auto build = Family("helixmatch_build_info",
-                      "Version, embedding model and ranking weights (1)",
-                      MetricType::Gauge);
+  auto build =
+      Family("helixmatch_build_info",
+             "Version, embedding model and ranking model or weights (1)",
+             MetricType::Gauge);
   build.metric.push_back(Value(1, {{"version", version},
                                    {"model", engine.model_identity()},
-                                   {"ranking", kRankingWeightsVersion}}));
+                                   {"ranking", engine.ranking_identity()}}));
   families.push_back(std::move(build));
   return families;
 }

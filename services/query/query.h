@@ -35,6 +35,9 @@ struct Query {
   // over. The caller, or for an operator the requester it asks for.
   Viewer viewer;
   Audience seen = Audience::kEveryone;  // SeenAudiences(viewer)
+  // The funding call the query's need targets (from the need record or
+  // the request); empty programme and topic: unknown.
+  v1::FundingCall funding_call;
   // A profile counts towards topic depth only from this fit up (besides
   // being close to the best one); screening sets its weak-fit line.
   double min_match_fit = 0;

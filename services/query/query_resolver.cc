@@ -35,6 +35,8 @@ absl::Status ResolveRecordQuery(const Catalog& catalog, v1::RecordKind kind,
                       : v1::DIRECTION_CAPABILITY_TO_NEEDS;
   q->need = e.need.get();
   q->capability = e.capability.get();
+  if (e.need) q->funding_call = e.need->funding_call();
+  if (e.capability) q->funding_call = e.capability->funding_call();
   q->requester = e.organization;
   const auto v = set.index().Vector(slot);
   q->vector.assign(v.begin(), v.end());
@@ -60,7 +62,12 @@ absl::Status CheckTextQuery(const v1::RecommendRequest& request, Query* q) {
                    absl::StrCat("is ", request.text().size(),
                                 " bytes, the limit is ", kMaxQueryTextBytes));
   }
+  if (auto s = ValidateFundingCall(request.funding_call(), "funding_call");
+      !s.ok()) {
+    return s;
+  }
   q->direction = request.direction();
+  q->funding_call = request.funding_call();
   return absl::OkStatus();
 }
 

@@ -1,9 +1,11 @@
 #include "services/ranking/features.h"
 
 #include <algorithm>
-#include <cmath>
 #include <bit>
+#include <cmath>
 #include <set>
+
+#include "services/catalog/funding_call.h"
 
 namespace helixmatch {
 
@@ -31,6 +33,47 @@ bool CountsForDepth(const ProfileFit& c, double best_fit,
          c.fit >= q.min_match_fit;
 }
 
+void AddPairFeatures(const Catalog& catalog, const Query& q,
+                     const PairSides& sides, OrganizationFeatures* f) {
+  if (sides.university_index == kNoIndex) return;
+  const OrganizationEntry& university =
+      catalog.organization(sides.university_index);
+  const v1::FundingCall& call = q.funding_call;
+  if (!call.programme().empty() || !call.topic().empty()) {
+    const auto count = [](const absl::flat_hash_map<std::string, int>& map,
+                          const std::string& key) {
+      if (key.empty()) return 0;
+      const auto it = map.find(key);
+      return it == map.end() ? 0 : it->second;
+    };
+    f->call_family_profiles =
+        count(university.call_families, CallFamily(call.topic()));
+    f->programme_profiles = count(university.programmes, call.programme());
+  }
+  f->firm_partners = university.firm_partners;
+  if (sides.firm_index == kNoIndex) return;
+  const OrganizationEntry& firm = catalog.organization(sides.firm_index);
+  const auto at = std::lower_bound(firm.partners.begin(), firm.partners.end(),
+                                   sides.university_index);
+  const int pair_ties =
+      at != firm.partners.end() && *at == sides.university_index
+          ? static_cast<int>(firm.partner_ties[static_cast<size_t>(
+                at - firm.partners.begin())])
+          : 0;
+  f->tie_share = firm.university_ties > 0
+                     ? static_cast<double>(pair_ties) / firm.university_ties
+                     : 0.0;
+  f->same_country = firm.record->country() == university.record->country();
+  if (university.firm_partners > 0) {
+    const auto it =
+        university.firm_partners_by_country.find(firm.record->country());
+    f->country_affinity =
+        it == university.firm_partners_by_country.end()
+            ? 0.0
+            : static_cast<double>(it->second) / university.firm_partners;
+  }
+}
+
 OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
                                      const RankingWeights& w,
                                      int reference_year, uint32_t organization,
@@ -45,6 +88,9 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
   f.dense = best.dense;
   f.lexical = best.lexical;
   f.topical_fit = best.fit;
+  for (const ProfileFit& p : profiles) {
+    f.best_lexical = std::max(f.best_lexical, p.lexical);
+  }
   f.matching_profiles = static_cast<int>(std::count_if(
       profiles.begin(), profiles.end(),
       [&](const ProfileFit& c) { return CountsForDepth(c, best_fit, w, q); }));
@@ -54,15 +100,22 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
                               std::log2(1.0 + std::max(1, w.depth_saturation)));
   if (q.requester != kNoIndex) {
     // No tie, no trust: a history is gathered for partners only.
-    f.trust = std::binary_search(q.partners.begin(), q.partners.end(),
-                                 organization)
-                  ? TrustFeature(
-                        catalog.HistoryBetween(q.requester, organization),
-                        reference_year, w.trust_half_life_years)
-                  : 0.0;
+    f.trust = 0.0;
+    if (std::binary_search(q.partners.begin(), q.partners.end(),
+                           organization)) {
+      const PairHistory history =
+          catalog.HistoryBetween(q.requester, organization);
+      f.trust = TrustFeature(history, reference_year, w.trust_half_life_years);
+      int latest = 0;
+      for (const v1::Tie* tie : history.ties) {
+        latest = std::max(latest, tie->year());
+      }
+      if (latest > 0) f.years_since_tie = std::max(0, reference_year - latest);
+    }
     f.proximity = ProximityFeature(*catalog.organization(q.requester).record,
                                    *org.record);
   }
+  AddPairFeatures(catalog, q, sides, &f);
   const v1::Organization* capacity_org =
       need_side ? sides.firm : sides.university;
   if (capacity_org != nullptr) f.capacity = CapacityFeature(*capacity_org);

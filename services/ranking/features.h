@@ -37,6 +37,26 @@ struct OrganizationFeatures {
   std::optional<double> benefit_alignment;
   double activity = 0;
   double network = 0;  // 0 when the weight is 0 or the asker has no partner
+  // Call-aware: the university side's capability profiles in the query's
+  // call family and programme part; nullopt when the query names no call.
+  std::optional<int> call_family_profiles;
+  std::optional<int> programme_profiles;
+  // The best BM25 share among the organization's candidate profiles, and
+  // its rank among all candidate organizations of the query, 1 = best; 0
+  // when the organization is ranked alone (Explain).
+  double best_lexical = 0;
+  int lexical_rank = 0;
+  // Of the pair (nullopt while the firm side is unknown): the share of the
+  // firm's live university ties held by the university (0 when the firm
+  // has none) and the years since their latest tie (nullopt if none).
+  std::optional<double> tie_share;
+  std::optional<int> years_since_tie;
+  // Distinct firms the university side is tied to, and the share of them
+  // in the firm's country (nullopt without a firm or without firm
+  // partners).
+  int firm_partners = 0;
+  std::optional<double> country_affinity;
+  std::optional<bool> same_country;
 };
 
 // The two sides of a suggested pair: the university holds the capability,
@@ -69,6 +89,12 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& query,
                                      int reference_year, uint32_t organization,
                                      std::span<const ProfileFit> profiles,
                                      double best_fit);
+
+// The call-aware and tie-graph features of the pair `sides` names (the
+// university's call experience, tie share, firm partners, country
+// affinity); O(log partners of the firm).
+void AddPairFeatures(const Catalog& catalog, const Query& query,
+                     const PairSides& sides, OrganizationFeatures* features);
 
 // 1 - exp(-sum of tie weights): a completed tie weighs 1, ongoing 0.8,
 // unknown outcome 0.5, failed 0.1, each halved every half-life.

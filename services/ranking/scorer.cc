@@ -1,6 +1,7 @@
 #include "services/ranking/scorer.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 
 namespace helixmatch {
@@ -33,13 +34,70 @@ void FillBreakdown(const OrganizationFeatures& f, v1::ScoreBreakdown* b) {
       &v1::ScoreBreakdown::set_benefit_alignment);
   b->set_activity(f.activity);
   b->set_network(f.network);
+  if (f.call_family_profiles) {
+    b->set_call_family_profiles(*f.call_family_profiles);
+  } else {
+    b->add_unknown_features("call_family_profiles");
+  }
+  if (f.programme_profiles) {
+    b->set_programme_profiles(*f.programme_profiles);
+  } else {
+    b->add_unknown_features("programme_profiles");
+  }
+  b->set_best_lexical(f.best_lexical);
+  b->set_lexical_rank(f.lexical_rank);
+  put(f.tie_share, "tie_share", &v1::ScoreBreakdown::set_tie_share);
+  if (f.years_since_tie) {
+    b->set_years_since_tie(*f.years_since_tie);
+  } else {
+    b->add_unknown_features("years_since_tie");
+  }
+  b->set_firm_partners(f.firm_partners);
+  put(f.country_affinity, "country_affinity",
+      &v1::ScoreBreakdown::set_country_affinity);
+  if (f.same_country) {
+    b->set_same_country(*f.same_country);
+  } else {
+    b->add_unknown_features("same_country");
+  }
+}
+
+void FillBreakdown(const RankedOrganization& r, v1::ScoreBreakdown* b) {
+  FillBreakdown(r.features, b);
+  if (r.contributions.size() != kRankingFeatureCount + 1) return;
+  const auto& names = RankingFeatureNames();
+  for (int i = 0; i < kRankingFeatureCount; ++i) {
+    auto* c = b->add_contributions();
+    c->set_feature(std::string(names[static_cast<size_t>(i)]));
+    c->set_value(r.contributions[static_cast<size_t>(i)]);
+    c->set_group(std::string(FeatureGroup(names[static_cast<size_t>(i)])));
+  }
+  b->set_bias(r.contributions.back());
+}
+
+namespace {
+
+// The model's inputs of one organization, as its breakdown reports them
+// (the one definition training and serving share).
+void FeatureRow(const OrganizationFeatures& f, v1::ScoreBreakdown* scratch,
+                std::span<float, kRankingFeatureCount> row) {
+  scratch->Clear();
+  FillBreakdown(f, scratch);
+  RankingFeatureRow(*scratch, f.matching_profiles, f.total_profiles, row);
+}
+
+}  // namespace
+
+bool LearnedRankerApplies(const Query& q) {
+  return !q.funding_call.programme().empty() || !q.funding_call.topic().empty();
 }
 
 RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
                                     const RankingWeights& weights,
                                     int reference_year, uint32_t organization,
                                     std::vector<ProfileFit> profiles,
-                                    double best_fit, bool keep_first) {
+                                    double best_fit, bool keep_first,
+                                    const LearnedRanker* ranker) {
   RankedOrganization r;
   r.organization = organization;
   r.profiles = std::move(profiles);
@@ -47,6 +105,20 @@ RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
   r.features = ComputeFeatures(catalog, query, weights, reference_year,
                                organization, r.profiles, best_fit);
   r.score = WeightedScore(r.features, weights);
+  if (ranker != nullptr && LearnedRankerApplies(query)) {
+    v1::ScoreBreakdown scratch;
+    std::array<float, kRankingFeatureCount> row;
+    FeatureRow(r.features, &scratch, row);
+    // An XGBoost failure (never seen) leaves the weighted score and no
+    // contributions: Explain still answers, with the weighted sum's words.
+    auto contributions = ranker->Contributions(row);
+    if (contributions.ok()) {
+      r.contributions = std::move(*contributions);
+      double sum = 0;
+      for (float c : r.contributions) sum += c;
+      r.score = sum;
+    }
+  }
   return r;
 }
 
@@ -93,9 +165,13 @@ void AddNetwork(const Catalog& catalog, const Query& query,
 
 }  // namespace
 
-Ranking RankCandidates(const Catalog& catalog, const Query& query,
-                       const RankingWeights& weights, int reference_year,
-                       const CandidatePool& pool, int k) {
+absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
+                                       const Query& query,
+                                       const RankingWeights& weights,
+                                       int reference_year,
+                                       const CandidatePool& pool, int k,
+                                       const LearnedRanker* ranker) {
+  if (!LearnedRankerApplies(query)) ranker = nullptr;
   // Scored profiles follow pool.slots, so each organization's profiles
   // are one range; the buffer is reused by the thread's next query.
   thread_local std::vector<ProfileFit> scored;
@@ -122,27 +198,88 @@ Ranking RankCandidates(const Catalog& catalog, const Query& query,
   }
   const auto& organizations = catalog.organizations();
   const auto id_of = [&](const Scored& s) -> const std::string& {
-    return organizations[pool.organizations[s.group].organization]
-        .record->id();
+    return organizations[pool.organizations[s.group].organization].record->id();
   };
   const auto better = [&](const Scored& a, const Scored& b) {
     if (a.score != b.score) return a.score > b.score;
     return id_of(a) < id_of(b);
   };
-  const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(0, k)));
+  // Rank of each organization's best BM25 among all candidates (ties share
+  // the better rank).
+  {
+    std::vector<std::pair<double, size_t>> by_lexical;
+    by_lexical.reserve(all.size());
+    for (size_t i = 0; i < all.size(); ++i) {
+      by_lexical.emplace_back(all[i].features.best_lexical, i);
+    }
+    std::sort(by_lexical.begin(), by_lexical.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < by_lexical.size(); ++i) {
+      const bool tie = i > 0 && by_lexical[i].first == by_lexical[i - 1].first;
+      all[by_lexical[i].second].features.lexical_rank =
+          tie ? all[by_lexical[i - 1].second].features.lexical_rank
+              : static_cast<int>(i + 1);
+    }
+  }
+  const size_t k_wanted = static_cast<size_t>(std::max(0, k));
+  const size_t keep = std::min(
+      all.size(), ranker != nullptr
+                      ? std::max<size_t>(k_wanted, LearnedRanker::kRerankDepth)
+                      : k_wanted);
   if (weights.network > 0 && !query.partners.empty()) {
     AddNetwork(catalog, query, weights, pool, keep, better, all);
   }
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep),
-                    all.end(), better);
-  ranking.top.reserve(keep);
-  for (size_t i = 0; i < keep; ++i) {
+  std::partial_sort(all.begin(),
+                    all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
+                    better);
+  all.resize(keep);
+  std::vector<std::vector<float>> contributions;
+  if (ranker != nullptr && !all.empty()) {
+    thread_local v1::ScoreBreakdown scratch;
+    std::vector<float> rows(all.size() * kRankingFeatureCount);
+    for (size_t i = 0; i < all.size(); ++i) {
+      FeatureRow(
+          all[i].features, &scratch,
+          std::span<float, kRankingFeatureCount>(
+              rows.data() + i * kRankingFeatureCount, kRankingFeatureCount));
+    }
+    auto scores = ranker->Score(rows);
+    if (!scores.ok()) return scores.status();
+    for (size_t i = 0; i < all.size(); ++i) all[i].score = (*scores)[i];
+    const size_t top = std::min(all.size(), k_wanted);
+    std::partial_sort(all.begin(),
+                      all.begin() + static_cast<std::ptrdiff_t>(top), all.end(),
+                      better);
+    all.resize(top);
+    // Explained from the same rows: the k best keep their positions.
+    std::vector<float> top_rows;
+    top_rows.reserve(top * kRankingFeatureCount);
+    for (size_t i = 0; i < top; ++i) {
+      FeatureRow(all[i].features, &scratch,
+                 std::span<float, kRankingFeatureCount>(rows.data(),
+                                                        kRankingFeatureCount));
+      top_rows.insert(top_rows.end(), rows.begin(),
+                      rows.begin() + kRankingFeatureCount);
+    }
+    auto explained = ranker->Contributions(top_rows);
+    if (!explained.ok()) return explained.status();
+    constexpr size_t kWidth = kRankingFeatureCount + 1;
+    for (size_t i = 0; i < top; ++i) {
+      contributions.emplace_back(
+          explained->begin() + static_cast<std::ptrdiff_t>(i * kWidth),
+          explained->begin() + static_cast<std::ptrdiff_t>((i + 1) * kWidth));
+    }
+  }
+  const size_t returned = std::min(all.size(), k_wanted);
+  ranking.top.reserve(returned);
+  for (size_t i = 0; i < returned; ++i) {
     const auto& group = pool.organizations[all[i].group];
     RankedOrganization r;
     r.organization = group.organization;
     r.profiles.assign(scored.begin() + group.begin, scored.begin() + group.end);
     r.features = all[i].features;
     r.score = all[i].score;
+    if (i < contributions.size()) r.contributions = std::move(contributions[i]);
     ranking.top.push_back(std::move(r));
   }
   return ranking;

@@ -64,6 +64,7 @@ struct ServerOptions {
   std::string log_level = "info";
   PublisherOptions publish{"", 30, 3};
   FollowerOptions replica;  // publish_dir empty: not a replica
+  std::string ranking_model = "default";
 };
 
 void AddServerOptions(CLI::App& app, ServerOptions& options) {
@@ -77,6 +78,11 @@ void AddServerOptions(CLI::App& app, ServerOptions& options) {
       ->capture_default_str();
   app.add_option("--word-vectors", options.engine.word_vectors_path,
                  "GloVe file from scripts/fetch-word-vectors.sh")
+      ->capture_default_str();
+  app.add_option("--ranking-model", options.ranking_model,
+                 "Learned ranker: 'default' (the model built in from "
+                 "data/ranking/), a model file from scripts/fit-ranking.sh, "
+                 "or 'none' for the weighted sum")
       ->capture_default_str();
   app.add_option("--port-file", options.port_file,
                  "Write the port actually bound to this file");
@@ -311,6 +317,16 @@ int Serve(const ServerOptions& options, const sigset_t& signals) {
       return 1;
     }
   }
+  // Every engine this process opens (a replica opens one per snapshot)
+  // ranks with the same model.
+  EngineOptions engine_options = options.engine;
+  auto ranker = LearnedRanker::FromFlag(options.ranking_model);
+  if (!ranker.ok()) {
+    spdlog::error("--ranking-model: {}",
+                  std::string(ranker.status().message()));
+    return 1;
+  }
+  engine_options.ranker = std::move(*ranker);
   auto security = LoadSecurity(options);
   if (!security.ok()) {
     spdlog::error("{}", std::string(security.status().message()));
@@ -322,7 +338,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals) {
   // starts empty and fills its slot from the writer's snapshots.
   std::shared_ptr<MatchingEngine> engine;
   if (!replica) {
-    auto opened = MatchingEngine::Open(options.engine);
+    auto opened = MatchingEngine::Open(engine_options);
     if (!opened.ok()) {
       spdlog::error("cannot start on data folder '{}': {}",
                     options.engine.data_dir,
@@ -363,7 +379,7 @@ int Serve(const ServerOptions& options, const sigset_t& signals) {
   if (replica) {
     FollowerOptions follow = options.replica;
     follow.work_dir = options.engine.data_dir;
-    follow.engine = options.engine;
+    follow.engine = engine_options;
     MatchServer* grpc_server = server->get();
     auto started = SnapshotFollower::Start(
         &slot, std::move(follow),

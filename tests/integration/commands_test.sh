@@ -65,6 +65,16 @@ check "server bad principals file" 1 "bad.tokens:2: token is 11 bytes" -- \
 check "server missing principals file" 1 "principals file '.*/no.tokens' cannot be read" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --principals "$work/no.tokens"
 
+check "server missing ranking model" 1 "--ranking-model: ranking model '.*/no-model.json': cannot open the file" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --ranking-model "$work/no-model.json"
+check "server ranking model not JSON" 1 "--ranking-model: ranking model '.*/bad-rules.yaml': not an XGBoost JSON model" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --ranking-model "$work/bad-rules.yaml"
+check "server ranking model of records" 1 "--ranking-model: ranking model '.*/bad.jsonl': not a readable XGBoost JSON model: .*Invalid cast" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --ranking-model "$work/bad.jsonl"
+printf '{"learner": {}}' >"$work/not-ours.json"
+check "server foreign ranking model" 1 "ranking model '.*/not-ours.json': not a readable XGBoost JSON model" -- \
+  "$server" --db "$work/db" --listen 127.0.0.1:0 --ranking-model "$work/not-ours.json"
+
 check "server bad log format" 105 "log-format" -- "$server" --db "$work/db" --log-format xml
 check "server bad HTTP address" 1 "HTTP address 'nowhere' is not HOST:PORT" -- \
   "$server" --db "$work/db" --listen 127.0.0.1:0 --http-listen nowhere

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/catalog/funding_call.h"
 #include "tests/testing/test_corpus.h"
 
 namespace helixmatch {
@@ -294,6 +295,66 @@ TEST_F(CatalogTest, TiesAttachToBothOrganizations) {
   EXPECT_EQ(catalog_.live_ties(), 1);
   EXPECT_EQ(catalog_.TieIndex("t1"), kNoIndex);
   EXPECT_EQ(catalog_.organization(Org("f1")).ties.size(), 1u);
+}
+
+TEST_F(CatalogTest, PartnerStatisticsFollowTiesAndOrganizations) {
+  v1::Organization f2 = Firm("f2", "Almaty Region");
+  f2.set_country("KZ");
+  catalog_.PutOrganization(f2);
+  catalog_.PutTie(MakeTie("t1", "u1", "f1", 2024));
+  catalog_.PutTie(MakeTie("t2", "u1", "f1", 2023));
+  catalog_.PutTie(MakeTie("t3", "u1", "f2", 2023));
+  catalog_.PutTie(MakeTie("t4", "u2", "f1", 2022));
+  const auto& u1 = catalog_.organization(Org("u1"));
+  EXPECT_EQ(u1.firm_partners, 2);  // distinct firms, not ties
+  EXPECT_EQ(u1.firm_partners_by_country.at("KZ"), 2);
+  EXPECT_EQ(catalog_.organization(Org("f1")).university_ties, 3);
+  EXPECT_EQ(catalog_.organization(Org("u1")).university_ties, 0);
+
+  // A firm that moves country moves in its partners' counts.
+  f2.set_country("UZ");
+  catalog_.PutOrganization(f2);
+  EXPECT_EQ(u1.firm_partners, 2);
+  EXPECT_EQ(u1.firm_partners_by_country.at("KZ"), 1);
+  EXPECT_EQ(u1.firm_partners_by_country.at("UZ"), 1);
+
+  EXPECT_TRUE(catalog_.RemoveTie("t1"));
+  EXPECT_EQ(u1.firm_partners, 2);  // t2 still ties u1 and f1
+  EXPECT_TRUE(catalog_.RemoveTie("t2"));
+  EXPECT_EQ(u1.firm_partners, 1);
+  EXPECT_EQ(catalog_.organization(Org("f1")).university_ties, 1);
+}
+
+TEST_F(CatalogTest, CallExperienceCountsLiveCapabilitiesByFamily) {
+  v1::CapabilityProfile a = MakeCapability("c1", "u1", "Copper flotation");
+  a.mutable_funding_call()->set_programme("SC5");
+  a.mutable_funding_call()->set_topic("SC5-10-2016");
+  v1::CapabilityProfile b = MakeCapability("c2", "u1", "Copper leaching");
+  b.mutable_funding_call()->set_programme("SC5");
+  b.mutable_funding_call()->set_topic("sc5-11-2017");
+  ASSERT_TRUE(catalog_.PutCapability(a, Unit(0)).ok());
+  ASSERT_TRUE(catalog_.PutCapability(b, Unit(1)).ok());
+  ASSERT_TRUE(
+      catalog_.PutCapability(MakeCapability("c3", "u1", "No call"), Unit(2))
+          .ok());
+  const auto& u1 = catalog_.organization(Org("u1"));
+  EXPECT_EQ(u1.call_families.at("SC5"), 2);
+  EXPECT_EQ(u1.programmes.at("SC5"), 2);
+  EXPECT_TRUE(catalog_.RemoveProfile(v1::RECORD_KIND_CAPABILITY, "c1"));
+  EXPECT_EQ(u1.call_families.at("SC5"), 1);
+  b.mutable_funding_call()->set_topic("MSCA-ITN-2017");
+  ASSERT_TRUE(catalog_.PutCapability(b, Unit(1)).ok());  // replaces c2
+  EXPECT_EQ(u1.call_families.count("SC5"), 0u);
+  EXPECT_EQ(u1.call_families.at("MSCA-ITN"), 1);
+}
+
+TEST(CallFamilyTest, TopicUpToItsFirstNumberedPart) {
+  EXPECT_EQ(CallFamily("SC1-BHC-01-2019"), "SC1-BHC");
+  EXPECT_EQ(CallFamily("msca-itn-2018"), "MSCA-ITN");
+  EXPECT_EQ(CallFamily("ERC-StG-2014"), "ERC-STG");
+  EXPECT_EQ(CallFamily("ERC"), "ERC");
+  EXPECT_EQ(CallFamily(""), "");
+  EXPECT_EQ(CallFamily("2019-X"), "");
 }
 
 TEST_F(CatalogTest, RemoveOrganizationWithDependentsFails) {

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace helixmatch {
@@ -76,6 +77,28 @@ TEST(FormatSuggestionTest, RankZeroOmitsTheNumberAndUnknownsAreNamed) {
             "   ladder: start at L0\n");
 }
 
+TEST(FormatSuggestionTest, LearnedRankerSaysWhatMovedTheScoreByGroup) {
+  v1::Suggestion s = OneSuggestion();
+  s.mutable_breakdown()->add_unknown_features("call_family_profiles");
+  s.mutable_breakdown()->set_bias(-0.5);
+  const auto add = [&](const char* feature, const char* group, double v) {
+    auto* c = s.mutable_breakdown()->add_contributions();
+    c->set_feature(feature);
+    c->set_group(group);
+    c->set_value(v);
+  };
+  add("topical_fit", "fit", 0.25);
+  add("lexical_rank", "fit", 0.15);
+  add("tie_share", "trust", 0.6);
+  add("same_country", "proximity", -0.1);
+  add("capacity", "capacity", 0.001);
+  const std::string text = FormatSuggestion(s, 1);
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "   why (learned ranker, from a base of -0.50): "
+                        "trust +0.60, fit +0.40, proximity -0.10\n"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("unknown")));
+}
+
 TEST(FormatPathwayTest, SummaryThenOneLinePerStep) {
   v1::Pathway p;
   p.set_summary("two steps");
@@ -112,7 +135,8 @@ TEST(FormatScreeningSummaryTest, FailedRulesConflictsAndCountedWarnings) {
   r.add_rules()->set_rule("trl");  // not passed either
   r.add_rules()->set_passed(true);
   r.add_conflicts();
-  r.add_warnings()->set_code(v1::WARNING_CODE_NO_PRIOR_INTERACTION_LARGE_BUDGET);
+  r.add_warnings()->set_code(
+      v1::WARNING_CODE_NO_PRIOR_INTERACTION_LARGE_BUDGET);
   r.add_warnings()->set_code(v1::WARNING_CODE_HIGH_BARRIER);
   r.add_warnings()->set_code(v1::WARNING_CODE_HIGH_BARRIER);
   EXPECT_EQ(FormatScreeningSummary(r),

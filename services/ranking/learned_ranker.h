@@ -1,0 +1,125 @@
+// The learned ranker: a LambdaMART model (gradient-boosted trees with the
+// rank:ndcg objective, XGBoost 1.7) over the ranking features of one
+// candidate organization. It re-ranks the best candidates of the weighted
+// sum (RankCandidates) and explains its scores by each feature's exact
+// contribution (tree SHAP).
+//
+// A model file is XGBoost's JSON model with two attributes written by
+// TrainRankingModel: "helixmatch_model" (the identity responses report,
+// e.g. "cordis-lambdamart-2017+2018-v1") and "helixmatch_features" (the
+// feature names, comma-separated, which must equal RankingFeatureNames()).
+//
+// Thread safety: a LearnedRanker is immutable once loaded; Score and
+// Contributions may be called from any thread (XGBoost calls are
+// serialized inside).
+#ifndef HELIXMATCH_SERVICES_RANKING_LEARNED_RANKER_H_
+#define HELIXMATCH_SERVICES_RANKING_LEARNED_RANKER_H_
+
+#include <array>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "helixmatch/v1/matching.pb.h"
+
+namespace helixmatch {
+
+inline constexpr int kRankingFeatureCount = 21;
+
+// The model's inputs, in column order. Each is a ScoreBreakdown field or
+// Suggestion count ("matching_profiles"), or a share derived from them
+// ("call_family_share" = call_family_profiles / total_profiles,
+// "programme_share" likewise).
+const std::array<std::string_view, kRankingFeatureCount>& RankingFeatureNames();
+
+// Writes the model's inputs for one suggestion into `row` (one float per
+// RankingFeatureNames() entry); features named in unknown_features, and
+// lexical_rank 0, become NaN (XGBoost's "missing").
+void RankingFeatureRow(const v1::ScoreBreakdown& breakdown,
+                       int matching_profiles, int total_profiles,
+                       std::span<float, kRankingFeatureCount> row);
+
+// The explanation group of a model feature, in the words the breakdown
+// uses: "fit", "depth", "trust", "proximity", "capacity", "activity",
+// "call experience", "benefit alignment".
+std::string_view FeatureGroup(std::string_view feature);
+
+class LearnedRanker {
+ public:
+  // Candidates of the weighted sum the model re-ranks per query.
+  static constexpr int kRerankDepth = 100;
+
+  // Reads a model file. Errors name `path` and what is wrong: NOT_FOUND
+  // (no such file), INVALID_ARGUMENT (not an XGBoost model, no identity
+  // attribute, other features than RankingFeatureNames(), not a ranking
+  // objective).
+  static absl::StatusOr<std::unique_ptr<LearnedRanker>> LoadFile(
+      const std::string& path);
+  // The same from a model held in memory; `source` names it in errors.
+  static absl::StatusOr<std::unique_ptr<LearnedRanker>> LoadJson(
+      std::string_view json, std::string_view source);
+  // The default model shipped in data/ranking/ and built into the binary.
+  static absl::StatusOr<std::unique_ptr<LearnedRanker>> LoadDefault();
+
+  // What a --ranking-model flag names: "default" (LoadDefault), "none"
+  // (null: the weighted sum) or a model file (LoadFile).
+  static absl::StatusOr<std::shared_ptr<const LearnedRanker>> FromFlag(
+      const std::string& flag);
+
+  LearnedRanker(const LearnedRanker&) = delete;
+  LearnedRanker& operator=(const LearnedRanker&) = delete;
+  ~LearnedRanker();
+
+  const std::string& identity() const { return identity_; }
+
+  // One score (margin) per row of `rows` (rows.size() a multiple of
+  // kRankingFeatureCount, row-major). Higher is better.
+  absl::StatusOr<std::vector<float>> Score(std::span<const float> rows) const;
+  // Per row kRankingFeatureCount + 1 values: each feature's contribution,
+  // then the bias; they add up to the row's Score (up to float rounding).
+  absl::StatusOr<std::vector<float>> Contributions(
+      std::span<const float> rows) const;
+
+ private:
+  LearnedRanker(void* booster, std::string identity);
+  absl::StatusOr<std::vector<float>> Predict(std::span<const float> rows,
+                                             int type, size_t width) const;
+
+  void* const booster_;  // BoosterHandle, owned
+  const std::string identity_;
+  mutable absl::Mutex mu_;
+};
+
+// What TrainRankingModel fits. Deterministic: the same rows and
+// parameters give the same model bytes (one thread, fixed seed, exact
+// greedy splits, no sampling).
+struct RankingTrainingSet {
+  std::vector<float> rows;            // n x kRankingFeatureCount, row-major
+  std::vector<float> labels;          // n: 1 relevant, 0 not
+  std::vector<unsigned> group_sizes;  // rows per query, in row order
+};
+
+struct RankingTrainingParams {
+  int max_depth = 3;
+  double eta = 0.1;
+  int rounds = 100;
+  double min_child_weight = 1;
+  double lambda = 1;
+  int seed = 13;
+  std::string identity;  // required: the helixmatch_model attribute
+};
+
+// Trains a LambdaMART model (rank:ndcg) and returns its JSON. Errors:
+// INVALID_ARGUMENT for inconsistent sizes or an empty identity; INTERNAL
+// with XGBoost's message.
+absl::StatusOr<std::string> TrainRankingModel(
+    const RankingTrainingSet& set, const RankingTrainingParams& params);
+
+}  // namespace helixmatch
+
+#endif  // HELIXMATCH_SERVICES_RANKING_LEARNED_RANKER_H_
