@@ -105,6 +105,16 @@ section "The same need from a firm's free text, universities in Kazakhstan only"
 "${as_firm[@]}" recommend --text "drought tolerant wheat varieties for the northern steppe" \
   --direction need-to-capabilities --country KZ -k 2 --profiles 1
 
+section "The same need written in Russian, then in Kazakh (docs/multilingual.md):
+  Russian words reach the English profiles through a dictionary bridge,
+  Kazakh ones through our glossary (barrier lines left out here)"
+"${as_firm[@]}" recommend --text "засухоустойчивые сорта пшеницы для северной степи" \
+  --direction need-to-capabilities --country KZ -k 2 --profiles 1 |
+  sed -n '/^[0-9]*\. /,/^   - /p'
+"${as_firm[@]}" recommend --text "солтүстік далаға арналған құрғақшылыққа төзімді бидай сорттары" \
+  --direction need-to-capabilities --country KZ -k 2 --profiles 1 |
+  sed -n '/^[0-9]*\. /,/^   - /p'
+
 section "Explaining one pair: need:demo-flotation x cap:altai-hydromet (no shared history)"
 "${as_operator[@]}" explain --need need:demo-flotation --capability cap:altai-hydromet \
   | tee "$data_dir/explain-before.txt"
