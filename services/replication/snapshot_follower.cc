@@ -1,7 +1,5 @@
 #include "services/replication/snapshot_follower.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -34,39 +32,18 @@ absl::Status CopyVerified(const std::string& from, const std::string& to,
   std::ofstream out(to, std::ios::binary | std::ios::trunc);
   if (!out)
     return absl::UnavailableError(absl::StrCat("cannot write '", to, "'"));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                              EVP_MD_CTX_free);
-  if (ctx == nullptr ||
-      EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    return absl::InternalError("SHA-256 is not available");
-  }
-  std::vector<char> buffer(1 << 20);
-  uint64_t bytes = 0;
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const auto n = static_cast<size_t>(in.gcount());
-    if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buffer.data(), n);
-    out.write(buffer.data(), static_cast<std::streamsize>(n));
-    bytes += n;
-  }
+  auto digest = HashStream(in, &out, from);
   out.close();
-  if (in.bad() || !out) {
+  if (!digest.ok() && digest.status().code() == absl::StatusCode::kInternal) {
+    return digest.status();
+  }
+  if (!digest.ok() || !out) {
     return absl::UnavailableError(absl::StrCat("copying '", from, "' failed"));
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &size);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kDigits[digest[i] >> 4]);
-    hex.push_back(kDigits[digest[i] & 15]);
-  }
-  if (bytes != expected.bytes || hex != expected.sha256) {
+  if (digest->bytes != expected.bytes || digest->sha256 != expected.sha256) {
     return absl::DataLossError(
         absl::StrCat("file '", expected.path, "' differs from the manifest (",
-                     bytes, " bytes, expected ", expected.bytes, ")"));
+                     digest->bytes, " bytes, expected ", expected.bytes, ")"));
   }
   return absl::OkStatus();
 }

@@ -53,10 +53,8 @@ std::string SnapshotFolder(const std::string& publish_dir, int64_t sequence) {
   return absl::StrCat(publish_dir, "/", sequence);
 }
 
-absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return absl::UnavailableError(absl::StrCat("cannot read '", path, "'"));
+absl::StatusOr<StreamDigest> HashStream(std::istream& in, std::ostream* copy,
+                                        const std::string& name) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
                                                               EVP_MD_CTX_free);
   // EVP fails only on allocation failure or a broken OpenSSL build.
@@ -64,20 +62,34 @@ absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
       EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     return absl::InternalError("SHA-256 is not available");
   }
+  StreamDigest result;
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0) {
-      EVP_DigestUpdate(ctx.get(), buffer.data(),
-                       static_cast<size_t>(in.gcount()));
+    const auto n = static_cast<size_t>(in.gcount());
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx.get(), buffer.data(), n);
+    if (copy != nullptr) {
+      copy->write(buffer.data(), static_cast<std::streamsize>(n));
     }
+    result.bytes += n;
   }
   if (in.bad())
-    return absl::UnavailableError(absl::StrCat("error reading '", path, "'"));
+    return absl::UnavailableError(absl::StrCat("error reading '", name, "'"));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &size);
-  return Hex(digest, size);
+  result.sha256 = Hex(digest, size);
+  return result;
+}
+
+absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return absl::UnavailableError(absl::StrCat("cannot read '", path, "'"));
+  auto digest = HashStream(in, nullptr, path);
+  if (!digest.ok()) return digest.status();
+  return std::move(digest->sha256);
 }
 
 absl::StatusOr<SnapshotManifest> DescribeFolder(const std::string& folder,

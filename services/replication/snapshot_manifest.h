@@ -22,6 +22,8 @@
 #define HELIXMATCH_SERVICES_REPLICATION_SNAPSHOT_MANIFEST_H_
 
 #include <cstdint>
+#include <istream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,17 @@ std::string SnapshotFolder(const std::string& publish_dir, int64_t sequence);
 // The SHA-256 of the file's bytes, lower-case hex. UNAVAILABLE naming the
 // file when it cannot be read.
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path);
+
+// What HashStream read: the byte count and their SHA-256, lower-case hex.
+struct StreamDigest {
+  uint64_t bytes = 0;
+  std::string sha256;
+};
+// Reads `in` to its end and hashes it, writing each block to `copy` too
+// when given (a copy checked in the same pass). UNAVAILABLE naming `name`
+// when reading fails; the caller checks `copy`'s state.
+absl::StatusOr<StreamDigest> HashStream(std::istream& in, std::ostream* copy,
+                                        const std::string& name);
 
 // Lists and hashes every regular file under `folder` (the MANIFEST
 // itself excepted) into a manifest for `info`.
