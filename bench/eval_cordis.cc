@@ -8,9 +8,10 @@
 // PRC participant; one query per PRC participant (that firm asks, with the
 // project's title and call topic as its need); relevant: the project's HES
 // participants that have a profile; candidates: universities.
-// Prints R@10, nDCG@10 and MRR overall and for firms with and without an
-// earlier university tie (MRR over the top 25); the last line is one JSON
-// object.
+// Prints R@10, nDCG@10, MRR (over the top 25) and candidate recall (the
+// share of the relevant universities that reach the scorer: the ranking's
+// ceiling) overall and for firms with and without an earlier university
+// tie; the last line is one JSON object.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -49,20 +50,24 @@ struct Query {
 };
 
 struct Metrics {
-  double recall = 0, ndcg = 0, mrr = 0;
+  // candidate: the share of the relevant universities in the candidate
+  // pool the ranking scores (its ceiling).
+  double recall = 0, ndcg = 0, mrr = 0, candidate = 0;
   int n = 0;
   void Add(const Metrics& m) {
     recall += m.recall;
     ndcg += m.ndcg;
     mrr += m.mrr;
+    candidate += m.candidate;
     n += m.n;
   }
+  double Mean(double sum) const { return n ? sum / n : 0; }
   std::string Json() const {
-    char buf[200];
+    char buf[240];
     std::snprintf(buf, sizeof(buf),
                   "{\"queries\": %d, \"recall_at_10\": %.4f, \"ndcg_at_10\": "
-                  "%.4f, \"mrr\": %.4f}",
-                  n, n ? recall / n : 0, n ? ndcg / n : 0, n ? mrr / n : 0);
+                  "%.4f, \"mrr\": %.4f, \"candidate_recall\": %.4f}",
+                  n, Mean(recall), Mean(ndcg), Mean(mrr), Mean(candidate));
     return buf;
   }
 };
@@ -230,6 +235,15 @@ int main(int argc, char** argv) {
         }
         m.recall = static_cast<double>(hits) / q.relevant.size();
         m.ndcg = dcg / idcg;
+        // The same request's candidate pool (retrieval only, no ranking).
+        auto pool = (*engine)->CandidateOrganizations(request);
+        if (!pool.ok()) {
+          ++failures;
+        } else {
+          int reached = 0;
+          for (const auto& id : *pool) reached += q.relevant.count(id);
+          m.candidate = static_cast<double>(reached) / q.relevant.size();
+        }
         per_query[i] = m;
       }
     });
@@ -251,24 +265,25 @@ int main(int argc, char** argv) {
     (queries[i].tied ? tied : untied).Add(per_query[i]);
   }
   const auto row = [](const char* name, const Metrics& m) {
-    std::printf("%-34s %6d  %6.3f  %7.3f  %6.3f\n", name, m.n,
-                m.n ? m.recall / m.n : 0, m.n ? m.ndcg / m.n : 0,
-                m.n ? m.mrr / m.n : 0);
+    std::printf("%-34s %6d  %6.3f  %7.3f  %6.3f  %9.3f\n", name, m.n,
+                m.Mean(m.recall), m.Mean(m.ndcg), m.Mean(m.mrr),
+                m.Mean(m.candidate));
   };
   std::printf(
       "profiles until %d, queries %d-%d (%d project-firm pairs "
       "without a profiled university left out), %d failed\n",
       profiles_until, queries_from, queries_until, no_relevant,
       failures.load());
-  std::printf("%-34s %6s  %6s  %7s  %6s\n", "segment", "n", "R@10", "nDCG@10",
-              "MRR");
+  std::printf("%-34s %6s  %6s  %7s  %6s  %9s\n", "segment", "n", "R@10",
+              "nDCG@10", "MRR", "cand.rec.");
   row("all queries", all);
   row("firms with earlier university ties", tied);
   row("firms without", untied);
   std::printf(
       "{\"queries\": %d, \"recall_at_10\": %.4f, \"ndcg_at_10\": %.4f, "
-      "\"mrr\": %.4f, \"with_ties\": %s, \"without_ties\": %s}\n",
-      all.n, all.n ? all.recall / all.n : 0, all.n ? all.ndcg / all.n : 0,
-      all.n ? all.mrr / all.n : 0, tied.Json().c_str(), untied.Json().c_str());
+      "\"mrr\": %.4f, \"candidate_recall\": %.4f, \"with_ties\": %s, "
+      "\"without_ties\": %s}\n",
+      all.n, all.Mean(all.recall), all.Mean(all.ndcg), all.Mean(all.mrr),
+      all.Mean(all.candidate), tied.Json().c_str(), untied.Json().c_str());
   return failures.load() == 0 ? 0 : 1;
 }

@@ -11,7 +11,8 @@
 # (helixmatch-indexer import-cordis --until-year), runs bench/eval_cordis with
 # the product's default ranking (the learned ranker built into the server,
 # data/ranking/default-model.json; --ranking-model none for the weighted
-# sum, or a model file), prints R@10, nDCG@10 and MRR overall and per
+# sum, or a model file), prints R@10, nDCG@10, MRR and candidate recall
+# (the share of relevant universities that reach the scorer) overall and per
 # segment; the last line is one JSON object. With --table it also runs the
 # baselines and the ablations (each feature removed in turn) and prints a
 # Markdown table before that line. Needs a build (scripts/build.sh).
@@ -93,12 +94,12 @@ for feature in lexical dense depth trust proximity activity network; do
   configs+=("--w-$feature 0")
 done
 json=""
-printf '| ranking | R@10 | nDCG@10 | MRR | nDCG@10 with ties | nDCG@10 without |\n|---|---|---|---|---|---|\n'
+printf '| ranking | R@10 | nDCG@10 | MRR | candidate recall | nDCG@10 with ties | nDCG@10 without |\n|---|---|---|---|---|---|---|\n'
 for i in "${!names[@]}"; do
   # shellcheck disable=SC2086
   line=$(run ${configs[$i]} | tail -n 1)
   [[ ${configs[$i]} == "--ranking-model $model" ]] && json=$line
-  printf '| %s | %s |\n' "${names[$i]}" "$(sed -E 's/.*"recall_at_10": ([0-9.]+), "ndcg_at_10": ([0-9.]+), "mrr": ([0-9.]+), "with_ties": \{[^}]*"ndcg_at_10": ([0-9.]+)[^}]*\}, "without_ties": \{[^}]*"ndcg_at_10": ([0-9.]+).*/\1 | \2 | \3 | \4 | \5/' <<<"$line")"
+  printf '| %s | %s |\n' "${names[$i]}" "$(sed -E 's/.*"recall_at_10": ([0-9.]+), "ndcg_at_10": ([0-9.]+), "mrr": ([0-9.]+), "candidate_recall": ([0-9.]+), "with_ties": \{[^}]*"ndcg_at_10": ([0-9.]+)[^}]*\}, "without_ties": \{[^}]*"ndcg_at_10": ([0-9.]+).*/\1 | \2 | \3 | \4 | \5 | \6/' <<<"$line")"
 done
 echo "eval-cordis: $(($(date +%s) - start)) s" >&2
 echo "$json"

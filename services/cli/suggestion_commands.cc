@@ -33,6 +33,12 @@ class RecommendCommand final : public Command {
                         "research-institute, firm, government-programme, "
                         "other); repeatable");
     parser_->add_option("--trl", trl_, "Filter: TRL the profile must cover");
+    parser_->add_option("--call-programme", call_programme_,
+                        "Funding call the text query targets: programme "
+                        "(e.g. SC5); a record's call is on the record");
+    parser_->add_option("--call-topic", call_topic_,
+                        "Funding call the text query targets: topic code "
+                        "(e.g. SC5-10-2019)");
   }
 
   int Run(Connection& connection) const override {
@@ -63,6 +69,17 @@ class RecommendCommand final : public Command {
     if (!need_.empty()) request->set_need_id(need_);
     if (!capability_.empty()) request->set_capability_id(capability_);
     if (!text_.empty()) request->set_text(text_);
+    if (!call_programme_.empty() || !call_topic_.empty()) {
+      if (text_.empty()) {
+        std::fprintf(stderr,
+                     "helixmatch: --call-programme and --call-topic go with "
+                     "--text; a need or capability names its funding call "
+                     "in its record\n");
+        return false;
+      }
+      request->mutable_funding_call()->set_programme(call_programme_);
+      request->mutable_funding_call()->set_topic(call_topic_);
+    }
     if (direction_ == "need-to-capabilities") {
       request->set_direction(v1::DIRECTION_NEED_TO_CAPABILITIES);
     } else if (direction_ == "capability-to-needs") {
@@ -93,6 +110,7 @@ class RecommendCommand final : public Command {
   }
 
   std::string need_, capability_, text_, direction_, requester_;
+  std::string call_programme_, call_topic_;
   std::vector<std::string> countries_, sectors_, kinds_;
   int k_ = 5;
   int profiles_ = 0;

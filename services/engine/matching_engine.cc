@@ -105,6 +105,12 @@ absl::Status MatchingEngine::OpenStoreAndModel() {
                           : std::string(kRankingWeightsVersion);
   model_identity_ =
       absl::StrCat(embedder_->Identity(), "; ranking ", ranking_identity_);
+  weighted_model_identity_ =
+      options_.ranker == nullptr
+          ? model_identity_
+          : absl::StrCat(embedder_->Identity(), "; ranking ",
+                         kRankingWeightsVersion, " (", ranking_identity_,
+                         " ranks queries that name a funding call)");
   return absl::OkStatus();
 }
 
@@ -195,7 +201,7 @@ absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     const v1::RecommendRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
   return RecommendOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
-                        model_identity_, viewer,
+                        model_identity_, weighted_model_identity_, viewer,
                         options_.ranker.get()},
                        request);
 }
@@ -204,9 +210,18 @@ absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
     const v1::ExplainRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
   return ExplainOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
-                      model_identity_, viewer,
-                        options_.ranker.get()},
+                      model_identity_, weighted_model_identity_, viewer,
+                      options_.ranker.get()},
                      request);
+}
+
+absl::StatusOr<std::vector<std::string>> MatchingEngine::CandidateOrganizations(
+    const v1::RecommendRequest& request, const Viewer& viewer) const {
+  auto lock = catalog_lock_.Read();
+  return CandidatesOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                         model_identity_, weighted_model_identity_, viewer,
+                         options_.ranker.get()},
+                        request);
 }
 
 v1::StatsResponse MatchingEngine::Stats(const Viewer& viewer) const {

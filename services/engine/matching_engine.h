@@ -123,6 +123,11 @@ class MatchingEngine {
   absl::StatusOr<v1::ExplainResponse> Explain(
       const v1::ExplainRequest& request,
       const Viewer& viewer = Viewer::Operator()) const;
+  // The organizations a Recommend of `request` scores (its candidate
+  // pool, before ranking), by id: for the evaluation's candidate recall.
+  absl::StatusOr<std::vector<std::string>> CandidateOrganizations(
+      const v1::RecommendRequest& request,
+      const Viewer& viewer = Viewer::Operator()) const;
   // Counts include records the viewer may not see; for other viewers
   // than operators the index recovery lines stop at their first word
   // ("loaded", "replayed N changes since sequence S", "rebuilt"): the
@@ -186,6 +191,7 @@ class MatchingEngine {
   std::shared_ptr<const WordVectors> word_vectors_;
   std::unique_ptr<Embedder> embedder_;
   std::string model_identity_;
+  std::string weighted_model_identity_;  // QueryContext's
   std::string ranking_identity_;
   ProgrammeRegistry programmes_;
   IndexRecovery capability_recovery_;  // how each index was obtained at start

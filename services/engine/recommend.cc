@@ -36,13 +36,32 @@ absl::StatusOr<v1::RecommendResponse> RecommendOver(
                                   request.omit_explanations(),
                                   ctx.reference_year};
   v1::RecommendResponse response;
-  response.set_model(ctx.model_identity);
+  response.set_model(ctx.ranker == nullptr || LearnedRankerApplies(q)
+                         ? ctx.model_identity
+                         : ctx.weighted_model_identity);
   response.set_candidates_considered(ranking.candidates_considered);
   for (const RankedOrganization& ranked : ranking.top) {
     *response.add_suggestions() = BuildSuggestion(
         ctx.catalog, q, ctx.weights, ranked, ranking.best_fit, options);
   }
   return response;
+}
+
+absl::StatusOr<std::vector<std::string>> CandidatesOver(
+    const QueryContext& ctx, const v1::RecommendRequest& request) {
+  if (auto s = ValidateRecommendRequest(request); !s.ok()) return s;
+  auto query = ResolveQuery(ctx.catalog, ctx.embedder, request, ctx.caller);
+  if (!query.ok()) return query.status();
+  const TargetFilter filter(ctx.catalog, *query);
+  auto pool = RetrieveCandidates(ctx.catalog, *query, filter,
+                                 {request.k(), ctx.weights.trust > 0});
+  if (!pool.ok()) return pool.status();
+  std::vector<std::string> ids;
+  ids.reserve(pool->organizations.size());
+  for (const auto& group : pool->organizations) {
+    ids.push_back(ctx.catalog.organization(group.organization).record->id());
+  }
+  return ids;
 }
 
 absl::StatusOr<v1::ExplainResponse> ExplainOver(

@@ -7,6 +7,7 @@
 #define HELIXMATCH_SERVICES_ENGINE_RECOMMEND_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "helixmatch/v1/matching.pb.h"
@@ -24,6 +25,9 @@ struct QueryContext {
   const RankingWeights& weights;
   int reference_year;
   const std::string& model_identity;  // reported in responses
+  // Reported instead for a query the learned ranker does not rank (one
+  // without a funding call, LearnedRankerApplies): the weighted sum's.
+  const std::string& weighted_model_identity;
   const Viewer& caller;               // who asks (visibility.h)
   // The learned ranker, or null for the weighted sum.
   const LearnedRanker* ranker = nullptr;
@@ -31,6 +35,12 @@ struct QueryContext {
 
 // Errors: see ValidateRecommendRequest and ResolveQuery.
 absl::StatusOr<v1::RecommendResponse> RecommendOver(
+    const QueryContext& context, const v1::RecommendRequest& request);
+
+// The organizations whose profiles a Recommend of `request` would score
+// (its candidate pool), by id in ascending index order: what the
+// evaluation's candidate recall counts. Errors as RecommendOver.
+absl::StatusOr<std::vector<std::string>> CandidatesOver(
     const QueryContext& context, const v1::RecommendRequest& request);
 
 // The suggestion of one pair, the named capability first among its

@@ -246,6 +246,19 @@ class WebAppTest:
         self.wait.until(lambda d: "candidate profiles" in d.find_element(
             By.ID, "tto-results").text and d.find_elements(
                 By.CSS_SELECTOR, "#tto-results .suggestion"))
+        # Without a funding call the weighted sum ranked, and the summary's
+        # tooltip says so; with one, the learned ranker ranks.
+        summary = "#tto-results .summary"
+        assert "ranks queries that name a funding call" in \
+            self.visible(summary).get_attribute("title")
+        self.driver.find_element(By.ID, "tto-call-topic").send_keys(
+            "SC5-10-2019")
+        self.driver.find_element(By.CSS_SELECTOR, "#tto-form button").click()
+        self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, summary)
+                        and "funding call" not in d.find_element(
+                            By.CSS_SELECTOR, summary).get_attribute("title"))
+        assert "lambdamart" in self.visible(summary).get_attribute("title")
+        self.driver.find_element(By.ID, "tto-call-topic").clear()
 
     def sign_out_leaves_nothing(self):
         self.sign_out()

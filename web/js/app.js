@@ -163,6 +163,15 @@ async function recommend(prefix, direction, idField, kind) {
   if (country) request.filter = { countries: [country] };
   const requester = $(`${prefix}-requester`).value.trim();
   if (requester) request.requesterOrganizationId = requester;
+  const programme = $(`${prefix}-call-programme`).value.trim();
+  const topic = $(`${prefix}-call-topic`).value.trim();
+  if (programme || topic) {
+    if (!request.text) {
+      throw new ApiError("invalid_argument",
+        "a funding call goes with a described text; a record names its own call", 0);
+    }
+    request.fundingCall = { programme, topic };
+  }
   const results = clear($(`${prefix}-results`));
   results.append(h("p", { class: "pending" }, "Searching…"));
   const response = await call("Recommend", request);

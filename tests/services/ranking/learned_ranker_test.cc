@@ -238,6 +238,10 @@ TEST_F(LearnedRankingTest, SuggestionsCarryContributionsThatAddUp) {
   const auto fallback = Recommend(ForNeed("need_mining", 5));
   ASSERT_GE(fallback.suggestions_size(), 1);
   EXPECT_EQ(fallback.suggestions(0).breakdown().contributions_size(), 0);
+  // ... and the answer says so: the weights ranked, not the model.
+  EXPECT_THAT(fallback.model(),
+              HasSubstr("; ranking cordis-2017to2018-v1 (" + identity +
+                        " ranks queries that name a funding call)"));
 
   const auto response = Recommend(ForNeed("need_call", 5));
   EXPECT_THAT(response.model(), HasSubstr("; ranking " + identity));
