@@ -185,6 +185,7 @@ absl::StatusOr<CrossLingualLexicon> CrossLingualLexicon::Parse(
     Translation translation = lexicon.entries_.at(key);
     lexicon.entries_.emplace(std::move(stem), std::move(translation));
   }
+  lexicon.IndexConcepts();
   lexicon.identity_ = absl::StrFormat(
       "ru-en=%zu:%08x,kk-ru=%zu:%08x", lexicon.russian_entries_,
       Fingerprint(lexicon.entries_, false), lexicon.kazakh_entries_,
@@ -205,6 +206,55 @@ const CrossLingualLexicon::Translation* CrossLingualLexicon::Find(
     std::string_view lemma) const {
   const auto it = entries_.find(Absl(lemma));
   return it == entries_.end() ? nullptr : &it->second;
+}
+
+// A lemma stands for its first two English words (the senses the
+// dictionary lists it under first).
+constexpr size_t kConceptWords = 2;
+// A lemma's equivalents include its first eight English words (the word
+// vectors then keep those that fit the query, WordVectors::Equivalents).
+constexpr size_t kEnglishEquivalents = 8;
+
+void CrossLingualLexicon::IndexConcepts() {
+  for (const auto& [key, translation] : entries_) {
+    const size_t n = std::min(kConceptWords, translation.english.size());
+    for (size_t i = 0; i < n; ++i) {
+      concepts_[translation.english[i]].push_back(key);
+    }
+  }
+  for (auto& [english, lemmas] : concepts_) {
+    std::sort(lemmas.begin(), lemmas.end());
+  }
+}
+
+std::vector<std::string_view> CrossLingualLexicon::Equivalents(
+    std::string_view word) const {
+  std::vector<std::string_view> out;
+  auto add = [&](std::string_view w) {
+    if (out.size() < kMaxEquivalents && w != word &&
+        std::find(out.begin(), out.end(), w) == out.end()) {
+      out.push_back(w);
+    }
+  };
+  auto add_lemmas_of = [&](std::string_view english) {
+    const auto it = concepts_.find(Absl(english));
+    if (it == concepts_.end()) return;
+    for (const std::string& lemma : it->second) add(lemma);
+  };
+  const Translation* translation = Find(word);
+  if (translation == nullptr) {
+    add_lemmas_of(word);
+    return out;
+  }
+  const auto& english = translation->english;
+  for (size_t i = 0; i < std::min(kEnglishEquivalents, english.size()); ++i) {
+    add(english[i]);
+  }
+  if (!translation->via.empty()) add(translation->via);
+  for (size_t i = 0; i < std::min(kConceptWords, english.size()); ++i) {
+    add_lemmas_of(english[i]);
+  }
+  return out;
 }
 
 }  // namespace helixmatch

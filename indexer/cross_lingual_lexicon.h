@@ -51,6 +51,17 @@ class CrossLingualLexicon {
   // nullptr when the lemma has no English words here.
   const Translation* Find(std::string_view lemma) const;
 
+  // The words a word matches in the other languages, for lexical matching
+  // across them (BM25 over lemmas): for a lemma, its first eight English
+  // words,
+  // the Russian word a Kazakh lemma goes through, and the other lemmas
+  // whose first or second English word is its first or second; for an
+  // English word, the lemmas whose first or second English word it is.
+  // Never the word itself; at most kMaxEquivalents, in a fixed order
+  // (translations first, then lemmas in byte order).
+  static constexpr size_t kMaxEquivalents = 16;
+  std::vector<std::string_view> Equivalents(std::string_view word) const;
+
   // Every lemma with its translation (aliases included), for building rows.
   const absl::flat_hash_map<std::string, Translation>& entries() const {
     return entries_;
@@ -62,7 +73,12 @@ class CrossLingualLexicon {
   const std::string& identity() const { return identity_; }
 
  private:
+  void IndexConcepts();
+
   absl::flat_hash_map<std::string, Translation> entries_;
+  // English word -> the lemmas whose first or second English word it is,
+  // in byte order.
+  absl::flat_hash_map<std::string, std::vector<std::string>> concepts_;
   size_t russian_entries_ = 0;
   size_t kazakh_entries_ = 0;
   std::string identity_;

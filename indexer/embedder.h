@@ -6,6 +6,7 @@
 #define HELIXMATCH_INDEXER_EMBEDDER_H_
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,6 +33,15 @@ class Embedder {
   // known to the model the vector is all zero and *known_tokens is 0.
   virtual std::vector<float> Embed(const std::vector<std::string>& tokens,
                                    int* known_tokens = nullptr) const = 0;
+
+  // The words a token matches in the model's other languages (lexical
+  // matching across languages), the senses that fit `context` (the
+  // query's vector) first; none for a single-language model. The views
+  // live as long as the embedder.
+  virtual std::vector<std::string_view> Equivalents(
+      std::string_view /*token*/, std::span<const float> /*context*/) const {
+    return {};
+  }
 };
 
 // Inverse document frequencies, fitted on a corpus of token lists.
@@ -80,6 +90,10 @@ class GloveIdfEmbedder : public Embedder {
   int Dimension() const override { return vectors_->dimension(); }
   std::vector<float> Embed(const std::vector<std::string>& tokens,
                            int* known_tokens = nullptr) const override;
+  std::vector<std::string_view> Equivalents(
+      std::string_view token, std::span<const float> context) const override {
+    return vectors_->Equivalents(token, context);
+  }
 
  private:
   std::shared_ptr<const WordVectors> vectors_;

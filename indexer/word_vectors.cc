@@ -229,4 +229,50 @@ std::span<const float> WordVectors::Find(std::string_view word) const {
           static_cast<size_t>(dimension_)};
 }
 
+namespace {
+
+bool IsEnglish(std::string_view word) {
+  return !word.empty() &&
+         std::all_of(word.begin(), word.end(),
+                     [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+double Cosine(std::span<const float> a, std::span<const float> b) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    dot += double{a[i]} * b[i];
+    na += double{a[i]} * a[i];
+    nb += double{b[i]} * b[i];
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
+}
+
+}  // namespace
+
+std::vector<std::string_view> WordVectors::Equivalents(
+    std::string_view word, std::span<const float> context) const {
+  if (lexicon_ == nullptr) return {};
+  std::vector<std::string_view> all = lexicon_->Equivalents(word);
+  if (lexicon_->Find(word) == nullptr) return all;  // English: lemmas only
+  // The lemma's English words in the dictionary's order, scored by how
+  // well they fit the context (all 0 without one, so the order stays).
+  std::vector<std::pair<double, size_t>> senses;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (!IsEnglish(all[i])) continue;
+    const auto row = Find(all[i]);
+    if (row.empty()) continue;
+    senses.emplace_back(context.empty() ? 0.0 : Cosine(row, context), i);
+  }
+  std::stable_sort(senses.begin(), senses.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (senses.size() > kEnglishSenses) senses.resize(kEnglishSenses);
+  std::vector<std::string_view> out;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const bool kept = std::any_of(senses.begin(), senses.end(),
+                                  [i](const auto& s) { return s.second == i; });
+    if (!IsEnglish(all[i]) || kept) out.push_back(all[i]);
+  }
+  return out;
+}
+
 }  // namespace helixmatch

@@ -68,6 +68,17 @@ class WordVectors {
   const CrossLingualLexicon::Translation* Translation(
       std::string_view word) const;
 
+  // The lexicon's equivalents of a word in the other languages
+  // (CrossLingualLexicon::Equivalents); none without a lexicon. Of a
+  // lemma's English words, the one that fits `context` (a query's vector)
+  // best: the highest cosine to it, so сорт in a text about wheat is
+  // "variety", not "quality" (a second sense let in as much noise as
+  // matches on the demo). Without a context, the dictionary's first. The
+  // views live as long as this table.
+  static constexpr size_t kEnglishSenses = 1;
+  std::vector<std::string_view> Equivalents(
+      std::string_view word, std::span<const float> context = {}) const;
+
   // The lexicon the rows were built from; nullptr when there is none.
   const CrossLingualLexicon* lexicon() const { return lexicon_.get(); }
 

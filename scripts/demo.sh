@@ -115,6 +115,15 @@ section "The same need written in Russian, then in Kazakh (docs/multilingual.md)
   --direction need-to-capabilities --country KZ -k 2 --profiles 1 |
   sed -n '/^[0-9]*\. /,/^   - /p'
 
+section "A need written in Russian, a capability written in Kazakh (data/demo records):
+  BM25 matches their words across languages through the same bridge, and the
+  shared terms show both words, the asked one and the one it matched
+  (медь → copper: the Russian need's word, the English profile's word)"
+"${as_firm[@]}" recommend --need need:tokyrau-tailings-ru -k 3 --profiles 1 |
+  grep -E '^[0-9]+\. |^   fit |^   - '
+"${as_altai[@]}" recommend --capability cap:altai-kk-flotation -k 3 --profiles 1 |
+  grep -E '^[0-9]+\. |^   fit |^   - '
+
 section "Explaining one pair: need:demo-flotation x cap:altai-hydromet (no shared history)"
 "${as_operator[@]}" explain --need need:demo-flotation --capability cap:altai-hydromet \
   | tee "$data_dir/explain-before.txt"

@@ -41,7 +41,7 @@ void AddProfilesAndEvidence(const Catalog& catalog, const Query& q,
     for (const auto& [weight, term] :
          MatchedTerms(q, w, catalog.terms(), c.slot)) {
       if (m->matched_terms_size() < kMatchedTermsShown) {
-        m->add_matched_terms(catalog.terms().Term(term));
+        m->add_matched_terms(MatchedTermText(q, catalog.terms(), term));
       }
       terms.emplace_back(weight, term);
     }
@@ -51,7 +51,7 @@ void AddProfilesAndEvidence(const Catalog& catalog, const Query& q,
   for (const auto& [weight, term] : terms) {
     if (s->evidence_terms_size() >= kEvidenceTerms) break;
     if (used.insert(term).second) {
-      s->add_evidence_terms(catalog.terms().Term(term));
+      s->add_evidence_terms(MatchedTermText(q, catalog.terms(), term));
     }
   }
 }

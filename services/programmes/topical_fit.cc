@@ -79,7 +79,8 @@ const v1::FirmNeed* AssessFirmSide(
   for (const auto& [w, term] :
        MatchedTerms(q, ctx.weights, catalog.terms(), best->slot)) {
     if (fit->firm_need().matched_terms_size() < kMatchedTermsShown) {
-      fit->mutable_firm_need()->add_matched_terms(catalog.terms().Term(term));
+      fit->mutable_firm_need()->add_matched_terms(
+          MatchedTermText(q, catalog.terms(), term));
     }
     need_terms->emplace_back(w, term);
   }
@@ -171,7 +172,7 @@ ProposalFit AssessProposalFit(const ScreeningContext& ctx,
          MatchedTerms(q, ctx.weights, catalog.terms(), best.slot)) {
       if (fit->evidence_terms_size() >= kEvidenceTerms) break;
       if (in_need.count(term)) {
-        fit->add_evidence_terms(catalog.terms().Term(term));
+        fit->add_evidence_terms(MatchedTermText(q, catalog.terms(), term));
       }
     }
   } else {

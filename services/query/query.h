@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "helixmatch/v1/matching.pb.h"
@@ -24,6 +25,18 @@ struct Query {
   std::vector<float> vector;
   std::vector<uint32_t> terms;    // distinct term ids, ascending
   std::vector<double> term_idf;   // BM25 idf of terms[i] over the target
+  // Terms reached across languages (AddEquivalentTerms): terms[i] was not
+  // asked but stands for the asked word via_words[term_via[i]] ("copper"
+  // for "медь"); kNoIndex for an asked term. Empty, or parallel to terms.
+  std::vector<uint32_t> term_via;
+  struct AskedWord {
+    std::string text;
+    bool is_term = false;  // also among the asked terms
+  };
+  std::vector<AskedWord> via_words;
+  // The idf of a profile holding every asked term, and for each asked word
+  // that is not itself a term, its best equivalent (the BM25 maximum).
+  double idf_total = 0;
   uint32_t requester = kNoIndex;  // organization asking; kNoIndex: unknown
   // The record the query was made from, if any (owned by the catalog).
   const v1::FirmNeed* need = nullptr;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "indexer/record_validation.h"
@@ -143,7 +144,12 @@ absl::StatusOr<Query> ResolveQuery(const Catalog& catalog,
   }
   if (auto s = ResolveRequester(catalog, request, &q); !s.ok()) return s;
   SetQueryViewer(QueryViewer(catalog, caller, q.requester), &q);
-  if (request.query_case() == v1::RecommendRequest::kText) {
+  if (request.query_case() != v1::RecommendRequest::kText) {
+    std::vector<std::string> asked;
+    asked.reserve(q.terms.size());
+    for (uint32_t term : q.terms) asked.push_back(catalog.terms().Term(term));
+    AddEquivalentTerms(catalog, embedder, asked, &q);
+  } else {
     int known = 0;
     EmbedQueryText(catalog, embedder, Tokenize(request.text()), &q, &known);
     if (known == 0 && q.terms.empty()) {
@@ -183,6 +189,53 @@ void EmbedQueryText(const Catalog& catalog, const Embedder& embedder,
   }
   std::sort(q->terms.begin(), q->terms.end());
   q->terms.erase(std::unique(q->terms.begin(), q->terms.end()), q->terms.end());
+  AddEquivalentTerms(catalog, embedder, tokens, q);
+}
+
+void AddEquivalentTerms(const Catalog& catalog, const Embedder& embedder,
+                        std::span<const std::string> asked, Query* q) {
+  // (term, asked word it stands for or kNoIndex), asked terms first.
+  std::vector<std::pair<uint32_t, uint32_t>> terms;
+  terms.reserve(q->terms.size());
+  for (uint32_t term : q->terms) terms.emplace_back(term, kNoIndex);
+  auto is_asked_term = [q](uint32_t term) {
+    return std::binary_search(q->terms.begin(), q->terms.end(), term);
+  };
+  absl::flat_hash_set<std::string_view> seen_words;
+  for (const std::string& word : asked) {
+    if (!seen_words.insert(word).second) continue;
+    uint32_t via = kNoIndex;
+    for (std::string_view equivalent : embedder.Equivalents(word, q->vector)) {
+      const uint32_t term = catalog.terms().Find(
+          absl::string_view(equivalent.data(), equivalent.size()));
+      if (term == kNoIndex || is_asked_term(term) ||
+          !catalog.TermSeen(term, q->seen)) {
+        continue;
+      }
+      if (via == kNoIndex) {
+        via = static_cast<uint32_t>(q->via_words.size());
+        const uint32_t self = catalog.terms().Find(word);
+        q->via_words.push_back(
+            {word, self != kNoIndex && is_asked_term(self)});
+      }
+      terms.emplace_back(term, via);
+    }
+  }
+  if (q->via_words.empty()) return;
+  // One entry a term: an asked term stays asked; an equivalent of several
+  // asked words stands for the first of them.
+  std::stable_sort(terms.begin(), terms.end(),
+                   [](const auto& a, const auto& b) {
+                     if (a.first != b.first) return a.first < b.first;
+                     return (a.second == kNoIndex) > (b.second == kNoIndex);
+                   });
+  q->terms.clear();
+  q->term_via.clear();
+  for (const auto& [term, via] : terms) {
+    if (!q->terms.empty() && q->terms.back() == term) continue;
+    q->terms.push_back(term);
+    q->term_via.push_back(via);
+  }
 }
 
 void SetRequester(const Catalog& catalog, uint32_t organization, Query* q) {
@@ -197,9 +250,23 @@ void SetQueryTarget(const Catalog& catalog, Query* q) {
   const double n =
       static_cast<double>(std::max<int64_t>(1, q->target->live(q->seen)));
   q->term_idf.clear();
-  for (uint32_t term : q->terms) {
-    const double df = q->target->DocumentFrequency(term, q->seen);
-    q->term_idf.push_back(std::log(1.0 + (n - df + 0.5) / (df + 0.5)));
+  q->idf_total = 0;
+  // The best equivalent of each asked word that is not itself a term.
+  std::vector<double> best_equivalent(q->via_words.size(), 0.0);
+  for (size_t i = 0; i < q->terms.size(); ++i) {
+    const double df = q->target->DocumentFrequency(q->terms[i], q->seen);
+    double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    const uint32_t via = i < q->term_via.size() ? q->term_via[i] : kNoIndex;
+    if (via == kNoIndex) {
+      q->idf_total += idf;
+    } else {
+      idf *= kEquivalentTermWeight;
+      best_equivalent[via] = std::max(best_equivalent[via], idf);
+    }
+    q->term_idf.push_back(idf);
+  }
+  for (size_t v = 0; v < q->via_words.size(); ++v) {
+    if (!q->via_words[v].is_term) q->idf_total += best_equivalent[v];
   }
 }
 

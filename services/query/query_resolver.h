@@ -8,6 +8,7 @@
 #ifndef HELIXMATCH_SERVICES_QUERY_QUERY_RESOLVER_H_
 #define HELIXMATCH_SERVICES_QUERY_QUERY_RESOLVER_H_
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,16 +45,32 @@ void SetQueryViewer(Viewer viewer, Query* query);
 
 // Sets the vector and terms of a free-text query from its tokens: the
 // terms are those a record the query's viewer may see holds (set the
-// viewer first); `known_words` counts the tokens the model knows.
+// viewer first), with their equivalents (AddEquivalentTerms);
+// `known_words` counts the tokens the model knows.
 void EmbedQueryText(const Catalog& catalog, const Embedder& embedder,
                     const std::vector<std::string>& tokens, Query* query,
                     int* known_words);
 
+// Adds to the query's asked terms the equivalents of `asked` words in the
+// model's other languages (Embedder::Equivalents: "copper" for "медь",
+// "медь" and "мыс" for "copper"), where a record the query's viewer may
+// see holds them, so BM25 matches across languages; term_via names the
+// asked word each stands for; of a lemma's English words, those that
+// fit the query's vector best. Set the viewer and the vector first; call
+// once.
+void AddEquivalentTerms(const Catalog& catalog, const Embedder& embedder,
+                        std::span<const std::string> asked, Query* query);
+
 // Sets the requester and its partners.
 void SetRequester(const Catalog& catalog, uint32_t organization, Query* query);
 
+// An equivalent term's idf is scaled by this: a translation is weaker
+// evidence than the word itself.
+inline constexpr double kEquivalentTermWeight = 0.7;
+
 // Sets the target set from the query's direction and the idf of its
-// terms over the profiles the query's viewer sees.
+// terms over the profiles the query's viewer sees (equivalents scaled),
+// and the query's idf_total.
 void SetQueryTarget(const Catalog& catalog, Query* query);
 
 }  // namespace helixmatch

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace helixmatch {
 namespace {
 
@@ -11,11 +13,10 @@ double Norm(const RankingWeights& w, uint32_t length, double average_length) {
          (1 - w.bm25_b + w.bm25_b * length / std::max(1.0, average_length));
 }
 
-// The BM25 of a profile holding every query term.
+// The BM25 of a profile holding every asked term (or, for an asked word
+// that is no term, its best equivalent).
 double Bm25Max(const Query& q, const RankingWeights& w) {
-  double max = 0;
-  for (double idf : q.term_idf) max += idf * (w.bm25_k1 + 1);
-  return max;
+  return q.idf_total * (w.bm25_k1 + 1);
 }
 
 // Calls on_match(query term index, BM25 part) for each query term the
@@ -88,6 +89,17 @@ void SortByFit(const ProfileSet& set, std::span<ProfileFit> profiles,
               if (a.fit != b.fit) return a.fit > b.fit;
               return set.entry(a.slot).id < set.entry(b.slot).id;
             });
+}
+
+std::string MatchedTermText(const Query& q, const TermDictionary& terms,
+                            uint32_t term) {
+  const auto it = std::lower_bound(q.terms.begin(), q.terms.end(), term);
+  const size_t i = static_cast<size_t>(it - q.terms.begin());
+  if (it == q.terms.end() || *it != term || i >= q.term_via.size() ||
+      q.term_via[i] == kNoIndex) {
+    return terms.Term(term);
+  }
+  return absl::StrCat(q.via_words[q.term_via[i]].text, " → ", terms.Term(term));
 }
 
 void SortMatchedTerms(const TermDictionary& terms,

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -46,6 +47,11 @@ void SortByFit(const ProfileSet& set, std::span<ProfileFit> profiles,
 std::vector<std::pair<double, uint32_t>> MatchedTerms(
     const Query& query, const RankingWeights& weights,
     const TermDictionary& terms, uint32_t slot);
+
+// The text an explanation shows for a matched term: the term, or for an
+// equivalent of an asked word in another language both, "медь → copper".
+std::string MatchedTermText(const Query& query, const TermDictionary& terms,
+                            uint32_t term);
 
 // Strongest term first; equal weights by the term's text.
 void SortMatchedTerms(const TermDictionary& terms,

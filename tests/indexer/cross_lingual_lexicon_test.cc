@@ -58,6 +58,39 @@ TEST(CrossLingualLexiconTest, RussianAndKazakhEntries) {
   EXPECT_THAT(lexicon->identity(), HasSubstr("kk-ru=3:"));
 }
 
+TEST(CrossLingualLexiconTest, EquivalentsCrossEveryLanguagePair) {
+  auto lexicon = Parse(kBridge, kGlossary);
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status();
+  // A Russian lemma: its English words, then the Kazakh lemma of the same
+  // first English word.
+  EXPECT_THAT(lexicon->Equivalents("медь"),
+              ElementsAre("copper", "cuprum", "мыс"));
+  // A Kazakh lemma: the English words, the Russian word it goes through.
+  EXPECT_THAT(lexicon->Equivalents("мыс"),
+              ElementsAre("copper", "cuprum", "медь"));
+  // An English word: the lemmas that stand for it first or second, in
+  // byte order (the suffix-stripped alias обогащен included).
+  EXPECT_THAT(lexicon->Equivalents("copper"), ElementsAre("медь", "мыс"));
+  EXPECT_THAT(lexicon->Equivalents("treatment"),
+              ElementsAre("обогащен", "обогащение"));
+  EXPECT_THAT(lexicon->Equivalents("crude"), ElementsAre());  // third word
+  EXPECT_THAT(lexicon->Equivalents("сталь"), ElementsAre());
+  EXPECT_THAT(lexicon->Equivalents(""), ElementsAre());
+}
+
+TEST(CrossLingualLexiconTest, EquivalentsAreCapped) {
+  // 64 Russian words that all stand for "word".
+  std::string bridge;
+  const char* letters[] = {"а", "б", "в", "г", "д", "е", "ж", "з"};
+  for (const char* a : letters) {
+    for (const char* b : letters) bridge += std::string("сл") + a + b + "\tword\n";
+  }
+  auto lexicon = Parse(bridge, "");
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status();
+  EXPECT_EQ(lexicon->Equivalents("word").size(),
+            CrossLingualLexicon::kMaxEquivalents);
+}
+
 TEST(CrossLingualLexiconTest, IdentityFollowsTheContent) {
   auto a = Parse(kBridge, kGlossary);
   auto b = Parse(kBridge, "мыс\tнефть\n");

@@ -307,6 +307,28 @@ TEST_F(WordVectorsLexiconTest, BridgedRowsAreFrequencyWeightedMeans) {
   EXPECT_NE(table.identity(), (*base)->identity());
 }
 
+TEST_F(WordVectorsLexiconTest, EquivalentsKeepTheSensesThatFitTheContext) {
+  auto base = WordVectors::FromRows(3, words_, rows_);
+  ASSERT_TRUE(base.ok());
+  auto lexicon = CrossLingualLexicon::Parse(
+      "сорт\tcopper water quark oil\n", "b.tsv", "", "g.tsv");
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status();
+  auto bridged = WordVectors::WithLexicon(*base, std::move(*lexicon));
+  ASSERT_TRUE(bridged.ok()) << bridged.status();
+  const WordVectors& table = **bridged;
+  // Without a context: the dictionary's first word GloVe has.
+  EXPECT_THAT(table.Equivalents("сорт"), ElementsAre("copper"));
+  // In context, the English word closest to it.
+  const std::vector<float> oily = {0.1f, 0, 1};
+  EXPECT_THAT(table.Equivalents("сорт", oily), ElementsAre("oil"));
+  const std::vector<float> watery = {1, 0, 0.5f};
+  EXPECT_THAT(table.Equivalents("сорт", watery), ElementsAre("water"));
+  // An English word reaches the lemmas whatever the context.
+  EXPECT_THAT(table.Equivalents("copper", oily), ElementsAre("сорт"));
+  EXPECT_THAT(table.Equivalents("oil", oily), ElementsAre());  // fourth word
+  EXPECT_THAT((*base)->Equivalents("сорт"), ElementsAre());     // no lexicon
+}
+
 TEST_F(WordVectorsLexiconTest, LoadReadsTheLexiconBeside) {
   const std::string path =
       WriteFile(dir_, "vectors.hxwv", EncodeFile(3, words_, rows_));

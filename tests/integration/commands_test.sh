@@ -38,7 +38,7 @@ printf '%s\n' '{"organization": {"id": "org:x", "kind": "ORGANIZATION_KIND_FIRM"
   '{not json' >"$work/bad.jsonl"
 check "indexer bad lines" 3 "rejected .*bad.jsonl:2.*kind" -- "$indexer" import --db "$work/bad-db" "$work/bad.jsonl"
 check "indexer bad word vectors" 1 "word vectors" -- "$indexer" import --db "$work/db2" --word-vectors "$work/bad.jsonl" "$demo/organizations.jsonl"
-check "indexer demo" 0 "accepted 236 records" -- "$indexer" import --db "$work/db" \
+check "indexer demo" 0 "accepted 238 records" -- "$indexer" import --db "$work/db" \
   "$demo/organizations.jsonl" "$demo/capabilities.jsonl" "$demo/needs.jsonl" "$demo/ties.jsonl"
 
 check "indexer cordis missing folder" 1 "cannot open '.*/no-export/organizations.csv'" -- "$indexer" import-cordis --db "$work/c-db" "$work/no-export"

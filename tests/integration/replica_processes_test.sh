@@ -73,7 +73,7 @@ check "publish-dir under a file" 1 "--publish-dir: cannot make folder '.*/a-file
   "$server" --db "$work/x" --listen 127.0.0.1:0 --publish-dir "$work/a-file/pub"
 
 demo=$src/data/demo
-check "import demo" 0 "accepted 236 records" -- "$indexer" import --db "$work/db" \
+check "import demo" 0 "accepted 238 records" -- "$indexer" import --db "$work/db" \
   "$demo/organizations.jsonl" "$demo/capabilities.jsonl" "$demo/needs.jsonl" "$demo/ties.jsonl"
 
 start_writer() {
