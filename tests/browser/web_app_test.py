@@ -200,7 +200,8 @@ class WebAppTest:
             By.ID, "session-stats").text)
         pick = Select(self.visible("#company-pick"))
         assert [o.get_attribute("value") for o in pick.options] == [
-            "", "need:demo-flotation", "need:tokyrau-graduates"], \
+            "", "need:demo-flotation", "need:tokyrau-graduates",
+            "need:tokyrau-tailings-ru"], \
             [o.text for o in pick.options]
         pick.select_by_value("need:demo-flotation")
         self.driver.find_element(By.CSS_SELECTOR,
