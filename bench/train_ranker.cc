@@ -4,7 +4,7 @@
 // validation together with them and writes the model (atomically).
 //
 //   train_ranker --train 2017.tsv --validation 2018.tsv --out MODEL.json
-//                --identity cordis-lambdamart-2017+2018-v1
+//                --identity cordis-lambdamart-2017+2018-v2
 //
 // nDCG@10 here is over each query's dumped rows (the weighted sum's top
 // 100), queries without a relevant row left out: a figure to compare

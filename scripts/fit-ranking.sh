@@ -23,7 +23,7 @@ limit=0
 rounds=2
 work=""
 out=data/ranking/default-model.json
-identity=cordis-lambdamart-2017+2018-v1
+identity=cordis-lambdamart-2017+2018-v2
 mode=learned
 while [[ $# -gt 0 ]]; do
   case $1 in

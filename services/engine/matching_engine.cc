@@ -110,7 +110,8 @@ absl::Status MatchingEngine::OpenStoreAndModel() {
           ? model_identity_
           : absl::StrCat(embedder_->Identity(), "; ranking ",
                          kRankingWeightsVersion, " (", ranking_identity_,
-                         " ranks queries that name a funding call)");
+                         " ranks queries that name a funding call, except those of"
+                         " firms without earlier university ties)");
   return absl::OkStatus();
 }
 

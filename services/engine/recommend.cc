@@ -36,7 +36,7 @@ absl::StatusOr<v1::RecommendResponse> RecommendOver(
                                   request.omit_explanations(),
                                   ctx.reference_year};
   v1::RecommendResponse response;
-  response.set_model(ctx.ranker == nullptr || LearnedRankerApplies(q)
+  response.set_model(ctx.ranker == nullptr || LearnedRankerApplies(ctx.catalog, q)
                          ? ctx.model_identity
                          : ctx.weighted_model_identity);
   response.set_candidates_considered(ranking.candidates_considered);

@@ -50,12 +50,18 @@ void FillBreakdown(const RankedOrganization& ranked,
 
 // Scores the profiles of one organization (its representative first when
 // `keep_first`, else the best by fit) and computes its features.
-// Whether the learned ranker ranks this query: only when it names a
-// funding call. The model learned from queries that all named one; without
-// it the model ranked worse than the weighted sum (CORDIS 2019: nDCG@10
-// 0.168 against 0.176), so such queries keep the weighted sum, with no
-// contributions in their breakdowns.
-bool LearnedRankerApplies(const Query& query);
+// Whether the learned ranker ranks this query; otherwise it keeps the
+// weighted sum, with no contributions in its breakdowns. Two conditions:
+// - The query names a funding call. The model learned from queries that
+//   all named one; without it the model ranked worse than the weighted sum
+//   (CORDIS 2019: nDCG@10 0.168 against 0.176).
+// - A firm asking for capabilities (DIRECTION_NEED_TO_CAPABILITIES) has
+//   earlier ties with universities in the catalog. For firms without any,
+//   the model ranked below the weighted sum on the validation year (CORDIS
+//   2018, model fitted on 2017 only; figures in bench/README.md), since its
+//   strongest features (tie share, call experience) say nothing for them.
+//   An unknown requester counts as one without ties.
+bool LearnedRankerApplies(const Catalog& catalog, const Query& query);
 
 // With `ranker` (and LearnedRankerApplies), the score is the model's
 // (lexical_rank unknown: the organization is ranked alone).

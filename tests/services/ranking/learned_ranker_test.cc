@@ -241,8 +241,17 @@ TEST_F(LearnedRankingTest, SuggestionsCarryContributionsThatAddUp) {
   // ... and the answer says so: the weights ranked, not the model.
   EXPECT_THAT(fallback.model(),
               HasSubstr("; ranking cordis-2017to2018-v1 (" + identity +
-                        " ranks queries that name a funding call)"));
+                        " ranks queries that name a funding call, except those"
+                        " of firms without earlier university ties)"));
 
+  // f_mining has no earlier university tie yet: the weighted sum ranks
+  // even a query that names a call (the model ranked such firms worse).
+  const auto untied = Recommend(ForNeed("need_call", 5));
+  ASSERT_GE(untied.suggestions_size(), 1);
+  EXPECT_EQ(untied.suggestions(0).breakdown().contributions_size(), 0);
+  EXPECT_THAT(untied.model(), HasSubstr("firms without earlier university ties"));
+  // One tie with any university, and the model ranks.
+  Put(MakeTie("t_oil", "u_oil", "f_mining", 2020));
   const auto response = Recommend(ForNeed("need_call", 5));
   EXPECT_THAT(response.model(), HasSubstr("; ranking " + identity));
   ASSERT_GE(response.suggestions_size(), 2);
