@@ -10,7 +10,8 @@
 #   HELIXMATCH_IMAGE_JOBS=2 ... (default 2) parallel compile jobs inside
 #   HELIXMATCH_ROOTFS=/var/tmp/...           where debootstrap writes
 #
-# Needs root (debootstrap), podman, debootstrap and the Debian archive.
+# Needs root (debootstrap) and the Debian archive; installs podman and
+# debootstrap when they are missing.
 # Prints how long each step took and the image size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,12 @@ rootfs=${HELIXMATCH_ROOTFS:-/var/tmp/helixmatch-debian12-rootfs}
 jobs=${HELIXMATCH_IMAGE_JOBS:-2}
 mirror=${HELIXMATCH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 tag=${HELIXMATCH_IMAGE_TAG:-helixmatch:local}
+
+# A fresh machine has neither tool: install them from Debian's archive.
+if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null; then
+  echo "build-image: installing podman and debootstrap"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman debootstrap >/dev/null
+fi
 
 step() {  # step NAME COMMAND...: runs it, prints its wall time
   local name=$1; shift

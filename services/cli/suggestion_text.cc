@@ -87,12 +87,15 @@ std::string WhyLine(const v1::ScoreBreakdown& b) {
 std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
   std::string out;
   const auto& org = s.organization();
-  const std::string place = absl::StrJoin(
-      std::vector<std::string>{org.city(), org.region(), org.country()}, ", ",
-      [](std::string* o, const std::string& p) {
-        if (!p.empty()) absl::StrAppend(o, p);
-      });
-  absl::StrAppendFormat(&out, "%s%s (%s)  [%s]   score %.3f\n",
+  // The parts of the place the record has: "Almaty, KZ" without a region,
+  // nothing at all without any.
+  std::vector<std::string> parts;
+  for (const std::string* p : {&org.city(), &org.region(), &org.country()}) {
+    if (!p->empty()) parts.push_back(*p);
+  }
+  const std::string place =
+      parts.empty() ? "" : absl::StrCat(" (", absl::StrJoin(parts, ", "), ")");
+  absl::StrAppendFormat(&out, "%s%s%s  [%s]   score %.3f\n",
                         rank > 0 ? absl::StrCat(rank, ". ") : "", org.name(),
                         place, org.id(), s.score());
   const auto& b = s.breakdown();

@@ -77,6 +77,17 @@ TEST(FormatSuggestionTest, RankZeroOmitsTheNumberAndUnknownsAreNamed) {
             "   ladder: start at L0\n");
 }
 
+TEST(FormatSuggestionTest, MissingPlacePartsLeaveNoEmptySeparators) {
+  v1::Suggestion s = OneSuggestion();
+  s.mutable_organization()->clear_region();
+  EXPECT_THAT(FormatSuggestion(s, 1),
+              ::testing::StartsWith("1. Uni (Almaty, KZ)  [org:u]"));
+  s.mutable_organization()->clear_city();
+  s.mutable_organization()->clear_country();
+  EXPECT_THAT(FormatSuggestion(s, 1),
+              ::testing::StartsWith("1. Uni  [org:u]   score 0.500\n"));
+}
+
 TEST(FormatSuggestionTest, LearnedRankerSaysWhatMovedTheScoreByGroup) {
   v1::Suggestion s = OneSuggestion();
   s.mutable_breakdown()->add_unknown_features("call_family_profiles");
