@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -70,12 +72,22 @@ absl::Status Authorize(const Principal& principal, const v1::Record& record,
 // descriptor it is read through (so a file swapped in between is not
 // read unchecked).
 absl::StatusOr<std::string> ReadPrivateFile(const std::string& path) {
+  const std::string unreadable =
+      absl::StrCat("principals file '", path, "' cannot be read");
+  // The code follows the cause: NOT_FOUND for a missing file,
+  // PERMISSION_DENIED for one this user may not open, and so on.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::ErrnoToStatus(errno, unreadable);
   struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    if (fd >= 0) ::close(fd);
-    return absl::NotFoundError(
-        absl::StrCat("principals file '", path, "' cannot be read"));
+  if (::fstat(fd, &st) != 0) {
+    const int error = errno;
+    ::close(fd);
+    return absl::ErrnoToStatus(error, unreadable);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat(unreadable, ": not a regular file"));
   }
   const mode_t loose = S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;
   if ((st.st_mode & loose) != 0) {
@@ -91,11 +103,9 @@ absl::StatusOr<std::string> ReadPrivateFile(const std::string& path) {
   while ((n = ::read(fd, buffer, sizeof(buffer))) > 0) {
     text.append(buffer, static_cast<size_t>(n));
   }
+  const int error = errno;
   ::close(fd);
-  if (n < 0) {
-    return absl::NotFoundError(
-        absl::StrCat("principals file '", path, "' cannot be read"));
-  }
+  if (n < 0) return absl::ErrnoToStatus(error, unreadable);
   return text;
 }
 

@@ -200,7 +200,13 @@ TEST(PrincipalTableTest, LoadNamesTheFileInErrors) {
   const auto missing = PrincipalTable::Load(dir.path() + "/nope");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(missing.status().message()),
-              HasSubstr("/nope' cannot be read"));
+              HasSubstr("/nope' cannot be read: No such file"));
+
+  // A folder where the file should be: the reason, not NOT_FOUND.
+  const auto folder = PrincipalTable::Load(dir.path());
+  EXPECT_EQ(folder.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(folder.status().message()),
+              HasSubstr("cannot be read: not a regular file"));
 }
 
 TEST(PrincipalTableTest, LoadRefusesAFileGroupOrOthersMayReadOrWrite) {
