@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "indexer/records.h"
+#include "services/programmes/screening.h"
 #include "services/server/backup_root.h"
 
 namespace helixmatch {
@@ -438,6 +439,14 @@ absl::StatusOr<v1::ScreenProposalsResponse> MatchApi::ScreenProposals(
   v1::ScreenProposalRequest request;
   while (stream.read(&request)) {
     if (stream.cancelled()) return absl::CancelledError("screening cancelled");
+    // Stop at the first proposal over the limit, before holding the rest of
+    // an unbounded stream in memory.
+    if (proposals.size() == static_cast<size_t>(kMaxBatchProposals)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("proposals: more than ", kMaxBatchProposals,
+                       " were sent (the one at position ", kMaxBatchProposals,
+                       " is over), the limit is ", kMaxBatchProposals));
+    }
     proposals.push_back(std::move(*request.mutable_proposal()));
   }
   auto engine = Reading();

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "services/programmes/screening.h"
 #include "tests/integration/programme_fixture.h"
 
 namespace helixmatch::testing {
@@ -155,6 +156,25 @@ TEST_F(ProgrammeTest, BadProposalsGetPreciseErrors) {
   EXPECT_EQ(response.reports(0).rank(), 1);
   EXPECT_EQ(response.reports(1).rank(), 2);
   EXPECT_FALSE(response.reports(1).eligible());
+}
+
+TEST_F(ProgrammeTest, OversizedBatchStopsAtTheFirstProposalOverTheLimit) {
+  v1::ScreenProposalsResponse response;
+  auto context = As(kProgramme);
+  auto writer = stub_->ScreenProposals(context.get(), &response);
+  v1::ScreenProposalRequest item;
+  *item.mutable_proposal() = Proposal("prop:ar25-wheat-trials");
+  // The server answers once the 501st arrives; later writes may then fail.
+  for (int i = 0; i < kMaxBatchProposals + 50; ++i) {
+    if (!writer->Write(item)) break;
+  }
+  writer->WritesDone();
+  const auto status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "proposals: more than 500 were sent (the one at position 500 is "
+            "over), the limit is 500");
+  EXPECT_EQ(response.reports_size(), 0);
 }
 
 TEST_F(ProgrammeTest, DemoBatchIsRankedWithItsWarnings) {
