@@ -15,11 +15,27 @@ tag=${HELIXMATCH_IMAGE_TAG:-helixmatch:local}
 work=$(mktemp -d -t helixmatch-image-XXXXXX)
 pid=""
 mounted=""
+binds=()
+# Stops the server first (a bind mount it holds open cannot be unmounted),
+# then unmounts, and removes the work folder only when nothing is mounted
+# in it any more (rm -rf through a bind mount of /dev would empty the
+# host's). Keeps the script's exit status.
 cleanup() {
-  [[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  local status=$?
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   podman rm -f helixmatch-image-test >/dev/null 2>&1 || true
+  local still_mounted=""
+  for ((i = ${#binds[@]} - 1; i >= 0; i--)); do
+    umount "${binds[i]}" 2>/dev/null || { echo "test-image: cannot unmount ${binds[i]}" >&2; still_mounted=1; }
+  done
   [[ -n $mounted ]] && podman image unmount "$tag" >/dev/null 2>&1
-  rm -rf "$work"
+  if [[ -z $still_mounted ]]; then rm -rf "$work"; else echo "test-image: left $work in place" >&2; fi
+  exit "$status"
 }
 trap cleanup EXIT
 
@@ -67,8 +83,9 @@ else
   cp -a "$secrets/server.pem" "$work/root/run/secrets/helixmatch_tls_cert"
   cp -a "$secrets/server.key" "$work/root/run/secrets/helixmatch_tls_key"
   mount --bind "$work/db" "$work/root/var/lib/helixmatch/db"
+  binds+=("$work/root/var/lib/helixmatch/db")
   mount --bind /dev "$work/root/dev"
-  trap 'umount "$work/root/dev" "$work/root/var/lib/helixmatch/db" 2>/dev/null; cleanup' EXIT
+  binds+=("$work/root/dev")
   chroot --userspec 10001:10001 "$work/root" "${import[@]}"
   chroot --userspec 10001:10001 "$work/root" helixmatch-server "${args[@]}" &
   pid=$!
@@ -81,5 +98,10 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 "$client" --server "127.0.0.1:$port" "${ca[@]}" health
-"$client" --server "127.0.0.1:$port" "${ca[@]}" recommend --need "$need" -k 3 | head -20
+# The whole answer first: cut by `head` in a pipe, the client's write
+# fails and pipefail ends the script before it could say it passed.
+"$client" --server "127.0.0.1:$port" "${ca[@]}" recommend --need "$need" -k 3 \
+  > "$work/recommend.txt"
+head -20 "$work/recommend.txt"
+grep -q '^1\. ' "$work/recommend.txt" || { echo "image test: Recommend returned no suggestion" >&2; exit 1; }
 echo "image test passed"
