@@ -88,10 +88,12 @@ std::string FormatSuggestion(const v1::Suggestion& s, int rank) {
   std::string out;
   const auto& org = s.organization();
   // The parts of the place the record has: "Almaty, KZ" without a region,
-  // nothing at all without any.
+  // "Astana, KZ" for a city that is its own region, nothing without any.
   std::vector<std::string> parts;
   for (const std::string* p : {&org.city(), &org.region(), &org.country()}) {
-    if (!p->empty()) parts.push_back(*p);
+    if (!p->empty() && (parts.empty() || parts.back() != *p)) {
+      parts.push_back(*p);
+    }
   }
   const std::string place =
       parts.empty() ? "" : absl::StrCat(" (", absl::StrJoin(parts, ", "), ")");

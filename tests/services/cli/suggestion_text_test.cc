@@ -82,7 +82,12 @@ TEST(FormatSuggestionTest, MissingPlacePartsLeaveNoEmptySeparators) {
   s.mutable_organization()->clear_region();
   EXPECT_THAT(FormatSuggestion(s, 1),
               ::testing::StartsWith("1. Uni (Almaty, KZ)  [org:u]"));
+  s.mutable_organization()->set_city("Astana");
+  s.mutable_organization()->set_region("Astana");
+  EXPECT_THAT(FormatSuggestion(s, 1),
+              ::testing::StartsWith("1. Uni (Astana, KZ)  [org:u]"));
   s.mutable_organization()->clear_city();
+  s.mutable_organization()->clear_region();
   s.mutable_organization()->clear_country();
   EXPECT_THAT(FormatSuggestion(s, 1),
               ::testing::StartsWith("1. Uni  [org:u]   score 0.500\n"));
