@@ -108,10 +108,11 @@ absl::Status MatchingEngine::OpenStoreAndModel() {
   weighted_model_identity_ =
       options_.ranker == nullptr
           ? model_identity_
-          : absl::StrCat(embedder_->Identity(), "; ranking ",
-                         kRankingWeightsVersion, " (", ranking_identity_,
-                         " ranks queries that name a funding call, except those of"
-                         " firms without earlier university ties)");
+          : absl::StrCat(
+                embedder_->Identity(), "; ranking ", kRankingWeightsVersion,
+                " (", ranking_identity_,
+                " ranks queries that name a funding call, except those of"
+                " firms without earlier university ties)");
   return absl::OkStatus();
 }
 

@@ -36,7 +36,9 @@ absl::StatusOr<v1::RecommendResponse> RecommendOver(
                                   request.omit_explanations(),
                                   ctx.reference_year};
   v1::RecommendResponse response;
-  response.set_model(ctx.ranker == nullptr || LearnedRankerApplies(ctx.catalog, q)
+  // The identity of what ordered the answer: the server's model, or the
+  // weighted sum where the learned ranker does not apply.
+  response.set_model(ctx.ranker == nullptr || ranking.learned
                          ? ctx.model_identity
                          : ctx.weighted_model_identity);
   response.set_candidates_considered(ranking.candidates_considered);

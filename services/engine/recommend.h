@@ -25,8 +25,8 @@ struct QueryContext {
   const RankingWeights& weights;
   int reference_year;
   const std::string& model_identity;  // reported in responses
-  // Reported instead for a query the learned ranker does not rank (one
-  // without a funding call, LearnedRankerApplies): the weighted sum's.
+  // Reported instead for a query the learned ranker does not rank (see
+  // LearnedRankerApplies): the weighted sum's.
   const std::string& weighted_model_identity;
   const Viewer& caller;               // who asks (visibility.h)
   // The learned ranker, or null for the weighted sum.

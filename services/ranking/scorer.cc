@@ -184,6 +184,7 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
   Ranking ranking;
   ranking.best_fit = BestFit(scored);
   ranking.candidates_considered = static_cast<int>(scored.size());
+  ranking.learned = ranker != nullptr;
   // Shared partners are the one feature that costs a walk per candidate:
   // they are computed after the others, best candidates first, and only
   // while they can still change the top k.

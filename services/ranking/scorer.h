@@ -35,6 +35,7 @@ struct Ranking {
   std::vector<RankedOrganization> top;  // best first, at most k
   double best_fit = 0;                  // among all candidate profiles
   int candidates_considered = 0;        // candidate profiles scored
+  bool learned = false;  // the learned ranker ordered `top` (else the sum)
 };
 
 double WeightedScore(const OrganizationFeatures& features,
@@ -48,8 +49,6 @@ void FillBreakdown(const OrganizationFeatures& features,
 void FillBreakdown(const RankedOrganization& ranked,
                    v1::ScoreBreakdown* breakdown);
 
-// Scores the profiles of one organization (its representative first when
-// `keep_first`, else the best by fit) and computes its features.
 // Whether the learned ranker ranks this query; otherwise it keeps the
 // weighted sum, with no contributions in its breakdowns. Two conditions:
 // - The query names a funding call. The model learned from queries that
@@ -63,6 +62,8 @@ void FillBreakdown(const RankedOrganization& ranked,
 //   An unknown requester counts as one without ties.
 bool LearnedRankerApplies(const Catalog& catalog, const Query& query);
 
+// Scores the profiles of one organization (its representative first when
+// `keep_first`, else the best by fit) and computes its features.
 // With `ranker` (and LearnedRankerApplies), the score is the model's
 // (lexical_rank unknown: the organization is ranked alone).
 RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,

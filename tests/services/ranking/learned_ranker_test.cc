@@ -249,7 +249,8 @@ TEST_F(LearnedRankingTest, SuggestionsCarryContributionsThatAddUp) {
   const auto untied = Recommend(ForNeed("need_call", 5));
   ASSERT_GE(untied.suggestions_size(), 1);
   EXPECT_EQ(untied.suggestions(0).breakdown().contributions_size(), 0);
-  EXPECT_THAT(untied.model(), HasSubstr("firms without earlier university ties"));
+  EXPECT_THAT(untied.model(),
+              HasSubstr("firms without earlier university ties"));
   // One tie with any university, and the model ranks.
   Put(MakeTie("t_oil", "u_oil", "f_mining", 2020));
   const auto response = Recommend(ForNeed("need_call", 5));
