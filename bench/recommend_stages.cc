@@ -10,6 +10,7 @@
 //
 //   build/bench/recommend_stages --db DIR [--cordis DATA_DIR] [--queries N]
 //                                [-k 10] [--no-requester] [--no-explain]
+//                                [--repeat R]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -77,13 +78,17 @@ std::vector<helixmatch::v1::RecommendRequest> Requests(
 int main(int argc, char** argv) {
   CLI::App app{"Recommend's stages, timed one by one on one thread"};
   std::string db, cordis, vectors_path = helixmatch::DefaultWordVectorsPath();
-  int queries = 500, k = 10;
+  int queries = 500, k = 10, repeat = 1;
   bool no_requester = false, no_explain = false;
   app.add_option("--db", db, "Data folder")->required();
   app.add_option("--cordis", cordis, "CORDIS data folder (company queries)")
       ->required();
   app.add_option("--queries", queries)->capture_default_str();
   app.add_option("-k", k)->capture_default_str();
+  app.add_option("--repeat", repeat,
+                 "Times to run the query set (a longer run for a profiler)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--word-vectors", vectors_path)->capture_default_str();
   app.add_flag("--no-requester", no_requester);
   app.add_flag("--no-explain", no_explain);
@@ -114,41 +119,43 @@ int main(int argc, char** argv) {
   if (static_cast<int>(requests.size()) > queries) requests.resize(queries);
 
   std::vector<Sample> samples;
-  for (const auto& request : requests) {
-    Sample s;
-    const auto t0 = Clock::now();
-    if (!helixmatch::ValidateRecommendRequest(request).ok()) continue;
-    // As an operator asks (the engine's default viewer): with a
-    // requester, that organization's view.
-    auto q = helixmatch::ResolveQuery(catalog, **embedder, request,
-                                      helixmatch::Viewer::Operator());
-    if (!q.ok()) continue;
-    const auto t1 = Clock::now();
-    const helixmatch::TargetFilter filter(catalog, *q);
-    auto pool = helixmatch::RetrieveCandidates(catalog, *q, filter,
-                                               {k, weights.trust > 0});
-    if (!pool.ok()) continue;
-    const auto t2 = Clock::now();
-    const auto ranking =
-        helixmatch::RankCandidates(catalog, *q, weights, 2019, *pool, k);
-    const auto t3 = Clock::now();
-    helixmatch::v1::RecommendResponse response;
-    if (!ranking.ok()) continue;
-    for (const auto& ranked : ranking->top) {
-      *response.add_suggestions() = helixmatch::BuildSuggestion(
-          catalog, *q, weights, ranked, ranking->best_fit,
-          {helixmatch::kDefaultProfilesShown, no_explain, 2019});
+  for (int round = 0; round < repeat; ++round) {
+    for (const auto& request : requests) {
+      Sample s;
+      const auto t0 = Clock::now();
+      if (!helixmatch::ValidateRecommendRequest(request).ok()) continue;
+      // As an operator asks (the engine's default viewer): with a
+      // requester, that organization's view.
+      auto q = helixmatch::ResolveQuery(catalog, **embedder, request,
+                                        helixmatch::Viewer::Operator());
+      if (!q.ok()) continue;
+      const auto t1 = Clock::now();
+      const helixmatch::TargetFilter filter(catalog, *q);
+      auto pool = helixmatch::RetrieveCandidates(catalog, *q, filter,
+                                                 {k, weights.trust > 0});
+      if (!pool.ok()) continue;
+      const auto t2 = Clock::now();
+      const auto ranking =
+          helixmatch::RankCandidates(catalog, *q, weights, 2019, *pool, k);
+      const auto t3 = Clock::now();
+      helixmatch::v1::RecommendResponse response;
+      if (!ranking.ok()) continue;
+      for (const auto& ranked : ranking->top) {
+        *response.add_suggestions() = helixmatch::BuildSuggestion(
+            catalog, *q, weights, ranked, ranking->best_fit,
+            {helixmatch::kDefaultProfilesShown, no_explain, 2019});
+      }
+      const auto t4 = Clock::now();
+      const std::string bytes = response.SerializeAsString();
+      const auto t5 = Clock::now();
+      s.resolve = Micros(t0, t1);
+      s.retrieve = Micros(t1, t2);
+      s.rank = Micros(t2, t3);
+      s.explain = Micros(t3, t4);
+      s.serialize = Micros(t4, t5);
+      s.candidates = ranking->candidates_considered;
+      samples.push_back(s);
     }
-    const auto t4 = Clock::now();
-    const std::string bytes = response.SerializeAsString();
-    const auto t5 = Clock::now();
-    s.resolve = Micros(t0, t1);
-    s.retrieve = Micros(t1, t2);
-    s.rank = Micros(t2, t3);
-    s.explain = Micros(t3, t4);
-    s.serialize = Micros(t4, t5);
-    s.candidates = ranking->candidates_considered;
-    samples.push_back(s);
   }
   const auto column = [&](double Sample::*field) {
     std::vector<double> v;

@@ -5,11 +5,12 @@
 #include <faiss/impl/AuxIndexStructures.h>
 #include <faiss/impl/DistanceComputer.h>
 #include <faiss/impl/HNSW.h>
-#include <faiss/utils/Heap.h>
 #include <omp.h>
 
 #include <algorithm>
-#include <memory>
+#include <cstdint>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "indexer/inner_product.h"
@@ -60,13 +61,64 @@ class GraphLocks {
   std::vector<omp_lock_t> locks_;
 };
 
-// A visited table per thread, sized for the graph it last searched.
-faiss::VisitedTable& ThreadVisitedTable(int64_t slots) {
-  thread_local std::unique_ptr<faiss::VisitedTable> table;
-  if (table == nullptr || static_cast<int64_t>(table->visited.size()) < slots) {
-    table = std::make_unique<faiss::VisitedTable>(static_cast<int>(slots));
+// The per-thread work of SearchGraph, reused from call to call: a search
+// allocates nothing once its thread has searched a graph as large.
+struct SearchScratch {
+  // visited[slot] == epoch: seen in this search. Bumping the epoch clears
+  // the table; it is zeroed only when the epoch wraps.
+  std::vector<uint32_t> visited;
+  uint32_t epoch = 0;
+  // (score, slot) heaps: candidates best on top, results worst on top.
+  std::vector<std::pair<float, int32_t>> candidates;
+  std::vector<std::pair<float, int32_t>> results;
+  std::vector<int32_t> batch;  // unvisited neighbours of one node
+
+  void Begin(int64_t slots) {
+    if (static_cast<int64_t>(visited.size()) < slots) {
+      visited.assign(static_cast<size_t>(slots), 0);
+      epoch = 0;
+    }
+    if (++epoch == 0) {
+      std::fill(visited.begin(), visited.end(), 0);
+      epoch = 1;
+    }
+    candidates.clear();
+    results.clear();
   }
-  return *table;
+  // True the first time `slot` is seen in this search.
+  bool Visit(int32_t slot) {
+    uint32_t& tag = visited[static_cast<size_t>(slot)];
+    if (tag == epoch) return false;
+    tag = epoch;
+    return true;
+  }
+};
+
+SearchScratch& ThreadSearchScratch() {
+  thread_local SearchScratch scratch;
+  return scratch;
+}
+
+struct BestOnTop {
+  bool operator()(const std::pair<float, int32_t>& a,
+                  const std::pair<float, int32_t>& b) const {
+    return a.first < b.first || (a.first == b.first && a.second > b.second);
+  }
+};
+struct WorstOnTop {
+  bool operator()(const std::pair<float, int32_t>& a,
+                  const std::pair<float, int32_t>& b) const {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  }
+};
+
+// Asks for every cache line of a vector of `dimension` floats.
+void Prefetch(const float* p, size_t dimension) {
+  const char* begin = reinterpret_cast<const char*>(p);
+  const char* end = reinterpret_cast<const char*>(p + dimension);
+  for (const char* line = begin; line < end; line += 64) {
+    __builtin_prefetch(line, 0, 3);
+  }
 }
 
 }  // namespace
@@ -99,21 +151,100 @@ void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors) {
   }
 }
 
+// The usual HNSW search (Malkov and Yashunin, algorithms 2 and 5): greedy
+// descent through the upper levels, then a best-first search of level 0
+// that keeps the ef best allowed nodes seen. FAISS's own search does the
+// same but finds its best candidate by a linear scan of its heap for every
+// step and asks the selector about every node it visits; here the
+// candidates sit in a binary heap, the selector is asked only about a node
+// that would enter the results, and the vectors of a node's unvisited
+// neighbours are prefetched before they are scored.
 void SearchGraph(const faiss::IndexHNSWFlat& index,
                  std::span<const float> query, int k, int ef_search,
                  const faiss::IDSelector* selector, float* scores,
                  int64_t* slots) {
-  NegatedInnerProduct distance(StorageVectors(index),
-                               static_cast<size_t>(index.d));
-  distance.set_query(query.data());
-  faiss::SearchParametersHNSW params;
-  params.efSearch = std::max(ef_search, k);
-  params.sel = const_cast<faiss::IDSelector*>(selector);
-  faiss::maxheap_heapify(static_cast<size_t>(k), scores, slots);
-  index.hnsw.search(distance, k, slots, scores,
-                    ThreadVisitedTable(index.ntotal), &params);
-  faiss::maxheap_reorder(static_cast<size_t>(k), scores, slots);
-  for (int i = 0; i < k; ++i) scores[i] = -scores[i];
+  for (int i = 0; i < k; ++i) {
+    scores[i] = -std::numeric_limits<float>::infinity();
+    slots[i] = -1;
+  }
+  const faiss::HNSW& hnsw = index.hnsw;
+  if (index.ntotal == 0 || hnsw.entry_point < 0) return;
+  const size_t dimension = static_cast<size_t>(index.d);
+  const float* base = StorageVectors(index);
+  const auto score = [&](int32_t slot) {
+    return InnerProduct(
+        query.data(), base + static_cast<size_t>(slot) * dimension, dimension);
+  };
+  const auto neighbours = [&](int32_t slot, int level) {
+    size_t begin = 0, end = 0;
+    hnsw.neighbor_range(slot, level, &begin, &end);
+    return std::span<const faiss::HNSW::storage_idx_t>(
+        hnsw.neighbors.data() + begin, end - begin);
+  };
+
+  // Upper levels: move to a better neighbour while there is one.
+  int32_t nearest = hnsw.entry_point;
+  float nearest_score = score(nearest);
+  for (int level = hnsw.max_level; level >= 1; --level) {
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const int32_t next : neighbours(nearest, level)) {
+        if (next < 0) break;
+        const float s = score(next);
+        if (s > nearest_score) {
+          nearest = next;
+          nearest_score = s;
+          moved = true;
+        }
+      }
+    }
+  }
+
+  // Level 0: best first, keeping the ef best allowed nodes.
+  const size_t ef = static_cast<size_t>(std::max(ef_search, k));
+  SearchScratch& work = ThreadSearchScratch();
+  work.Begin(index.ntotal);
+  auto& candidates = work.candidates;
+  auto& results = work.results;
+  const auto allowed = [&](int32_t slot) {
+    return selector == nullptr || selector->is_member(slot);
+  };
+  const auto offer = [&](float s, int32_t slot) {
+    if (results.size() >= ef && s <= results.front().first) return;
+    candidates.emplace_back(s, slot);
+    std::push_heap(candidates.begin(), candidates.end(), BestOnTop());
+    if (!allowed(slot)) return;
+    results.emplace_back(s, slot);
+    std::push_heap(results.begin(), results.end(), WorstOnTop());
+    if (results.size() > ef) {
+      std::pop_heap(results.begin(), results.end(), WorstOnTop());
+      results.pop_back();
+    }
+  };
+  work.Visit(nearest);
+  offer(nearest_score, nearest);
+  while (!candidates.empty()) {
+    const auto [best, slot] = candidates.front();
+    if (results.size() >= ef && best < results.front().first) break;
+    std::pop_heap(candidates.begin(), candidates.end(), BestOnTop());
+    candidates.pop_back();
+    work.batch.clear();
+    for (const int32_t next : neighbours(slot, 0)) {
+      if (next < 0) break;
+      if (!work.Visit(next)) continue;
+      work.batch.push_back(next);
+      Prefetch(base + static_cast<size_t>(next) * dimension, dimension);
+    }
+    for (const int32_t next : work.batch) offer(score(next), next);
+  }
+
+  // The k best, best first.
+  std::sort(results.begin(), results.end(), WorstOnTop());
+  const size_t n = std::min(results.size(), static_cast<size_t>(k));
+  for (size_t i = 0; i < n; ++i) {
+    scores[i] = results[i].first;
+    slots[i] = results[i].second;
+  }
 }
 
 }  // namespace helixmatch

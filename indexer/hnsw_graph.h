@@ -13,8 +13,9 @@ namespace helixmatch {
 
 // Search and insertion on a FAISS inner-product HNSW graph, on the calling
 // thread only, with our InnerProduct kernel instead of FAISS's generic
-// one. The graph and the file format stay FAISS's: an index written
-// before loads, and FAISS's own search still works on it.
+// one. Insertion is FAISS's own algorithm; the search is ours (see
+// SearchGraph). The graph and the file format stay FAISS's: an index
+// written before loads, and FAISS's own search still works on it.
 
 // Appends `n` vectors (n * d floats) to the storage and links them into
 // the graph, highest level first and, within a level, in slot order; the
@@ -22,7 +23,8 @@ namespace helixmatch {
 void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors);
 
 // The k best slots for `query` allowed by `selector` (nullptr: all), best
-// first, looking at `ef_search` candidates. `scores` and `slots` hold k
+// first, keeping the max(ef_search, k) best allowed nodes seen. Allocates
+// nothing once the calling thread has searched a graph this large. `scores` and `slots` hold k
 // entries; unused ones get slot -1.
 void SearchGraph(const faiss::IndexHNSWFlat& index,
                  std::span<const float> query, int k, int ef_search,

@@ -66,8 +66,7 @@ void LexicalCandidates(const Query& q, const TargetFilter& filter,
   }
 }
 
-CandidatePool GroupByOrganization(const ProfileSet& target,
-                                  Scratch& scratch) {
+CandidatePool GroupByOrganization(const ProfileSet& target, Scratch& scratch) {
   scratch.grouped.clear();
   for (uint32_t slot : scratch.pool) {
     scratch.grouped.push_back(
@@ -114,11 +113,16 @@ void PartnerCandidates(const Catalog& catalog, const Query& q,
 template <class Score>
 size_t BestFirst(std::vector<std::pair<Score, uint32_t>>& ranked, int64_t n) {
   const size_t take = std::min<size_t>(ranked.size(), static_cast<size_t>(n));
-  std::partial_sort(
-      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take),
-      ranked.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-      });
+  const auto better = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  // Selection, then a sort of the chosen: linear in the list's length
+  // where partial_sort paid a heap operation per element passed over.
+  const auto end = ranked.begin() + static_cast<std::ptrdiff_t>(take);
+  if (take < ranked.size()) {
+    std::nth_element(ranked.begin(), end, ranked.end(), better);
+  }
+  std::sort(ranked.begin(), end, better);
   return take;
 }
 
@@ -149,7 +153,8 @@ absl::StatusOr<CandidatePool> RetrieveCandidates(
     auto hits = target.index().Search(
         q.vector, static_cast<int>(std::min(n, slots)), &filter);
     if (!hits.ok()) return hits.status();
-    for (const auto& h : *hits) scratch.AddToPool(static_cast<uint32_t>(h.slot));
+    for (const auto& h : *hits)
+      scratch.AddToPool(static_cast<uint32_t>(h.slot));
     const size_t take = BestFirst(lex, n);
     for (size_t i = 0; i < take; ++i) {
       if (filter.IsAllowed(lex[i].second)) scratch.AddToPool(lex[i].second);

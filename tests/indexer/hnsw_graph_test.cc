@@ -1,0 +1,166 @@
+#include "indexer/hnsw_graph.h"
+
+#include <faiss/IndexHNSW.h>
+#include <faiss/impl/IDSelector.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "indexer/inner_product.h"
+
+namespace helixmatch {
+namespace {
+
+constexpr int kDimension = 32;
+
+std::vector<float> UnitVectors(int64_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  std::vector<float> out(static_cast<size_t>(n) * kDimension);
+  for (int64_t i = 0; i < n; ++i) {
+    float* v = out.data() + i * kDimension;
+    double norm = 0;
+    for (int d = 0; d < kDimension; ++d) {
+      v[d] = normal(rng);
+      norm += double{v[d]} * v[d];
+    }
+    for (int d = 0; d < kDimension; ++d) {
+      v[d] = static_cast<float>(v[d] / std::sqrt(norm));
+    }
+  }
+  return out;
+}
+
+// The k slots with the highest inner product among those `allowed`.
+std::set<int64_t> ExactTop(const std::vector<float>& base, const float* query,
+                           int k, bool (*allowed)(int64_t)) {
+  std::vector<std::pair<float, int64_t>> all;
+  const int64_t n = static_cast<int64_t>(base.size()) / kDimension;
+  for (int64_t s = 0; s < n; ++s) {
+    if (!allowed(s)) continue;
+    all.emplace_back(
+        -InnerProduct(query, base.data() + s * kDimension, kDimension), s);
+  }
+  std::partial_sort(all.begin(), all.begin() + k, all.end());
+  std::set<int64_t> top;
+  for (int i = 0; i < k; ++i) top.insert(all[static_cast<size_t>(i)].second);
+  return top;
+}
+
+bool Everyone(int64_t) { return true; }
+bool EvenSlots(int64_t slot) { return slot % 2 == 0; }
+
+class EvenSelector : public faiss::IDSelector {
+ public:
+  bool is_member(idx_t id) const override { return EvenSlots(id); }
+};
+
+class HnswGraphTest : public ::testing::Test {
+ protected:
+  static constexpr int64_t kVectors = 6000;
+  HnswGraphTest()
+      : index_(kDimension, 32, faiss::METRIC_INNER_PRODUCT),
+        base_(UnitVectors(kVectors, 7)),
+        queries_(UnitVectors(200, 8)) {
+    index_.hnsw.efConstruction = 80;
+    AddToGraph(index_, kVectors, base_.data());
+  }
+  const float* Query(int i) const {
+    return queries_.data() + static_cast<size_t>(i) * kDimension;
+  }
+
+  faiss::IndexHNSWFlat index_;
+  std::vector<float> base_;
+  std::vector<float> queries_;
+};
+
+TEST_F(HnswGraphTest, FindsTheExactNeighboursAsOftenAsFaissOwnSearch) {
+  constexpr int k = 10;
+  int ours = 0, theirs = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::set<int64_t> exact = ExactTop(base_, Query(i), k, Everyone);
+    std::vector<float> scores(k);
+    std::vector<int64_t> slots(k);
+    SearchGraph(index_, {Query(i), kDimension}, k, 64, nullptr, scores.data(),
+                slots.data());
+    for (int j = 0; j < k; ++j) {
+      ours += static_cast<int>(exact.count(slots[static_cast<size_t>(j)]));
+      if (j > 0) {
+        EXPECT_GE(scores[j - 1], scores[j]) << "query " << i;
+      }
+      EXPECT_NEAR(scores[static_cast<size_t>(j)],
+                  InnerProduct(
+                      Query(i),
+                      base_.data() + slots[static_cast<size_t>(j)] * kDimension,
+                      kDimension),
+                  1e-5);
+    }
+    faiss::SearchParametersHNSW params;
+    params.efSearch = 64;
+    std::vector<float> distances(k);
+    std::vector<faiss::Index::idx_t> labels(k);
+    index_.search(1, Query(i), k, distances.data(), labels.data(), &params);
+    for (faiss::Index::idx_t label : labels) {
+      theirs += static_cast<int>(exact.count(label));
+    }
+  }
+  const double recall = ours / 2000.0;
+  EXPECT_GE(recall, 0.95);
+  EXPECT_GE(recall, theirs / 2000.0 - 0.01) << "FAISS's search: " << theirs;
+}
+
+TEST_F(HnswGraphTest, ReturnsOnlyWhatTheSelectorAllows) {
+  constexpr int k = 20;
+  const EvenSelector even;
+  int found = 0;
+  for (int i = 0; i < 100; ++i) {
+    const std::set<int64_t> exact = ExactTop(base_, Query(i), k, EvenSlots);
+    std::vector<float> scores(k);
+    std::vector<int64_t> slots(k);
+    SearchGraph(index_, {Query(i), kDimension}, k, 64, &even, scores.data(),
+                slots.data());
+    for (int64_t slot : slots) {
+      ASSERT_GE(slot, 0);
+      EXPECT_EQ(slot % 2, 0) << "query " << i;
+      found += static_cast<int>(exact.count(slot));
+    }
+  }
+  EXPECT_GE(found / 2000.0, 0.95);
+}
+
+TEST_F(HnswGraphTest, MoreWantedThanAllowedLeavesEmptyEntries) {
+  class OnlyThree : public faiss::IDSelector {
+   public:
+    bool is_member(idx_t id) const override {
+      return id == 5 || id == 500 || id == 5000;
+    }
+  } three;
+  constexpr int k = 5;
+  std::vector<float> scores(k);
+  std::vector<int64_t> slots(k);
+  // ef as large as the graph: the search then sees every node.
+  SearchGraph(index_, {Query(0), kDimension}, k, kVectors, &three,
+              scores.data(), slots.data());
+  EXPECT_EQ(std::set<int64_t>(slots.begin(), slots.begin() + 3),
+            (std::set<int64_t>{5, 500, 5000}));
+  EXPECT_EQ(slots[3], -1);
+  EXPECT_EQ(slots[4], -1);
+}
+
+TEST(HnswGraphEmptyTest, AnEmptyGraphFindsNothing) {
+  faiss::IndexHNSWFlat index(kDimension, 32, faiss::METRIC_INNER_PRODUCT);
+  const std::vector<float> query = UnitVectors(1, 3);
+  float score = 0;
+  int64_t slot = 7;
+  SearchGraph(index, query, 1, 16, nullptr, &score, &slot);
+  EXPECT_EQ(slot, -1);
+}
+
+}  // namespace
+}  // namespace helixmatch
