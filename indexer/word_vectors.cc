@@ -31,14 +31,15 @@ bool ReadLittleEndian(std::string_view bytes, size_t* pos, T* out) {
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
     const std::string& path, Bridge bridge) {
   auto table = LoadTable(path);
-  if (!table.ok() || bridge == Bridge::kEnglishOnly) return table;
+  if (!table.ok()) return table.status();
+  if (bridge == Bridge::kEnglishOnly) return std::move(*table);
   const std::string dir = std::filesystem::path(path).parent_path().string();
   const std::string bridge_path =
       (dir.empty() ? std::string() : dir + "/") + std::string(kBridgeFile);
   const std::string glossary_path =
       (dir.empty() ? std::string() : dir + "/") + std::string(kGlossaryFile);
   std::error_code error;
-  if (!std::filesystem::exists(bridge_path, error)) return table;
+  if (!std::filesystem::exists(bridge_path, error)) return std::move(*table);
   auto lexicon = CrossLingualLexicon::Load(bridge_path, glossary_path);
   if (!lexicon.ok()) {
     return absl::Status(lexicon.status().code(),
@@ -46,33 +47,44 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
                                      "vectors: ",
                                      lexicon.status().message()));
   }
-  return WithLexicon(*table, std::move(*lexicon));
+  // In place: the table is this call's own, so its 400k words and their
+  // matrix are neither copied nor indexed twice.
+  (*table)->AddLexicon(std::move(*lexicon));
+  return std::move(*table);
 }
 
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::WithLexicon(
     const std::shared_ptr<const WordVectors>& base,
     CrossLingualLexicon lexicon) {
-  auto table = std::shared_ptr<WordVectors>(new WordVectors());
-  table->dimension_ = base->dimension_;
-  table->words_ = base->words_;
-  table->matrix_ = base->matrix_;
-  table->lexicon_ =
-      std::make_shared<const CrossLingualLexicon>(std::move(lexicon));
+  auto table = std::shared_ptr<WordVectors>(new WordVectors(*base));
+  table->AddLexicon(std::move(lexicon));
+  return std::shared_ptr<const WordVectors>(std::move(table));
+}
+
+void WordVectors::AddLexicon(CrossLingualLexicon lexicon) {
+  lexicon_ = std::make_shared<const CrossLingualLexicon>(std::move(lexicon));
   // Sorted keys, so the rows (and the identity) do not depend on hash order.
   std::vector<std::string_view> keys;
-  for (const auto& [key, translation] : table->lexicon_->entries()) {
+  for (const auto& [key, translation] : lexicon_->entries()) {
     keys.push_back(key);
   }
   std::sort(keys.begin(), keys.end());
-  const size_t dim = static_cast<size_t>(base->dimension_);
+  const size_t dim = static_cast<size_t>(dimension_);
+  const size_t base_rows = words_.size();
+  // The English words are looked up in the GloVe rows alone: the new
+  // words are appended after, and indexed again then (row_of_ holds views
+  // of words_, which the appends may move).
+  std::vector<std::string_view> bridged_words;
+  matrix_.reserve(matrix_.size() + keys.size() * dim);
   std::vector<uint32_t> ranks;
   std::vector<float> row(dim);
-  const size_t base_rows = base->words_.size();
   for (std::string_view key : keys) {
     ranks.clear();
-    for (const std::string& english : table->lexicon_->Find(key)->english) {
-      const auto it = base->row_of_.find(english);
-      if (it != base->row_of_.end()) ranks.push_back(it->second);
+    for (const std::string& english : lexicon_->Find(key)->english) {
+      const auto it = row_of_.find(english);
+      if (it != row_of_.end() && it->second < base_rows) {
+        ranks.push_back(it->second);
+      }
     }
     if (ranks.empty()) continue;
     // GloVe rows are in order of frequency: the most frequent English words
@@ -87,26 +99,26 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::WithLexicon(
     for (uint32_t rank : ranks) {
       const double weight = 1.0 / std::sqrt(1.0 + rank / 1000.0);
       total += weight;
-      const float* source = base->matrix_.data() + size_t{rank} * dim;
+      const float* source = matrix_.data() + size_t{rank} * dim;
       for (size_t i = 0; i < dim; ++i) {
         row[i] += static_cast<float>(weight) * source[i];
       }
     }
     for (float& x : row) x = static_cast<float>(x / total);
-    table->words_.emplace_back(key);
-    table->matrix_.insert(table->matrix_.end(), row.begin(), row.end());
+    bridged_words.push_back(key);
+    matrix_.insert(matrix_.end(), row.begin(), row.end());
   }
-  const size_t bridged = table->words_.size() - base_rows;
-  table->identity_ = absl::StrCat(
-      base->identity_, "+", table->lexicon_->identity(), ",rows=", bridged);
-  table->IndexWords();
+  words_.reserve(base_rows + bridged_words.size());
+  for (std::string_view word : bridged_words) words_.emplace_back(word);
+  identity_ = absl::StrCat(identity_, "+", lexicon_->identity(),
+                           ",rows=", bridged_words.size());
+  row_of_.clear();
+  IndexWords();
   // A bridged lemma that GloVe also holds (rare Cyrillic tokens) takes the
   // bridge: the translation carries the meaning, the GloVe row little.
-  for (uint32_t i = static_cast<uint32_t>(base_rows); i < table->words_.size();
-       ++i) {
-    table->row_of_[table->words_[i]] = i;
+  for (uint32_t i = static_cast<uint32_t>(base_rows); i < words_.size(); ++i) {
+    row_of_[words_[i]] = i;
   }
-  return std::shared_ptr<const WordVectors>(std::move(table));
 }
 
 const CrossLingualLexicon::Translation* WordVectors::Translation(
@@ -115,7 +127,7 @@ const CrossLingualLexicon::Translation* WordVectors::Translation(
   return lexicon_->Find(word);
 }
 
-absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::LoadTable(
+absl::StatusOr<std::shared_ptr<WordVectors>> WordVectors::LoadTable(
     const std::string& path) {
   auto contents = ReadFileContents(path);
   if (absl::IsNotFound(contents.status())) {
@@ -181,7 +193,7 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::LoadTable(
   table->identity_ =
       absl::StrFormat("%ux%u:crc32c=%08x", count, dimension, Crc32c(bytes));
   table->IndexWords();
-  return std::shared_ptr<const WordVectors>(std::move(table));
+  return table;
 }
 
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::FromRows(

@@ -13,9 +13,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "indexer/cross_lingual_lexicon.h"
 
@@ -84,15 +84,17 @@ class WordVectors {
 
  private:
   WordVectors() = default;
-  static absl::StatusOr<std::shared_ptr<const WordVectors>> LoadTable(
+  static absl::StatusOr<std::shared_ptr<WordVectors>> LoadTable(
       const std::string& path);
+  // Appends the lexicon's rows (see WithLexicon) to this table, in place.
+  void AddLexicon(CrossLingualLexicon lexicon);
   void IndexWords();
 
   int dimension_ = 0;
   std::string identity_;
   std::vector<std::string> words_;
   std::vector<float> matrix_;
-  std::unordered_map<std::string_view, uint32_t> row_of_;
+  absl::flat_hash_map<std::string_view, uint32_t> row_of_;
   std::shared_ptr<const CrossLingualLexicon> lexicon_;
 };
 
