@@ -5,9 +5,11 @@
 // then for each efSearch measures recall@k of SearchGraph against an
 // exact scan and the search's time, over queries that are the normalized
 // midpoints of two random stored vectors (a text between two profiles).
+// With --saved it measures the saved graph itself (as the server loads and
+// searches it: VectorIndex::Search) instead of building new ones.
 //
 //   build/bench/vector_recall --db DIR [--queries 1000] [-k 10]
-//       [--ef-construction 80,160] [--ef-search 64,128,200]
+//       [--ef-construction 80,160] [--ef-search 64,128,200] [--saved]
 #include <faiss/IndexHNSW.h>
 
 #include <algorithm>
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   std::string db;
   int queries = 1000, k = 10, dimension = 100;
   std::vector<int> ef_construction{80, 160}, ef_search{64, 128, 200};
+  bool saved_graph = false;
   app.add_option("--db", db, "Data folder with a capability index")->required();
   app.add_option("--queries", queries)
       ->capture_default_str()
@@ -52,6 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("--ef-search", ef_search)
       ->delimiter(',')
       ->capture_default_str();
+  app.add_flag("--saved", saved_graph,
+               "Measure the saved graph instead of building new ones");
   CLI11_PARSE(app, argc, argv);
 
   const std::string path =
@@ -116,6 +121,36 @@ int main(int argc, char** argv) {
       static_cast<long long>(n), dimension, path.c_str(), queries, k, exact_us);
   std::printf("%-16s %-12s %-10s %-10s %-14s\n", "efConstruction", "build s",
               "efSearch", "recall@k", "us per search");
+  if (saved_graph) {
+    for (const int efs : ef_search) {
+      helixmatch::VectorIndexOptions options;
+      options.hnsw_ef_search = efs;
+      auto index =
+          helixmatch::VectorIndex::Load(path, dimension, &info, options);
+      if (!index.ok()) {
+        std::fprintf(stderr, "vector_recall: %s\n",
+                     std::string(index.status().message()).c_str());
+        return 1;
+      }
+      int64_t found = 0;
+      const auto start = Clock::now();
+      for (int q = 0; q < queries; ++q) {
+        auto hits = (*index)->Search(
+            {query_vectors.data() + static_cast<size_t>(q) * d, d}, k);
+        if (!hits.ok()) return 1;
+        const auto& truth = exact[static_cast<size_t>(q)];
+        for (const auto& hit : *hits) {
+          found += std::count(truth.begin(), truth.end(), hit.slot);
+        }
+      }
+      const double us = Seconds(start, Clock::now()) * 1e6 / queries;
+      std::printf("%-16s %-12s %-10d %-10.4f %-14.1f\n", "saved", "-", efs,
+                  static_cast<double>(found) /
+                      (static_cast<double>(queries) * std::min<int64_t>(k, n)),
+                  us);
+    }
+    return 0;
+  }
   for (const int efc : ef_construction) {
     faiss::IndexHNSWFlat graph(dimension, 32, faiss::METRIC_INNER_PRODUCT);
     graph.hnsw.efConstruction = efc;
