@@ -17,7 +17,9 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -121,6 +123,27 @@ int main(int argc, char** argv) {
       static_cast<long long>(n), dimension, path.c_str(), queries, k, exact_us);
   std::printf("%-16s %-12s %-10s %-10s %-14s\n", "efConstruction", "build s",
               "efSearch", "recall@k", "us per search");
+  // Recall@k and time per search of `search`, which fills the k slots
+  // found for one query (-1 for none).
+  const auto measure = [&](const auto& search) {
+    int64_t found = 0;
+    std::vector<int64_t> slots(static_cast<size_t>(k));
+    const auto start = Clock::now();
+    for (int q = 0; q < queries; ++q) {
+      search(std::span<const float>(
+                 query_vectors.data() + static_cast<size_t>(q) * d, d),
+             slots);
+      const auto& truth = exact[static_cast<size_t>(q)];
+      for (int64_t slot : slots) {
+        found += std::count(truth.begin(), truth.end(), slot);
+      }
+    }
+    const double us = Seconds(start, Clock::now()) * 1e6 / queries;
+    const double recall =
+        static_cast<double>(found) /
+        (static_cast<double>(queries) * std::min<int64_t>(k, n));
+    return std::pair<double, double>(recall, us);
+  };
   if (saved_graph) {
     for (const int efs : ef_search) {
       helixmatch::VectorIndexOptions options;
@@ -132,22 +155,16 @@ int main(int argc, char** argv) {
                      std::string(index.status().message()).c_str());
         return 1;
       }
-      int64_t found = 0;
-      const auto start = Clock::now();
-      for (int q = 0; q < queries; ++q) {
-        auto hits = (*index)->Search(
-            {query_vectors.data() + static_cast<size_t>(q) * d, d}, k);
-        if (!hits.ok()) return 1;
-        const auto& truth = exact[static_cast<size_t>(q)];
-        for (const auto& hit : *hits) {
-          found += std::count(truth.begin(), truth.end(), hit.slot);
-        }
-      }
-      const double us = Seconds(start, Clock::now()) * 1e6 / queries;
+      const auto [recall, us] = measure(
+          [&](std::span<const float> query, std::vector<int64_t>& slots) {
+            std::fill(slots.begin(), slots.end(), -1);
+            auto hits = (*index)->Search(query, k);
+            for (size_t i = 0; hits.ok() && i < hits->size(); ++i) {
+              slots[i] = (*hits)[i].slot;
+            }
+          });
       std::printf("%-16s %-12s %-10d %-10.4f %-14.1f\n", "saved", "-", efs,
-                  static_cast<double>(found) /
-                      (static_cast<double>(queries) * std::min<int64_t>(k, n)),
-                  us);
+                  recall, us);
     }
     return 0;
   }
@@ -157,25 +174,15 @@ int main(int argc, char** argv) {
     const auto build_start = Clock::now();
     helixmatch::AddToGraph(graph, n, base.data());
     const double build = Seconds(build_start, Clock::now());
+    std::vector<float> scores(static_cast<size_t>(k));
     for (const int efs : ef_search) {
-      int64_t found = 0;
-      std::vector<float> scores(static_cast<size_t>(k));
-      std::vector<int64_t> slots(static_cast<size_t>(k));
-      const auto start = Clock::now();
-      for (int q = 0; q < queries; ++q) {
-        helixmatch::SearchGraph(
-            graph, {query_vectors.data() + static_cast<size_t>(q) * d, d}, k,
-            efs, nullptr, scores.data(), slots.data());
-        const auto& truth = exact[static_cast<size_t>(q)];
-        for (int64_t slot : slots) {
-          found += std::count(truth.begin(), truth.end(), slot);
-        }
-      }
-      const double us = Seconds(start, Clock::now()) * 1e6 / queries;
+      const auto [recall, us] = measure(
+          [&](std::span<const float> query, std::vector<int64_t>& slots) {
+            helixmatch::SearchGraph(graph, query, k, efs, nullptr,
+                                    scores.data(), slots.data());
+          });
       std::printf("%-16d %-12.2f %-10d %-10.4f %-14.1f\n", efc, build, efs,
-                  static_cast<double>(found) /
-                      (static_cast<double>(queries) * std::min<int64_t>(k, n)),
-                  us);
+                  recall, us);
     }
   }
   return 0;

@@ -24,8 +24,8 @@ void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors);
 
 // The k best slots for `query` allowed by `selector` (nullptr: all), best
 // first, keeping the max(ef_search, k) best allowed nodes seen. Allocates
-// nothing once the calling thread has searched a graph this large. `scores` and `slots` hold k
-// entries; unused ones get slot -1.
+// nothing once the calling thread has searched a graph this large.
+// `scores` and `slots` hold k entries; unused ones get slot -1.
 void SearchGraph(const faiss::IndexHNSWFlat& index,
                  std::span<const float> query, int k, int ef_search,
                  const faiss::IDSelector* selector, float* scores,

@@ -56,6 +56,8 @@ absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::WithLexicon(
     const std::shared_ptr<const WordVectors>& base,
     CrossLingualLexicon lexicon) {
+  // The copy's index still views base's words, which outlive this call;
+  // AddLexicon looks up through it and then indexes the copy's own.
   auto table = std::shared_ptr<WordVectors>(new WordVectors(*base));
   table->AddLexicon(std::move(lexicon));
   return std::shared_ptr<const WordVectors>(std::move(table));

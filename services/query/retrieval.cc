@@ -153,8 +153,9 @@ absl::StatusOr<CandidatePool> RetrieveCandidates(
     auto hits = target.index().Search(
         q.vector, static_cast<int>(std::min(n, slots)), &filter);
     if (!hits.ok()) return hits.status();
-    for (const auto& h : *hits)
+    for (const auto& h : *hits) {
       scratch.AddToPool(static_cast<uint32_t>(h.slot));
+    }
     const size_t take = BestFirst(lex, n);
     for (size_t i = 0; i < take; ++i) {
       if (filter.IsAllowed(lex[i].second)) scratch.AddToPool(lex[i].second);

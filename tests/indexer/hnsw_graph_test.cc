@@ -13,6 +13,7 @@
 
 #include "gtest/gtest.h"
 #include "indexer/inner_product.h"
+#include "tests/testing/test_corpus.h"
 
 namespace helixmatch {
 namespace {
@@ -20,21 +21,7 @@ namespace {
 constexpr int kDimension = 32;
 
 std::vector<float> UnitVectors(int64_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::vector<float> out(static_cast<size_t>(n) * kDimension);
-  for (int64_t i = 0; i < n; ++i) {
-    float* v = out.data() + i * kDimension;
-    double norm = 0;
-    for (int d = 0; d < kDimension; ++d) {
-      v[d] = normal(rng);
-      norm += double{v[d]} * v[d];
-    }
-    for (int d = 0; d < kDimension; ++d) {
-      v[d] = static_cast<float>(v[d] / std::sqrt(norm));
-    }
-  }
-  return out;
+  return testing::RandomUnitVectors(n, kDimension, seed);
 }
 
 // The k slots with the highest inner product among those `allowed`.

@@ -24,23 +24,7 @@ namespace helixmatch {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::vector<float> RandomUnitVectors(int64_t n, int dimension, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  std::vector<float> out(static_cast<size_t>(n) * dimension);
-  for (int64_t i = 0; i < n; ++i) {
-    float* v = out.data() + i * dimension;
-    double norm = 0;
-    for (int d = 0; d < dimension; ++d) {
-      v[d] = normal(rng);
-      norm += double{v[d]} * v[d];
-    }
-    const float scale = static_cast<float>(1.0 / std::sqrt(norm));
-    for (int d = 0; d < dimension; ++d) v[d] *= scale;
-  }
-  return out;
-}
+using testing::RandomUnitVectors;
 
 std::span<const float> Row(const std::vector<float>& vectors, int dimension,
                            int64_t i) {

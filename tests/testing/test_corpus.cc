@@ -1,5 +1,6 @@
 #include "tests/testing/test_corpus.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -23,6 +24,23 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code error;
   std::filesystem::remove_all(path_, error);
+}
+
+std::vector<float> RandomUnitVectors(int64_t n, int dimension, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  std::vector<float> out(static_cast<size_t>(n) * dimension);
+  for (int64_t i = 0; i < n; ++i) {
+    float* v = out.data() + i * dimension;
+    double norm = 0;
+    for (int d = 0; d < dimension; ++d) {
+      v[d] = normal(rng);
+      norm += double{v[d]} * v[d];
+    }
+    const float scale = static_cast<float>(1.0 / std::sqrt(norm));
+    for (int d = 0; d < dimension; ++d) v[d] *= scale;
+  }
+  return out;
 }
 
 std::shared_ptr<const WordVectors> SyntheticWordVectors() {

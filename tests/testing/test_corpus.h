@@ -3,6 +3,7 @@
 #ifndef HELIXMATCH_TESTS_TESTING_TEST_CORPUS_H_
 #define HELIXMATCH_TESTS_TESTING_TEST_CORPUS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ class TempDir {
 // (mining, oil and gas, agriculture, energy, IT, health); words of one
 // cluster are close, clusters are far apart. Deterministic.
 std::shared_ptr<const WordVectors> SyntheticWordVectors();
+
+// n random unit vectors of `dimension` floats (normal components,
+// normalized), one after the other; the same seed gives the same vectors.
+std::vector<float> RandomUnitVectors(int64_t n, int dimension, uint32_t seed);
 
 // Path of the demo data file, e.g. DemoFile("capabilities.jsonl").
 std::string DemoFile(const std::string& name);
