@@ -16,7 +16,7 @@ Catalog::Catalog(std::unique_ptr<VectorIndex> capability_index,
       needs_(v1::RECORD_KIND_NEED, std::move(need_index)) {}
 
 uint32_t Catalog::OrganizationIndex(absl::string_view id) const {
-  const auto it = organization_of_.find(std::string(id));
+  const auto it = organization_of_.find(id);
   return it == organization_of_.end() ? kNoIndex : it->second;
 }
 
@@ -150,7 +150,7 @@ absl::Status Catalog::Remove(v1::RecordKind kind, absl::string_view id) {
 }
 
 uint32_t Catalog::TieIndex(absl::string_view id) const {
-  const auto it = tie_of_.find(std::string(id));
+  const auto it = tie_of_.find(id);
   return it == tie_of_.end() ? kNoIndex : it->second;
 }
 
@@ -184,6 +184,31 @@ void Catalog::CountFirm(const v1::Organization& org, int delta) {
   }
 }
 
+uint32_t Catalog::InternPlace(const std::string& name) {
+  if (name.empty()) return kNoIndex;
+  const auto [it, added] =
+      place_of_.try_emplace(name, static_cast<uint32_t>(place_of_.size()));
+  return it->second;
+}
+
+uint32_t Catalog::PlaceId(absl::string_view name) const {
+  const auto it = place_of_.find(name);
+  return name.empty() || it == place_of_.end() ? kNoIndex : it->second;
+}
+
+int Catalog::FirmPartnersIn(uint32_t organization,
+                            absl::string_view country) const {
+  const auto& counts = organizations_[organization].firm_partners_by_country;
+  const auto it = counts.find(PlaceId(country));
+  return it == counts.end() ? 0 : it->second;
+}
+
+void Catalog::SetPlaces(OrganizationEntry* entry) {
+  entry->country = InternPlace(entry->record->country());
+  entry->region = InternPlace(entry->record->region());
+  entry->city = InternPlace(entry->record->city());
+}
+
 void Catalog::PutOrganization(v1::Organization org) {
   const uint32_t existing = OrganizationIndex(org.id());
   auto record = std::make_shared<const v1::Organization>(std::move(org));
@@ -191,18 +216,21 @@ void Catalog::PutOrganization(v1::Organization org) {
   if (existing != kNoIndex) {
     auto& entry = organizations_[existing];
     if (entry.live) CountFirm(*entry.record, -1);
+    const v1::OrganizationKind old_kind = entry.record->kind();
+    const uint32_t old_country = entry.country;
+    entry.record = std::move(record);
+    SetPlaces(&entry);
     // Its partners' statistics count it by kind and country: recount them
     // when either changes.
-    if (entry.record->kind() != record->kind() ||
-        entry.record->country() != record->country()) {
+    if (old_kind != entry.record->kind() || old_country != entry.country) {
       for (size_t i = 0; i < entry.partners.size(); ++i) {
         const auto ties = static_cast<int>(entry.partner_ties[i]);
-        CountPartner(entry.partners[i], *entry.record, ties, true, -1);
-        CountPartner(entry.partners[i], *record, ties, true, +1);
+        CountPartner(entry.partners[i], old_kind, old_country, ties, true, -1);
+        CountPartner(entry.partners[i], entry.record->kind(), entry.country,
+                     ties, true, +1);
       }
     }
     if (!entry.live) ++live_organizations_;
-    entry.record = std::move(record);
     entry.live = true;
     return;
   }
@@ -210,6 +238,7 @@ void Catalog::PutOrganization(v1::Organization org) {
   organization_of_[record->id()] = index;
   OrganizationEntry entry;
   entry.record = std::move(record);
+  SetPlaces(&entry);
   organizations_.push_back(std::move(entry));
   ++live_organizations_;
 }
@@ -449,7 +478,7 @@ void Catalog::PutTie(v1::Tie tie) {
 }
 
 bool Catalog::RemoveTie(absl::string_view id) {
-  const auto it = tie_of_.find(std::string(id));
+  const auto it = tie_of_.find(id);
   if (it == tie_of_.end()) return false;
   auto& entry = ties_[it->second];
   for (uint32_t org : {entry.a, entry.b}) {
@@ -473,7 +502,8 @@ void Catalog::AddPartner(uint32_t org, uint32_t partner) {
       std::lower_bound(e.partners.begin(), e.partners.end(), partner);
   const auto i = static_cast<size_t>(at - e.partners.begin());
   const bool new_partner = at == e.partners.end() || *at != partner;
-  CountPartner(org, *organizations_[partner].record, 1, new_partner, +1);
+  const OrganizationEntry& as = organizations_[partner];
+  CountPartner(org, as.record->kind(), as.country, 1, new_partner, +1);
   if (!new_partner) {
     ++e.partner_ties[i];
     return;
@@ -489,23 +519,25 @@ void Catalog::DropPartner(uint32_t org, uint32_t partner) {
       std::lower_bound(e.partners.begin(), e.partners.end(), partner);
   if (at == e.partners.end() || *at != partner) return;
   const auto i = at - e.partners.begin();
-  CountPartner(org, *organizations_[partner].record, 1,
+  const OrganizationEntry& as = organizations_[partner];
+  CountPartner(org, as.record->kind(), as.country, 1,
                e.partner_ties[static_cast<size_t>(i)] == 1, -1);
   if (--e.partner_ties[static_cast<size_t>(i)] > 0) return;
   e.partners.erase(at);
   e.partner_ties.erase(e.partner_ties.begin() + i);
 }
 
-void Catalog::CountPartner(uint32_t org, const v1::Organization& as, int ties,
-                           bool new_partner, int sign) {
+void Catalog::CountPartner(uint32_t org, v1::OrganizationKind kind,
+                           uint32_t country, int ties, bool new_partner,
+                           int sign) {
   auto& e = organizations_[org];
-  if (as.kind() == v1::ORGANIZATION_KIND_UNIVERSITY) {
+  if (kind == v1::ORGANIZATION_KIND_UNIVERSITY) {
     e.university_ties += sign * ties;
   }
-  if (as.kind() != v1::ORGANIZATION_KIND_FIRM || !new_partner) return;
+  if (kind != v1::ORGANIZATION_KIND_FIRM || !new_partner) return;
   e.firm_partners += sign;
-  if ((e.firm_partners_by_country[as.country()] += sign) <= 0) {
-    e.firm_partners_by_country.erase(as.country());
+  if ((e.firm_partners_by_country[country] += sign) <= 0) {
+    e.firm_partners_by_country.erase(country);
   }
 }
 

@@ -30,6 +30,11 @@ namespace helixmatch {
 
 struct OrganizationEntry {
   std::shared_ptr<const v1::Organization> record;
+  // The record's country, region and city as Catalog::PlaceId (kNoIndex
+  // when empty), so features compare integers, not strings.
+  uint32_t country = kNoIndex;
+  uint32_t region = kNoIndex;
+  uint32_t city = kNoIndex;
   std::vector<uint32_t> capabilities;  // live slots
   std::vector<uint32_t> needs;
   std::vector<uint32_t> ties;  // live ones, indexes into Catalog::ties()
@@ -42,9 +47,10 @@ struct OrganizationEntry {
   // (CallFamily) and each programme part; unnamed ones are not counted.
   absl::flat_hash_map<std::string, int> call_families;
   absl::flat_hash_map<std::string, int> programmes;
-  // Distinct firms among `partners`, and how many of them per country.
+  // Distinct firms among `partners`, and how many of them per country
+  // (keyed by the country's PlaceId; Catalog::FirmPartnersIn by name).
   int firm_partners = 0;
-  absl::flat_hash_map<std::string, int> firm_partners_by_country;
+  absl::flat_hash_map<uint32_t, int> firm_partners_by_country;
   // Live ties with universities (a pair with two ties counts two).
   int university_ties = 0;
   bool live = true;
@@ -105,6 +111,12 @@ class Catalog {
   const std::vector<TieEntry>& ties() const { return ties_; }
   uint32_t TieIndex(absl::string_view id) const;
   int64_t live_organizations() const { return live_organizations_; }
+  // The id of a place name (a country, region or city, compared exactly);
+  // kNoIndex for an empty name or one no organization has had.
+  uint32_t PlaceId(absl::string_view name) const;
+  // How many of the distinct firm partners of `organization` are in
+  // `country`.
+  int FirmPartnersIn(uint32_t organization, absl::string_view country) const;
   // Live firms whose region is `region` (exact match).
   int FirmsInRegion(const std::string& region) const;
   int64_t live_ties() const { return live_ties_; }
@@ -170,16 +182,21 @@ class Catalog {
   ProfileSet needs_;
   std::vector<OrganizationEntry> organizations_;
   absl::flat_hash_map<std::string, uint32_t> organization_of_;
+  // Place names by PlaceId; ids are never reused.
+  absl::flat_hash_map<std::string, uint32_t> place_of_;
+  uint32_t InternPlace(const std::string& name);
+  void SetPlaces(OrganizationEntry* entry);
   std::vector<TieEntry> ties_;
   absl::flat_hash_map<std::string, uint32_t> tie_of_;
   void CountFirm(const v1::Organization& org, int delta);
   // Counts one more (or one less) live tie between `org` and `partner`.
   void AddPartner(uint32_t org, uint32_t partner);
   void DropPartner(uint32_t org, uint32_t partner);
-  // Adds (sign +1) or takes away (-1) what `partner`, as `as` describes
-  // it, with `ties` live ties, counts in `org`'s partner statistics.
-  void CountPartner(uint32_t org, const v1::Organization& as, int ties,
-                    bool new_partner, int sign);
+  // Adds (sign +1) or takes away (-1) what a partner of this kind and
+  // country (PlaceId), with `ties` live ties, counts in `org`'s partner
+  // statistics.
+  void CountPartner(uint32_t org, v1::OrganizationKind kind, uint32_t country,
+                    int ties, bool new_partner, int sign);
   // Adds or takes away a capability profile's call in its owner's counts.
   void CountCall(uint32_t slot, int sign);
 

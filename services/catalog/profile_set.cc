@@ -30,7 +30,7 @@ ProfileSet::ProfileSet(v1::RecordKind kind, std::unique_ptr<VectorIndex> index)
     : kind_(kind), index_(std::move(index)) {}
 
 uint32_t ProfileSet::SlotOf(absl::string_view id) const {
-  const auto it = slot_of_.find(std::string(id));
+  const auto it = slot_of_.find(id);
   return it == slot_of_.end() ? kNoIndex : it->second;
 }
 
@@ -135,7 +135,7 @@ absl::Status ProfileSet::Adopt(ProfileEntry entry) {
 }
 
 bool ProfileSet::Remove(absl::string_view id) {
-  const auto it = slot_of_.find(std::string(id));
+  const auto it = slot_of_.find(id);
   if (it == slot_of_.end()) return false;
   const uint32_t slot = it->second;
   UnindexTerms(slot);

@@ -524,18 +524,17 @@ BarrierAssessment WeakDemand(const BarrierInput& in) {
 }  // namespace
 
 std::vector<v1::BarrierAssessment> AssessBarriers(const BarrierInput& input) {
-  return {Trust(input),
-          Unawareness(input),
-          ResearchCapacity(input),
-          Resources(input),
-          OrgSupport(input),
-          FacultyTime(input),
-          AbsorptiveCapacity(input),
-          Orientation(input),
-          IpContract(input),
-          Distance(input),
-          StateSteering(input),
-          WeakDemand(input)};
+  using Assess = BarrierAssessment (*)(const BarrierInput&);
+  static constexpr Assess kInOrder[] = {
+      Trust,      Unawareness, ResearchCapacity,   Resources,
+      OrgSupport, FacultyTime, AbsorptiveCapacity, Orientation,
+      IpContract, Distance,    StateSteering,      WeakDemand};
+  // Moved in one by one: a braced list would copy each assessment, with
+  // its evidence strings, once more (this runs for every suggestion).
+  std::vector<v1::BarrierAssessment> all;
+  all.reserve(std::size(kInOrder));
+  for (Assess assess : kInOrder) all.push_back(assess(input));
+  return all;
 }
 
 std::string SeverityName(v1::Severity severity) {

@@ -9,10 +9,16 @@
 #include "absl/strings/str_cat.h"
 #include "indexer/record_validation.h"
 #include "indexer/text_analyzer.h"
+#include "services/catalog/funding_call.h"
 #include "services/query/recommend_request.h"
 
 namespace helixmatch {
 namespace {
+
+void SetFundingCall(const v1::FundingCall& call, Query* q) {
+  q->funding_call = call;
+  q->call_family = CallFamily(call.topic());
+}
 
 absl::Status Invalid(absl::string_view path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", what));
@@ -36,8 +42,8 @@ absl::Status ResolveRecordQuery(const Catalog& catalog, v1::RecordKind kind,
                       : v1::DIRECTION_CAPABILITY_TO_NEEDS;
   q->need = e.need.get();
   q->capability = e.capability.get();
-  if (e.need) q->funding_call = e.need->funding_call();
-  if (e.capability) q->funding_call = e.capability->funding_call();
+  if (e.need) SetFundingCall(e.need->funding_call(), q);
+  if (e.capability) SetFundingCall(e.capability->funding_call(), q);
   q->requester = e.organization;
   const auto v = set.index().Vector(slot);
   q->vector.assign(v.begin(), v.end());
@@ -68,7 +74,7 @@ absl::Status CheckTextQuery(const v1::RecommendRequest& request, Query* q) {
     return s;
   }
   q->direction = request.direction();
-  q->funding_call = request.funding_call();
+  SetFundingCall(request.funding_call(), q);
   return absl::OkStatus();
 }
 
@@ -215,8 +221,7 @@ void AddEquivalentTerms(const Catalog& catalog, const Embedder& embedder,
       if (via == kNoIndex) {
         via = static_cast<uint32_t>(q->via_words.size());
         const uint32_t self = catalog.terms().Find(word);
-        q->via_words.push_back(
-            {word, self != kNoIndex && is_asked_term(self)});
+        q->via_words.push_back({word, self != kNoIndex && is_asked_term(self)});
       }
       terms.emplace_back(term, via);
     }

@@ -5,8 +5,6 @@
 #include <cmath>
 #include <set>
 
-#include "services/catalog/funding_call.h"
-
 namespace helixmatch {
 
 PairSides SidesOf(const Catalog& catalog, const Query& q, uint32_t organization,
@@ -46,8 +44,7 @@ void AddPairFeatures(const Catalog& catalog, const Query& q,
       const auto it = map.find(key);
       return it == map.end() ? 0 : it->second;
     };
-    f->call_family_profiles =
-        count(university.call_families, CallFamily(call.topic()));
+    f->call_family_profiles = count(university.call_families, q.call_family);
     f->programme_profiles = count(university.programmes, call.programme());
   }
   f->firm_partners = university.firm_partners;
@@ -63,10 +60,9 @@ void AddPairFeatures(const Catalog& catalog, const Query& q,
   f->tie_share = firm.university_ties > 0
                      ? static_cast<double>(pair_ties) / firm.university_ties
                      : 0.0;
-  f->same_country = firm.record->country() == university.record->country();
+  f->same_country = firm.country == university.country;
   if (university.firm_partners > 0) {
-    const auto it =
-        university.firm_partners_by_country.find(firm.record->country());
+    const auto it = university.firm_partners_by_country.find(firm.country);
     f->country_affinity =
         it == university.firm_partners_by_country.end()
             ? 0.0
@@ -112,8 +108,7 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
       }
       if (latest > 0) f.years_since_tie = std::max(0, reference_year - latest);
     }
-    f.proximity = ProximityFeature(*catalog.organization(q.requester).record,
-                                   *org.record);
+    f.proximity = ProximityFeature(catalog.organization(q.requester), org);
   }
   AddPairFeatures(catalog, q, sides, &f);
   const v1::Organization* capacity_org =
@@ -195,10 +190,11 @@ double TrustFeature(const PairHistory& history, int reference_year,
   return 1.0 - std::exp(-sum);
 }
 
-double ProximityFeature(const v1::Organization& a, const v1::Organization& b) {
-  if (a.country() != b.country()) return 0.0;
-  if (!a.city().empty() && a.city() == b.city()) return 1.0;
-  if (!a.region().empty() && a.region() == b.region()) return 0.75;
+double ProximityFeature(const OrganizationEntry& a,
+                        const OrganizationEntry& b) {
+  if (a.country != b.country) return 0.0;
+  if (a.city != kNoIndex && a.city == b.city) return 1.0;
+  if (a.region != kNoIndex && a.region == b.region) return 0.75;
   return 0.5;
 }
 
@@ -232,29 +228,55 @@ std::optional<double> CapacityFeature(const v1::Organization& org) {
   return sum / n;
 }
 
+namespace {
+
+// A list of enum values as a set of bits. Records are checked to hold
+// known values only (all below 64); anything else gives nullopt and the
+// caller compares the lists as sets.
+std::optional<uint64_t> AsBits(
+    const google::protobuf::RepeatedField<int>& list) {
+  uint64_t bits = 0;
+  for (int x : list) {
+    if (x < 0 || x >= 64) return std::nullopt;
+    bits |= uint64_t{1} << x;
+  }
+  return bits;
+}
+
+// |a ∩ b| and |a|, |b| of two lists compared as sets.
+struct Overlap {
+  int common = 0, a = 0, b = 0;
+};
+
+Overlap OverlapOf(const google::protobuf::RepeatedField<int>& a,
+                  const google::protobuf::RepeatedField<int>& b) {
+  const auto bits_a = AsBits(a), bits_b = AsBits(b);
+  if (bits_a && bits_b) {
+    return {std::popcount(*bits_a & *bits_b), std::popcount(*bits_a),
+            std::popcount(*bits_b)};
+  }
+  const std::set<int> set_a(a.begin(), a.end()), set_b(b.begin(), b.end());
+  Overlap o{0, static_cast<int>(set_a.size()), static_cast<int>(set_b.size())};
+  for (int x : set_a) o.common += static_cast<int>(set_b.count(x));
+  return o;
+}
+
+}  // namespace
+
 std::optional<double> BenefitAlignmentFeature(
     const v1::FirmNeed& need, const v1::CapabilityProfile& capability) {
-  // Lists may repeat a value; compare them as sets.
-  const auto as_set = [](const auto& list) {
-    return std::set<int>(list.begin(), list.end());
-  };
-  const auto overlap = [](const std::set<int>& a, const std::set<int>& b) {
-    int hit = 0;
-    for (int x : a) hit += static_cast<int>(b.count(x));
-    return hit;
-  };
+  // Lists may repeat a value; they are compared as sets, which for known
+  // enum values are bit sets (this runs for every candidate organization).
   std::optional<double> channels, benefits;
-  const auto wanted = as_set(need.channels_wanted());
-  const auto offered = as_set(capability.channels_offered());
-  if (!wanted.empty() && !offered.empty()) {
-    channels = static_cast<double>(overlap(wanted, offered)) / wanted.size();
+  const Overlap c =
+      OverlapOf(need.channels_wanted(), capability.channels_offered());
+  if (c.a > 0 && c.b > 0) {
+    channels = static_cast<double>(c.common) / c.a;
   }
-  const auto sought = as_set(need.benefits_sought());
-  const auto lab_sought = as_set(capability.benefits_sought());
-  if (!sought.empty() && !lab_sought.empty()) {
-    const int hit = overlap(sought, lab_sought);
-    const int total = static_cast<int>(sought.size() + lab_sought.size()) - hit;
-    benefits = static_cast<double>(hit) / total;
+  const Overlap b =
+      OverlapOf(need.benefits_sought(), capability.benefits_sought());
+  if (b.a > 0 && b.b > 0) {
+    benefits = static_cast<double>(b.common) / (b.a + b.b - b.common);
   }
   if (channels && benefits) return 0.6 * *channels + 0.4 * *benefits;
   if (channels) return channels;

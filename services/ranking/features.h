@@ -101,8 +101,10 @@ void AddPairFeatures(const Catalog& catalog, const Query& query,
 double TrustFeature(const PairHistory& history, int reference_year,
                     double half_life_years);
 
-// Same city 1, same region 0.75, same country 0.5, else 0.
-double ProximityFeature(const v1::Organization& a, const v1::Organization& b);
+// Same city 1, same region 0.75, same country 0.5, else 0 (from the
+// catalog's place ids: this runs for every candidate, and compares no
+// string).
+double ProximityFeature(const OrganizationEntry& a, const OrganizationEntry& b);
 
 // Research capacity of a university (or absorptive capacity of a firm)
 // from its signals; nullopt when it has none of them.

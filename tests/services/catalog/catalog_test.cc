@@ -307,7 +307,7 @@ TEST_F(CatalogTest, PartnerStatisticsFollowTiesAndOrganizations) {
   catalog_.PutTie(MakeTie("t4", "u2", "f1", 2022));
   const auto& u1 = catalog_.organization(Org("u1"));
   EXPECT_EQ(u1.firm_partners, 2);  // distinct firms, not ties
-  EXPECT_EQ(u1.firm_partners_by_country.at("KZ"), 2);
+  EXPECT_EQ(catalog_.FirmPartnersIn(Org("u1"), "KZ"), 2);
   EXPECT_EQ(catalog_.organization(Org("f1")).university_ties, 3);
   EXPECT_EQ(catalog_.organization(Org("u1")).university_ties, 0);
 
@@ -315,8 +315,8 @@ TEST_F(CatalogTest, PartnerStatisticsFollowTiesAndOrganizations) {
   f2.set_country("UZ");
   catalog_.PutOrganization(f2);
   EXPECT_EQ(u1.firm_partners, 2);
-  EXPECT_EQ(u1.firm_partners_by_country.at("KZ"), 1);
-  EXPECT_EQ(u1.firm_partners_by_country.at("UZ"), 1);
+  EXPECT_EQ(catalog_.FirmPartnersIn(Org("u1"), "KZ"), 1);
+  EXPECT_EQ(catalog_.FirmPartnersIn(Org("u1"), "UZ"), 1);
 
   EXPECT_TRUE(catalog_.RemoveTie("t1"));
   EXPECT_EQ(u1.firm_partners, 2);  // t2 still ties u1 and f1

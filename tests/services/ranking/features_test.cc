@@ -114,22 +114,32 @@ TEST(TrustFeatureTest, FailedTieWeighsLessThanOldCompletedOne) {
   EXPECT_LT(failed.Trust(), completed.Trust());
 }
 
+// Organizations put into a catalog, which gives them their place ids.
+class Places {
+ public:
+  Places() : catalog_(*VectorIndex::Create(4, 0), *VectorIndex::Create(4, 0)) {}
+  // A copy: the catalog's entries move as it grows.
+  OrganizationEntry Put(const std::string& id, const std::string& country,
+                        const std::string& city, const std::string& region) {
+    v1::Organization org =
+        MakeOrganization(id, v1::ORGANIZATION_KIND_FIRM, country, city);
+    org.set_region(region);
+    catalog_.PutOrganization(std::move(org));
+    return catalog_.organization(catalog_.OrganizationIndex(id));
+  }
+
+ private:
+  Catalog catalog_;
+};
+
 TEST(ProximityFeatureTest, CityRegionCountryOther) {
-  v1::Organization a =
-      MakeOrganization("a", v1::ORGANIZATION_KIND_UNIVERSITY, "KZ", "Almaty");
-  a.set_region("Almaty Region");
-  v1::Organization same_city =
-      MakeOrganization("b", v1::ORGANIZATION_KIND_FIRM, "KZ", "Almaty");
-  same_city.set_region("Other");
-  v1::Organization same_region =
-      MakeOrganization("c", v1::ORGANIZATION_KIND_FIRM, "KZ", "Talgar");
-  same_region.set_region("Almaty Region");
-  v1::Organization same_country =
-      MakeOrganization("d", v1::ORGANIZATION_KIND_FIRM, "KZ", "Karaganda");
-  same_country.set_region("Karaganda Region");
-  v1::Organization abroad =
-      MakeOrganization("e", v1::ORGANIZATION_KIND_FIRM, "UZ", "Almaty");
-  abroad.set_region("Almaty Region");
+  Places places;
+  const auto a = places.Put("a", "KZ", "Almaty", "Almaty Region");
+  const auto same_city = places.Put("b", "KZ", "Almaty", "Other");
+  const auto same_region = places.Put("c", "KZ", "Talgar", "Almaty Region");
+  const auto same_country =
+      places.Put("d", "KZ", "Karaganda", "Karaganda Region");
+  const auto abroad = places.Put("e", "UZ", "Almaty", "Almaty Region");
 
   EXPECT_DOUBLE_EQ(ProximityFeature(a, same_city), 1.0);
   EXPECT_DOUBLE_EQ(ProximityFeature(a, same_region), 0.75);
@@ -140,11 +150,18 @@ TEST(ProximityFeatureTest, CityRegionCountryOther) {
 }
 
 TEST(ProximityFeatureTest, EmptyCityOrRegionDoesNotMatch) {
-  v1::Organization a =
-      MakeOrganization("a", v1::ORGANIZATION_KIND_UNIVERSITY, "KZ", "");
-  v1::Organization b =
-      MakeOrganization("b", v1::ORGANIZATION_KIND_FIRM, "KZ", "");
+  Places places;
+  const auto a = places.Put("a", "KZ", "", "");
+  const auto b = places.Put("b", "KZ", "", "");
   EXPECT_DOUBLE_EQ(ProximityFeature(a, b), 0.5);
+}
+
+TEST(ProximityFeatureTest, AMovedOrganizationTakesItsNewPlace) {
+  Places places;
+  const auto a = places.Put("a", "KZ", "Almaty", "Almaty Region");
+  places.Put("b", "KZ", "Almaty", "Almaty Region");
+  const auto b = places.Put("b", "UZ", "Tashkent", "");
+  EXPECT_DOUBLE_EQ(ProximityFeature(a, b), 0.0);
 }
 
 TEST(CapacityFeatureTest, UnknownWithoutSignals) {
