@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   if (!embedder.ok()) return 1;
   const helixmatch::RankingWeights weights;
   auto loaded = helixmatch::LoadCatalog(**store, helixmatch::DataDir{db},
-                                        (*embedder)->Dimension(), {}, "bench");
+                                        (*embedder)->Dimension(), {});
   if (!loaded.ok()) {
     std::fprintf(stderr, "stages: %s\n",
                  std::string(loaded.status().message()).c_str());

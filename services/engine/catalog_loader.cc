@@ -69,8 +69,7 @@ absl::Status LoadRecords(const RecordStore& store, Put put) {
 
 absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
                                           const DataDir& dir, int dimension,
-                                          const VectorIndexOptions& options,
-                                          absl::string_view model_identity) {
+                                          const VectorIndexOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   auto cap_index = VectorIndex::Create(dimension, 0, options);
   auto need_index = VectorIndex::Create(dimension, 0, options);
@@ -111,13 +110,12 @@ absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
   }
   spdlog::info(
       "catalog loaded in {:.3f} s: {} organizations, {} capabilities ({}), "
-      "{} needs ({}), {} ties; model {}",
+      "{} needs ({}), {} ties",
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count(),
       catalog->live_organizations(), catalog->capabilities().live(),
       catalog->capabilities().index().Describe(), catalog->needs().live(),
-      catalog->needs().index().Describe(), catalog->live_ties(),
-      std::string(model_identity));
+      catalog->needs().index().Describe(), catalog->live_ties());
   return loaded;
 }
 

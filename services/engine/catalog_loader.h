@@ -29,8 +29,7 @@ struct LoadedCatalog {
 // DATA_LOSS when a recovered index cannot be matched to the catalog.
 absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
                                           const DataDir& dir, int dimension,
-                                          const VectorIndexOptions& options,
-                                          absl::string_view model_identity);
+                                          const VectorIndexOptions& options);
 
 }  // namespace helixmatch
 

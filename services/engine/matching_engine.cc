@@ -2,6 +2,8 @@
 
 #include <ctime>
 #include <filesystem>
+#include <future>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "indexer/record_validation.h"
@@ -31,19 +33,49 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   auto engine = std::unique_ptr<MatchingEngine>(new MatchingEngine());
   engine->options_ = options;
   engine->dir_ = DataDir{options.data_dir};
-  if (auto s = engine->LoadWordVectors(); !s.ok()) return s;
+  if (auto s = engine->CreateDataFolder(); !s.ok()) return s;
+  // The word vectors (136 MB of GloVe, about 2 s) load on a second thread
+  // while the store and the catalog load on this one: neither needs the
+  // other until the embedder is made. Declared after `engine`, so an early
+  // return waits for the thread before the engine goes.
+  std::future<absl::Status> vectors = std::async(
+      std::launch::async, [e = engine.get()] { return e->LoadWordVectors(); });
+  // On a failure, the word vectors' own error first (a fresh machine
+  // without them gets the command that fetches them), as when they loaded
+  // before everything else.
+  const auto fail = [&vectors](absl::Status s) {
+    if (vectors.valid()) {
+      if (absl::Status v = vectors.get(); !v.ok()) return v;
+    }
+    return s;
+  };
   if (!options.programmes_path.empty()) {
     auto programmes = ProgrammeRegistry::Load(options.programmes_path);
-    if (!programmes.ok()) return programmes.status();
+    if (!programmes.ok()) return fail(programmes.status());
     engine->programmes_ = std::move(*programmes);
     spdlog::info("{} programme rule sets loaded from {}",
                  engine->programmes_.size(), options.programmes_path);
   }
-  if (auto s = engine->OpenStoreAndModel(); !s.ok()) return s;
+  auto store = RecordStore::Open(engine->dir_.StorePath());
+  if (!store.ok()) return fail(store.status());
+  engine->store_ = std::move(*store);
+  auto model = engine->store_->GetModel();
+  if (!model.ok()) return fail(model.status());
+  // An empty store has no model yet: its catalog takes the dimension of
+  // the word vectors it is about to be given.
+  if (!model->has_value()) {
+    if (auto s = vectors.get(); !s.ok()) return s;
+  }
+  const int dimension = model->has_value() ? (**model).dimension()
+                                           : engine->word_vectors_->dimension();
   auto loaded =
-      LoadCatalog(*engine->store_, engine->dir_, engine->embedder_->Dimension(),
-                  options.index, engine->model_identity_);
-  if (!loaded.ok()) return loaded.status();
+      LoadCatalog(*engine->store_, engine->dir_, dimension, options.index);
+  if (!loaded.ok()) return fail(loaded.status());
+  if (vectors.valid()) {
+    if (auto s = vectors.get(); !s.ok()) return s;
+  }
+  if (auto s = engine->MakeEmbedder(*model); !s.ok()) return s;
+  spdlog::info("model {}", engine->model_identity_);
   engine->catalog_ = std::move(loaded->catalog);
   engine->capability_recovery_ = std::move(loaded->capability_recovery);
   engine->need_recovery_ = std::move(loaded->need_recovery);
@@ -62,13 +94,17 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   return engine;
 }
 
-absl::Status MatchingEngine::LoadWordVectors() {
+absl::Status MatchingEngine::CreateDataFolder() const {
   std::error_code error;
   std::filesystem::create_directories(dir_.IndexFolder(), error);
   if (error) {
     return absl::UnavailableError(
         absl::StrCat("creating '", dir_.IndexFolder(), "': ", error.message()));
   }
+  return absl::OkStatus();
+}
+
+absl::Status MatchingEngine::LoadWordVectors() {
   if (options_.word_vectors) {
     word_vectors_ = options_.word_vectors;
     return absl::OkStatus();
@@ -79,17 +115,13 @@ absl::Status MatchingEngine::LoadWordVectors() {
   return absl::OkStatus();
 }
 
-// The store and the embedding model stored in it (an empty store gets an
+// The embedder of the model stored in the store (an empty store gets an
 // IDF fitted on nothing, every word weighing the same, until the first
 // import refits it).
-absl::Status MatchingEngine::OpenStoreAndModel() {
-  auto store = RecordStore::Open(dir_.StorePath());
-  if (!store.ok()) return store.status();
-  store_ = std::move(*store);
-  auto model = store_->GetModel();
-  if (!model.ok()) return model.status();
-  if (model->has_value()) {
-    auto embedder = GloveIdfEmbedder::FromModel(word_vectors_, **model);
+absl::Status MatchingEngine::MakeEmbedder(
+    const std::optional<storage::EmbeddingModel>& stored) {
+  if (stored.has_value()) {
+    auto embedder = GloveIdfEmbedder::FromModel(word_vectors_, *stored);
     if (!embedder.ok()) return embedder.status();
     embedder_ = std::move(*embedder);
   } else {
@@ -202,28 +234,28 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
 absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     const v1::RecommendRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return RecommendOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
-                        model_identity_, weighted_model_identity_, viewer,
-                        options_.ranker.get()},
-                       request);
+  return RecommendOver(
+      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
+       weighted_model_identity_, viewer, options_.ranker.get()},
+      request);
 }
 
 absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
     const v1::ExplainRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return ExplainOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
-                      model_identity_, weighted_model_identity_, viewer,
-                      options_.ranker.get()},
-                     request);
+  return ExplainOver(
+      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
+       weighted_model_identity_, viewer, options_.ranker.get()},
+      request);
 }
 
 absl::StatusOr<std::vector<std::string>> MatchingEngine::CandidateOrganizations(
     const v1::RecommendRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return CandidatesOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
-                         model_identity_, weighted_model_identity_, viewer,
-                         options_.ranker.get()},
-                        request);
+  return CandidatesOver(
+      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
+       weighted_model_identity_, viewer, options_.ranker.get()},
+      request);
 }
 
 v1::StatsResponse MatchingEngine::Stats(const Viewer& viewer) const {

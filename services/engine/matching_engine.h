@@ -178,9 +178,12 @@ class MatchingEngine {
   // One record through the group commit; the record as written.
   absl::StatusOr<EmbeddedRecord> Write(const v1::Record& record,
                                        const Viewer& writer);
-  // The steps of Open, in this order.
-  absl::Status LoadWordVectors();  // also creates the data folder
-  absl::Status OpenStoreAndModel();
+  // The steps of Open: the folder, then the word vectors (on a thread of
+  // their own while the store and catalog load), then the embedder.
+  absl::Status CreateDataFolder() const;
+  absl::Status LoadWordVectors();
+  absl::Status MakeEmbedder(
+      const std::optional<storage::EmbeddingModel>& stored);
   // With the group commit's writes held.
   absl::Status SaveIndexesTo(const DataDir& dir) const;
   int CurrentYear() const;
