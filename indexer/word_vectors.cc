@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -30,26 +31,34 @@ bool ReadLittleEndian(std::string_view bytes, size_t* pos, T* out) {
 
 absl::StatusOr<std::shared_ptr<const WordVectors>> WordVectors::Load(
     const std::string& path, Bridge bridge) {
-  auto table = LoadTable(path);
+  // The lexicon is read first, so the table is read with room for its rows
+  // (growing the 136 MB matrix afterwards would copy it). Its errors come
+  // after the table's own, as when it was read second.
+  std::optional<absl::StatusOr<CrossLingualLexicon>> lexicon;
+  if (bridge == Bridge::kBeside) {
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    const std::string prefix = dir.empty() ? std::string() : dir + "/";
+    const std::string bridge_path = prefix + std::string(kBridgeFile);
+    std::error_code error;
+    if (std::filesystem::exists(bridge_path, error)) {
+      lexicon = CrossLingualLexicon::Load(bridge_path,
+                                          prefix + std::string(kGlossaryFile));
+    }
+  }
+  const size_t spare_rows =
+      lexicon && lexicon->ok() ? (*lexicon)->entries().size() : 0;
+  auto table = LoadTable(path, spare_rows);
   if (!table.ok()) return table.status();
-  if (bridge == Bridge::kEnglishOnly) return std::move(*table);
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  const std::string bridge_path =
-      (dir.empty() ? std::string() : dir + "/") + std::string(kBridgeFile);
-  const std::string glossary_path =
-      (dir.empty() ? std::string() : dir + "/") + std::string(kGlossaryFile);
-  std::error_code error;
-  if (!std::filesystem::exists(bridge_path, error)) return std::move(*table);
-  auto lexicon = CrossLingualLexicon::Load(bridge_path, glossary_path);
-  if (!lexicon.ok()) {
-    return absl::Status(lexicon.status().code(),
+  if (!lexicon) return std::move(*table);
+  if (!lexicon->ok()) {
+    return absl::Status(lexicon->status().code(),
                         absl::StrCat("cross-lingual lexicon beside the word "
                                      "vectors: ",
-                                     lexicon.status().message()));
+                                     lexicon->status().message()));
   }
   // In place: the table is this call's own, so its 400k words and their
   // matrix are neither copied nor indexed twice.
-  (*table)->AddLexicon(std::move(*lexicon));
+  (*table)->AddLexicon(std::move(**lexicon));
   return std::move(*table);
 }
 
@@ -130,28 +139,50 @@ const CrossLingualLexicon::Translation* WordVectors::Translation(
 }
 
 absl::StatusOr<std::shared_ptr<WordVectors>> WordVectors::LoadTable(
-    const std::string& path) {
-  auto contents = ReadFileContents(path);
-  if (absl::IsNotFound(contents.status())) {
-    return absl::NotFoundError(
-        absl::StrCat("word vectors: cannot open '", path,
-                     "' (run scripts/fetch-word-vectors.sh to create it)"));
-  }
-  if (!contents.ok()) {
-    return absl::Status(
-        contents.status().code(),
-        absl::StrCat("word vectors: ", contents.status().message()));
-  }
-  const std::string bytes = std::move(*contents);
+    const std::string& path, size_t spare_rows) {
+  const auto file_error = [&path](const absl::Status& s) {
+    if (absl::IsNotFound(s)) {
+      return absl::NotFoundError(
+          absl::StrCat("word vectors: cannot open '", path,
+                       "' (run scripts/fetch-word-vectors.sh to create it)"));
+    }
+    return absl::Status(s.code(), absl::StrCat("word vectors: ", s.message()));
+  };
   const auto corrupt = [&](absl::string_view what) {
     return absl::DataLossError(
         absl::StrCat("word vectors '", path, "': ", what));
   };
-  if (bytes.size() < 16 || std::string_view(bytes).substr(0, 8) != kMagic) {
+  auto length = FileLength(path);
+  if (!length.ok()) return file_error(length.status());
+  if (*length < 16) {
+    return corrupt("not a helixmatch word vector file (bad magic)");
+  }
+  // The file is read straight into the buffer that becomes the matrix:
+  // the header and words are parsed from its front, then the vectors are
+  // moved down over them. The header's dimension sizes the room kept for
+  // `spare_rows` (a file replaced in between is read whole and checked
+  // again below; only the room may then be short).
+  char header[16];
+  if (auto s = ReadFileRange(path, 0, header); !s.ok()) return file_error(s);
+  uint32_t dimension = 0, count = 0;
+  std::memcpy(&dimension, header + 8, sizeof(dimension));
+  const size_t floats = (*length + sizeof(float) - 1) / sizeof(float);
+  std::vector<float> buffer;
+  buffer.reserve(floats +
+                 spare_rows * std::min<uint32_t>(dimension, kMaxDimension));
+  buffer.resize(floats);
+  if (auto s = ReadFileRange(
+          path, 0,
+          std::span<char>(reinterpret_cast<char*>(buffer.data()), *length));
+      !s.ok()) {
+    return file_error(s);
+  }
+  const std::string_view bytes(reinterpret_cast<const char*>(buffer.data()),
+                               *length);
+  if (bytes.substr(0, 8) != kMagic) {
     return corrupt("not a helixmatch word vector file (bad magic)");
   }
   size_t pos = 8;
-  uint32_t dimension = 0, count = 0;
   ReadLittleEndian(bytes, &pos, &dimension);
   ReadLittleEndian(bytes, &pos, &count);
   if (dimension == 0 || dimension > kMaxDimension) {
@@ -182,18 +213,19 @@ absl::StatusOr<std::shared_ptr<WordVectors>> WordVectors::LoadTable(
                                 pos + matrix_bytes, " for ", count,
                                 " words of dimension ", dimension));
   }
-  table->matrix_.resize(size_t{count} * dimension);
-  if (matrix_bytes > 0) {  // memcpy of an empty vector's null data is UB
-    std::memcpy(table->matrix_.data(), bytes.data() + pos, matrix_bytes);
-  }
+  table->identity_ =
+      absl::StrFormat("%ux%u:crc32c=%08x", count, dimension, Crc32c(bytes));
+  // `pos` is a multiple of 4, so the vectors start on a float.
+  std::memmove(buffer.data(), buffer.data() + pos / sizeof(float),
+               matrix_bytes);
+  buffer.resize(size_t{count} * dimension);
+  table->matrix_ = std::move(buffer);
   for (size_t i = 0; i < table->matrix_.size(); ++i) {
     if (!std::isfinite(table->matrix_[i])) {
       return corrupt(absl::StrCat("non-finite value in the vector of '",
                                   table->words_[i / dimension], "'"));
     }
   }
-  table->identity_ =
-      absl::StrFormat("%ux%u:crc32c=%08x", count, dimension, Crc32c(bytes));
   table->IndexWords();
   return table;
 }
@@ -246,9 +278,9 @@ std::span<const float> WordVectors::Find(std::string_view word) const {
 namespace {
 
 bool IsEnglish(std::string_view word) {
-  return !word.empty() &&
-         std::all_of(word.begin(), word.end(),
-                     [](char c) { return c >= 'a' && c <= 'z'; });
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return c >= 'a' && c <= 'z';
+  });
 }
 
 double Cosine(std::span<const float> a, std::span<const float> b) {
@@ -277,8 +309,9 @@ std::vector<std::string_view> WordVectors::Equivalents(
     if (row.empty()) continue;
     senses.emplace_back(context.empty() ? 0.0 : Cosine(row, context), i);
   }
-  std::stable_sort(senses.begin(), senses.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(
+      senses.begin(), senses.end(),
+      [](const auto& a, const auto& b) { return a.first > b.first; });
   if (senses.size() > kEnglishSenses) senses.resize(kEnglishSenses);
   std::vector<std::string_view> out;
   for (size_t i = 0; i < all.size(); ++i) {

@@ -84,8 +84,9 @@ class WordVectors {
 
  private:
   WordVectors() = default;
+  // With room kept for `spare_rows` more rows (a lexicon's).
   static absl::StatusOr<std::shared_ptr<WordVectors>> LoadTable(
-      const std::string& path);
+      const std::string& path, size_t spare_rows);
   // Appends the lexicon's rows (see WithLexicon) to this table, in place.
   void AddLexicon(CrossLingualLexicon lexicon);
   void IndexWords();

@@ -365,5 +365,35 @@ TEST_F(WordVectorsLexiconTest, MalformedGlossaryBesideFailsTheLoad) {
                         "fields (Kazakh word, Russian or English words)"));
 }
 
+TEST_F(WordVectorsLexiconTest, ABrokenTableIsReportedBeforeABrokenLexicon) {
+  // The lexicon is read first (to size the table), but the table's error
+  // is the one a user needs first: the command that fetches the vectors.
+  WriteFile(dir_, std::string(WordVectors::kBridgeFile), "медь\tcopper\n");
+  auto missing = WordVectors::Load(dir_.path() + "/vectors.hxwv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(),
+              HasSubstr("scripts/fetch-word-vectors.sh"));
+}
+
+TEST_F(WordVectorsLexiconTest, RowsAddedInPlaceKeepTheTableIntact) {
+  // The table is read with room for the lexicon's rows: the GloVe rows
+  // must read back unchanged after the bridged ones are appended.
+  const std::string path =
+      WriteFile(dir_, "vectors.hxwv", EncodeFile(3, words_, rows_));
+  WriteFile(dir_, std::string(WordVectors::kBridgeFile),
+            "медь\tcopper\nвода\twater\n");
+  WriteFile(dir_, std::string(WordVectors::kGlossaryFile), "мыс\tмедь\n");
+  auto bridged = WordVectors::Load(path);
+  ASSERT_TRUE(bridged.ok()) << bridged.status();
+  for (size_t i = 0; i < words_.size(); ++i) {
+    const auto row = (*bridged)->Find(words_[i]);
+    ASSERT_EQ(row.size(), 3u) << words_[i];
+    EXPECT_EQ(std::vector<float>(row.begin(), row.end()), rows_[i])
+        << words_[i];
+  }
+  EXPECT_FALSE((*bridged)->Find("вода").empty());
+}
+
 }  // namespace
 }  // namespace helixmatch
