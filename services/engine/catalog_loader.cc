@@ -1,7 +1,9 @@
 #include "services/engine/catalog_loader.h"
 
 #include <chrono>
+#include <future>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "indexer/records.h"
@@ -71,6 +73,18 @@ absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
                                           const DataDir& dir, int dimension,
                                           const VectorIndexOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  // The ties (the most records: 422,763 for CORDIS) are read and parsed on
+  // a thread of their own while the organizations and profiles load; they
+  // are linked into the catalog afterwards, on this thread, in store
+  // order. Declared first, so an early return waits for the thread.
+  std::future<absl::StatusOr<std::vector<v1::Tie>>> read_ties = std::async(
+      std::launch::async, [&store]() -> absl::StatusOr<std::vector<v1::Tie>> {
+        std::vector<v1::Tie> ties;
+        auto s = LoadRecords<v1::Tie>(
+            store, [&](v1::Tie tie) { ties.push_back(std::move(tie)); });
+        if (!s.ok()) return s;
+        return ties;
+      });
   auto cap_index = VectorIndex::Create(dimension, 0, options);
   auto need_index = VectorIndex::Create(dimension, 0, options);
   if (!cap_index.ok()) return cap_index.status();
@@ -95,11 +109,10 @@ absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
                                                  catalog);
   if (!needs.ok()) return needs.status();
   loaded.need_recovery = std::move(*needs);
-  if (auto s = LoadRecords<v1::Tie>(
-          store, [&](v1::Tie tie) { catalog->PutTie(std::move(tie)); });
-      !s.ok()) {
-    return s;
-  }
+  auto ties = read_ties.get();
+  if (!ties.ok()) return ties.status();
+  for (v1::Tie& tie : *ties) catalog->PutTie(std::move(tie));
+  ties->clear();
   if (auto s =
           LoadRecords<v1::Outcome>(store,
                                    [&](v1::Outcome outcome) {
