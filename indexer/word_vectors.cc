@@ -278,9 +278,9 @@ std::span<const float> WordVectors::Find(std::string_view word) const {
 namespace {
 
 bool IsEnglish(std::string_view word) {
-  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return c >= 'a' && c <= 'z';
-  });
+  return !word.empty() &&
+         std::all_of(word.begin(), word.end(),
+                     [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 double Cosine(std::span<const float> a, std::span<const float> b) {
@@ -309,9 +309,8 @@ std::vector<std::string_view> WordVectors::Equivalents(
     if (row.empty()) continue;
     senses.emplace_back(context.empty() ? 0.0 : Cosine(row, context), i);
   }
-  std::stable_sort(
-      senses.begin(), senses.end(),
-      [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(senses.begin(), senses.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   if (senses.size() > kEnglishSenses) senses.resize(kEnglishSenses);
   std::vector<std::string_view> out;
   for (size_t i = 0; i < all.size(); ++i) {

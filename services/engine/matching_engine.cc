@@ -40,14 +40,18 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   // return waits for the thread before the engine goes.
   std::future<absl::Status> vectors = std::async(
       std::launch::async, [e = engine.get()] { return e->LoadWordVectors(); });
+  // Waits for the word vectors once; later calls give the same status.
+  absl::Status vectors_status;
+  const auto await_vectors = [&] {
+    if (vectors.valid()) vectors_status = vectors.get();
+    return vectors_status;
+  };
   // On a failure, the word vectors' own error first (a fresh machine
   // without them gets the command that fetches them), as when they loaded
   // before everything else.
-  const auto fail = [&vectors](absl::Status s) {
-    if (vectors.valid()) {
-      if (absl::Status v = vectors.get(); !v.ok()) return v;
-    }
-    return s;
+  const auto fail = [&](absl::Status s) {
+    absl::Status v = await_vectors();
+    return v.ok() ? s : v;
   };
   if (!options.programmes_path.empty()) {
     auto programmes = ProgrammeRegistry::Load(options.programmes_path);
@@ -64,16 +68,14 @@ absl::StatusOr<std::unique_ptr<MatchingEngine>> MatchingEngine::Open(
   // An empty store has no model yet: its catalog takes the dimension of
   // the word vectors it is about to be given.
   if (!model->has_value()) {
-    if (auto s = vectors.get(); !s.ok()) return s;
+    if (auto s = await_vectors(); !s.ok()) return s;
   }
   const int dimension = model->has_value() ? (**model).dimension()
                                            : engine->word_vectors_->dimension();
   auto loaded =
       LoadCatalog(*engine->store_, engine->dir_, dimension, options.index);
   if (!loaded.ok()) return fail(loaded.status());
-  if (vectors.valid()) {
-    if (auto s = vectors.get(); !s.ok()) return s;
-  }
+  if (auto s = await_vectors(); !s.ok()) return s;
   if (auto s = engine->MakeEmbedder(*model); !s.ok()) return s;
   spdlog::info("model {}", engine->model_identity_);
   engine->catalog_ = std::move(loaded->catalog);
@@ -234,28 +236,28 @@ absl::StatusOr<v1::Record> MatchingEngine::Get(v1::RecordKind kind,
 absl::StatusOr<v1::RecommendResponse> MatchingEngine::Recommend(
     const v1::RecommendRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return RecommendOver(
-      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
-       weighted_model_identity_, viewer, options_.ranker.get()},
-      request);
+  return RecommendOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                        model_identity_, weighted_model_identity_, viewer,
+                        options_.ranker.get()},
+                       request);
 }
 
 absl::StatusOr<v1::ExplainResponse> MatchingEngine::Explain(
     const v1::ExplainRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return ExplainOver(
-      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
-       weighted_model_identity_, viewer, options_.ranker.get()},
-      request);
+  return ExplainOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                      model_identity_, weighted_model_identity_, viewer,
+                      options_.ranker.get()},
+                     request);
 }
 
 absl::StatusOr<std::vector<std::string>> MatchingEngine::CandidateOrganizations(
     const v1::RecommendRequest& request, const Viewer& viewer) const {
   auto lock = catalog_lock_.Read();
-  return CandidatesOver(
-      {*catalog_, *embedder_, options_.weights, CurrentYear(), model_identity_,
-       weighted_model_identity_, viewer, options_.ranker.get()},
-      request);
+  return CandidatesOver({*catalog_, *embedder_, options_.weights, CurrentYear(),
+                         model_identity_, weighted_model_identity_, viewer,
+                         options_.ranker.get()},
+                        request);
 }
 
 v1::StatsResponse MatchingEngine::Stats(const Viewer& viewer) const {

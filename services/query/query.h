@@ -23,8 +23,8 @@ struct Query {
   // needs for DIRECTION_CAPABILITY_TO_NEEDS. Set by SetQueryTarget.
   const ProfileSet* target = nullptr;
   std::vector<float> vector;
-  std::vector<uint32_t> terms;   // distinct term ids, ascending
-  std::vector<double> term_idf;  // BM25 idf of terms[i] over the target
+  std::vector<uint32_t> terms;    // distinct term ids, ascending
+  std::vector<double> term_idf;   // BM25 idf of terms[i] over the target
   // Terms reached across languages (AddEquivalentTerms): terms[i] was not
   // asked but stands for the asked word via_words[term_via[i]] ("copper"
   // for "медь"); kNoIndex for an asked term. Empty, or parallel to terms.

@@ -221,7 +221,8 @@ void AddEquivalentTerms(const Catalog& catalog, const Embedder& embedder,
       if (via == kNoIndex) {
         via = static_cast<uint32_t>(q->via_words.size());
         const uint32_t self = catalog.terms().Find(word);
-        q->via_words.push_back({word, self != kNoIndex && is_asked_term(self)});
+        q->via_words.push_back(
+            {word, self != kNoIndex && is_asked_term(self)});
       }
       terms.emplace_back(term, via);
     }
