@@ -484,6 +484,8 @@ absl::Status RecordStore::ForEachValue(
   // spelled out): a damaged table fails the scan, so the engine's open.
   rocksdb::ReadOptions read_options;
   read_options.verify_checksums = true;
+  read_options.fill_cache = false;
+  read_options.readahead_size = 4 << 20;
   std::unique_ptr<rocksdb::Iterator> it(
       rep_->db->NewIterator(read_options, rep_->families[family]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {

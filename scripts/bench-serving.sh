@@ -138,7 +138,9 @@ anchor_startup_s=$(elapsed "$anchor_start")
 log "anchor SERVING after $anchor_startup_s s: $(grep -o 'HNSW.*' "$work/anchor.log" | head -n 1)"
 
 server_start=$(now)
-"$build_dir/services/helixmatch-server" --db "$db" --listen 127.0.0.1:0 \
+# With the heap on huge pages, as the image runs it (deploy/Dockerfile).
+GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}" \
+  "$build_dir/services/helixmatch-server" --db "$db" --listen 127.0.0.1:0 \
   --port-file "$work/server.port" 2>"$work/server.log" &
 server_pid=$!
 server_port=$(wait_for_port "$server_pid" "$work/server.port" "$work/server.log" helixmatch-server)

@@ -460,11 +460,20 @@ bool Catalog::RemoveProfile(v1::RecordKind kind, absl::string_view id) {
 }
 
 void Catalog::PutTie(v1::Tie tie) {
-  RemoveTie(tie.id());
+  PutTie(std::make_shared<const v1::Tie>(std::move(tie)));
+}
+
+void Catalog::ReserveTies(size_t count) {
+  ties_.reserve(ties_.size() + count);
+  tie_of_.reserve(tie_of_.size() + count);
+}
+
+void Catalog::PutTie(std::shared_ptr<const v1::Tie> tie) {
+  RemoveTie(tie->id());
   TieEntry entry;
-  entry.a = OrganizationIndex(tie.organization_a());
-  entry.b = OrganizationIndex(tie.organization_b());
-  entry.record = std::make_shared<const v1::Tie>(std::move(tie));
+  entry.a = OrganizationIndex(tie->organization_a());
+  entry.b = OrganizationIndex(tie->organization_b());
+  entry.record = std::move(tie);
   const auto index = static_cast<uint32_t>(ties_.size());
   tie_of_[entry.record->id()] = index;
   if (entry.a != kNoIndex) organizations_[entry.a].ties.push_back(index);

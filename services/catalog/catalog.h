@@ -150,6 +150,11 @@ class Catalog {
   absl::Status AdoptCapabilitySlot(const v1::CapabilityProfile* profile);
   absl::Status AdoptNeedSlot(const v1::FirmNeed* need);
   void PutTie(v1::Tie tie);
+  // The same for a tie already shared (the loader parses ties on a thread
+  // of its own and links them here). Not null.
+  void PutTie(std::shared_ptr<const v1::Tie> tie);
+  // Room for `count` more ties, so a bulk load does not rehash.
+  void ReserveTies(size_t count);
   bool RemoveTie(absl::string_view id);
 
   // Recorded outcomes (the outcome loop), by id. Their ties are put and
@@ -187,7 +192,10 @@ class Catalog {
   uint32_t InternPlace(const std::string& name);
   void SetPlaces(OrganizationEntry* entry);
   std::vector<TieEntry> ties_;
-  absl::flat_hash_map<std::string, uint32_t> tie_of_;
+  // Keyed by the id inside the entry's record: ties_ keeps every record
+  // it was given (a removed one is marked dead, not dropped), so the key
+  // outlives its map entry.
+  absl::flat_hash_map<absl::string_view, uint32_t> tie_of_;
   void CountFirm(const v1::Organization& org, int delta);
   // Counts one more (or one less) live tie between `org` and `partner`.
   void AddPartner(uint32_t org, uint32_t partner);

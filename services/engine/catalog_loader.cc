@@ -77,11 +77,15 @@ absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
   // a thread of their own while the organizations and profiles load; they
   // are linked into the catalog afterwards, on this thread, in store
   // order. Declared first, so an early return waits for the thread.
-  std::future<absl::StatusOr<std::vector<v1::Tie>>> read_ties = std::async(
-      std::launch::async, [&store]() -> absl::StatusOr<std::vector<v1::Tie>> {
-        std::vector<v1::Tie> ties;
-        auto s = LoadRecords<v1::Tie>(
-            store, [&](v1::Tie tie) { ties.push_back(std::move(tie)); });
+  // Each is parsed straight into its shared record, so linking moves only
+  // pointers.
+  using SharedTies = std::vector<std::shared_ptr<const v1::Tie>>;
+  std::future<absl::StatusOr<SharedTies>> read_ties = std::async(
+      std::launch::async, [&store]() -> absl::StatusOr<SharedTies> {
+        SharedTies ties;
+        auto s = LoadRecords<v1::Tie>(store, [&](v1::Tie tie) {
+          ties.push_back(std::make_shared<const v1::Tie>(std::move(tie)));
+        });
         if (!s.ok()) return s;
         return ties;
       });
@@ -111,7 +115,8 @@ absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
   loaded.need_recovery = std::move(*needs);
   auto ties = read_ties.get();
   if (!ties.ok()) return ties.status();
-  for (v1::Tie& tie : *ties) catalog->PutTie(std::move(tie));
+  catalog->ReserveTies(ties->size());
+  for (auto& tie : *ties) catalog->PutTie(std::move(tie));
   ties->clear();
   if (auto s =
           LoadRecords<v1::Outcome>(store,

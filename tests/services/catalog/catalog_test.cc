@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/catalog/funding_call.h"
@@ -295,6 +296,36 @@ TEST_F(CatalogTest, TiesAttachToBothOrganizations) {
   EXPECT_EQ(catalog_.live_ties(), 1);
   EXPECT_EQ(catalog_.TieIndex("t1"), kNoIndex);
   EXPECT_EQ(catalog_.organization(Org("f1")).ties.size(), 1u);
+}
+
+TEST_F(CatalogTest, SharedTiesLoadInBulkAndStayFindableByTheirIds) {
+  // Ids longer than a short string's inline buffer, and more ties than
+  // reserved, so the tie list and the id map both grow while the ids they
+  // are keyed by must stay where they are.
+  catalog_.ReserveTies(4);
+  for (int i = 0; i < 300; ++i) {
+    catalog_.PutTie(std::make_shared<const v1::Tie>(
+        MakeTie(absl::StrCat("cordis-tie-", i, "-of-a-long-series"),
+                i % 2 == 0 ? "u1" : "u2", "f1", 2020)));
+  }
+  EXPECT_EQ(catalog_.live_ties(), 300);
+  for (int i = 0; i < 300; ++i) {
+    const std::string id = absl::StrCat("cordis-tie-", i, "-of-a-long-series");
+    const uint32_t index = catalog_.TieIndex(id);
+    ASSERT_NE(index, kNoIndex) << id;
+    EXPECT_EQ(catalog_.ties()[index].record->id(), id);
+  }
+  EXPECT_EQ(catalog_.organization(Org("f1")).ties.size(), 300u);
+  EXPECT_EQ(catalog_.organization(Org("f1")).partners.size(), 2u);
+  // Replacing and removing by id still finds the right entry.
+  catalog_.PutTie(MakeTie("cordis-tie-7-of-a-long-series", "u2", "f1", 2021));
+  EXPECT_EQ(catalog_.live_ties(), 300);
+  EXPECT_TRUE(catalog_.RemoveTie("cordis-tie-8-of-a-long-series"));
+  EXPECT_EQ(catalog_.TieIndex("cordis-tie-8-of-a-long-series"), kNoIndex);
+  EXPECT_EQ(catalog_.ties()[catalog_.TieIndex("cordis-tie-7-of-a-long-series")]
+                .record->year(),
+            2021);
+  EXPECT_EQ(catalog_.live_ties(), 299);
 }
 
 TEST_F(CatalogTest, PartnerStatisticsFollowTiesAndOrganizations) {
