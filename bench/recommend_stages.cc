@@ -10,6 +10,7 @@
 //
 //   build/bench/recommend_stages --db DIR [--cordis DATA_DIR] [--queries N]
 //                                [-k 10] [--no-requester] [--no-explain]
+//                                [--ranking-model default|none|FILE]
 //                                [--repeat R]
 #include <algorithm>
 #include <chrono>
@@ -29,6 +30,7 @@
 #include "services/query/recommend_request.h"
 #include "services/query/retrieval.h"
 #include "services/query/target_filter.h"
+#include "services/ranking/learned_ranker.h"
 #include "services/ranking/scorer.h"
 
 namespace {
@@ -90,6 +92,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--word-vectors", vectors_path)->capture_default_str();
+  std::string ranking_model = "default";
+  app.add_option("--ranking-model", ranking_model,
+                 "As the server's flag: 'default', a model file, or 'none' "
+                 "(the weighted sum)")
+      ->capture_default_str();
   app.add_flag("--no-requester", no_requester);
   app.add_flag("--no-explain", no_explain);
   CLI11_PARSE(app, argc, argv);
@@ -105,6 +112,12 @@ int main(int argc, char** argv) {
   auto embedder = helixmatch::GloveIdfEmbedder::FromModel(*vectors, **model);
   if (!embedder.ok()) return 1;
   const helixmatch::RankingWeights weights;
+  auto ranker = helixmatch::LearnedRanker::FromFlag(ranking_model);
+  if (!ranker.ok()) {
+    std::fprintf(stderr, "stages: %s\n",
+                 std::string(ranker.status().message()).c_str());
+    return 1;
+  }
   auto loaded = helixmatch::LoadCatalog(**store, helixmatch::DataDir{db},
                                         (*embedder)->Dimension(), {});
   if (!loaded.ok()) {
@@ -136,7 +149,8 @@ int main(int argc, char** argv) {
       if (!pool.ok()) continue;
       const auto t2 = Clock::now();
       const auto ranking =
-          helixmatch::RankCandidates(catalog, *q, weights, 2019, *pool, k);
+          helixmatch::RankCandidates(catalog, *q, weights, 2019, *pool, k,
+                                     ranker->get());
       const auto t3 = Clock::now();
       helixmatch::v1::RecommendResponse response;
       if (!ranking.ok()) continue;
