@@ -77,7 +77,7 @@ absl::StatusOr<LoadedCatalog> LoadCatalog(const RecordStore& store,
   // a thread of their own while the organizations and profiles load; they
   // are linked into the catalog afterwards, on this thread, in store
   // order. Declared first, so an early return waits for the thread.
-  // Each is parsed straight into its shared record, so linking moves only
+  // Each becomes its shared record on that thread, so linking moves only
   // pointers.
   using SharedTies = std::vector<std::shared_ptr<const v1::Tie>>;
   std::future<absl::StatusOr<SharedTies>> read_ties = std::async(
