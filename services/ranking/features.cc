@@ -75,6 +75,20 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
                                      int reference_year, uint32_t organization,
                                      std::span<const ProfileFit> profiles,
                                      double best_fit) {
+  OrganizationFeatures f = ScoredFeatures(catalog, q, w, reference_year,
+                                          organization, profiles, best_fit);
+  AddPairFeatures(
+      catalog, q,
+      SidesOf(catalog, q, organization, q.target->entry(profiles.front().slot)),
+      &f);
+  return f;
+}
+
+OrganizationFeatures ScoredFeatures(const Catalog& catalog, const Query& q,
+                                    const RankingWeights& w,
+                                    int reference_year, uint32_t organization,
+                                    std::span<const ProfileFit> profiles,
+                                    double best_fit) {
   const OrganizationEntry& org = catalog.organization(organization);
   const ProfileFit& best = profiles.front();
   const PairSides sides =
@@ -110,7 +124,6 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& q,
     }
     f.proximity = ProximityFeature(catalog.organization(q.requester), org);
   }
-  AddPairFeatures(catalog, q, sides, &f);
   const v1::Organization* capacity_org =
       need_side ? sides.firm : sides.university;
   if (capacity_org != nullptr) f.capacity = CapacityFeature(*capacity_org);

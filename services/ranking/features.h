@@ -84,11 +84,23 @@ bool CountsForDepth(const ProfileFit& profile, double best_fit,
 
 // `profiles` are the organization's candidate profiles, the
 // representative first; `best_fit` the best fit among all candidates.
+// All features: ScoredFeatures, then AddPairFeatures.
 OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& query,
                                      const RankingWeights& weights,
                                      int reference_year, uint32_t organization,
                                      std::span<const ProfileFit> profiles,
                                      double best_fit);
+
+// The features the weighted score reads (and the learned ranker's others
+// but the pair features): what ranking needs of every candidate. The pair
+// features feed only the learned ranker and the breakdown, so a ranking
+// adds them to the candidates it keeps (cost in the top k, not in the
+// candidate count).
+OrganizationFeatures ScoredFeatures(const Catalog& catalog, const Query& query,
+                                    const RankingWeights& weights,
+                                    int reference_year, uint32_t organization,
+                                    std::span<const ProfileFit> profiles,
+                                    double best_fit);
 
 // The call-aware and tie-graph features of the pair `sides` names (the
 // university's call experience, tie share, firm partners, country

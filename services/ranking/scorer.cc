@@ -198,8 +198,8 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
                                          group.end - group.begin);
     SortByFit(*query.target, profiles);
     OrganizationFeatures f =
-        ComputeFeatures(catalog, query, without_network, reference_year,
-                        group.organization, profiles, ranking.best_fit);
+        ScoredFeatures(catalog, query, without_network, reference_year,
+                       group.organization, profiles, ranking.best_fit);
     all.push_back({WeightedScore(f, without_network), g, f});
   }
   const auto& organizations = catalog.organizations();
@@ -239,6 +239,13 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
                     all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
                     better);
   all.resize(keep);
+  for (Scored& s : all) {
+    const auto& group = pool.organizations[s.group];
+    AddPairFeatures(catalog, query,
+                    SidesOf(catalog, query, group.organization,
+                            query.target->entry(scored[group.begin].slot)),
+                    &s.features);
+  }
   std::vector<std::vector<float>> contributions;
   if (ranker != nullptr && !all.empty()) {
     thread_local v1::ScoreBreakdown scratch;

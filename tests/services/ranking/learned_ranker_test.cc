@@ -18,7 +18,9 @@
 namespace helixmatch {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace ::helixmatch::testing;  // NOLINT: the fixture's helpers
 
 constexpr size_t kTrust = 8;    // column of "trust"
@@ -275,6 +277,24 @@ TEST_F(LearnedRankingTest, SuggestionsCarryContributionsThatAddUp) {
   ASSERT_TRUE(explained.ok()) << explained.status();
   EXPECT_EQ(explained->suggestion().breakdown().contributions_size(),
             kRankingFeatureCount);
+  // Ranking adds the pair features to the candidates it keeps only: the
+  // model and the breakdown still see what Explain computes for the pair.
+  const v1::Suggestion* mining = FindSuggestion(response, "u_mining");
+  ASSERT_NE(mining, nullptr);
+  const v1::ScoreBreakdown& ranked = mining->breakdown();
+  const v1::ScoreBreakdown& alone = explained->suggestion().breakdown();
+  EXPECT_EQ(ranked.call_family_profiles(), alone.call_family_profiles());
+  EXPECT_EQ(ranked.programme_profiles(), alone.programme_profiles());
+  EXPECT_EQ(ranked.firm_partners(), alone.firm_partners());
+  EXPECT_EQ(ranked.tie_share(), alone.tie_share());
+  EXPECT_EQ(ranked.same_country(), alone.same_country());
+  EXPECT_EQ(ranked.country_affinity(), alone.country_affinity());
+  const auto unknown = [](const v1::ScoreBreakdown& b) {
+    return std::vector<std::string>(b.unknown_features().begin(),
+                                    b.unknown_features().end());
+  };
+  EXPECT_EQ(unknown(ranked), unknown(alone));
+  EXPECT_THAT(unknown(ranked), Not(Contains("call_family_profiles")));
 }
 
 TEST_F(LearnedRankingTest, WeightedSumHasNoContributions) {
