@@ -46,17 +46,21 @@ struct TermCount {
 
 // A capability profile or a need, by slot (its position in the vector
 // index). Deleted or replaced slots stay, with live = false.
+//
+// The fields a search reads for every slot it passes (TargetFilter's
+// checks, grouping by organization) come first, so they share one cache
+// line.
 struct ProfileEntry {
-  std::string id;
   uint32_t organization = kNoIndex;  // index into Catalog::organizations()
-  std::shared_ptr<const v1::CapabilityProfile> capability;  // one of the two
-  std::shared_ptr<const v1::FirmNeed> need;
-  std::vector<TermCount> terms;  // sorted by term id
-  uint32_t length = 0;           // tokens
   bool live = true;
   // Who the record is written for (a need's visibility); counts by
   // audience keep the statistics of what each viewer sees.
   Audience audience = Audience::kEveryone;
+  std::string id;
+  std::shared_ptr<const v1::CapabilityProfile> capability;  // one of the two
+  std::shared_ptr<const v1::FirmNeed> need;
+  std::vector<TermCount> terms;  // sorted by term id
+  uint32_t length = 0;           // tokens
 
   const std::string& title() const;
   int trl_min() const;

@@ -83,7 +83,7 @@ void AddNetworkSignals(const Catalog& catalog, const PairSides& sides,
   if (sides.university_index == kNoIndex || sides.firm_index == kNoIndex) {
     return;
   }
-  const std::vector<uint32_t> of_university =
+  const std::vector<uint32_t>& of_university =
       catalog.PartnersOf(sides.university_index);
   int shared = 0, firm_university = 0;
   for (uint32_t other : catalog.PartnersOf(sides.firm_index)) {

@@ -10,11 +10,13 @@ namespace {
 // touched entries (so a query pays for what it touched, not for the
 // catalog's size).
 struct Scratch {
-  std::vector<double> lexical;  // by slot
+  // Lexical weights by slot, single precision: the array is read at
+  // random, once per posting, and half the bytes stay in cache longer.
+  std::vector<float> lexical;
   std::vector<uint32_t> lexical_touched;
   std::vector<uint8_t> in_pool;  // by slot
   std::vector<uint32_t> pool;
-  std::vector<std::pair<double, uint32_t>> ranked_lexical;
+  std::vector<std::pair<float, uint32_t>> ranked_lexical;
   std::vector<std::pair<float, uint32_t>> ranked_partner;
   std::vector<uint64_t> grouped;  // (organization << 32) | slot
 
@@ -55,9 +57,9 @@ void LexicalCandidates(const Query& q, const TargetFilter& filter,
     if (target.DocumentFrequency(q.terms[i], q.seen) > common) continue;
     for (const Posting& p : target.Postings(q.terms[i])) {
       if (!all_public && !filter.Suggestible(target.entry(p.slot))) continue;
-      double& weight = scratch.lexical[p.slot];
+      float& weight = scratch.lexical[p.slot];
       if (weight == 0) scratch.lexical_touched.push_back(p.slot);
-      weight += q.term_idf[i] * p.count / (p.count + 1.0);
+      weight += static_cast<float>(q.term_idf[i] * p.count / (p.count + 1.0));
     }
   }
   scratch.ranked_lexical.clear();
