@@ -85,6 +85,9 @@ struct SearchScratch {
     candidates.clear();
     results.clear();
   }
+  void PrefetchTag(int32_t slot) const {
+    __builtin_prefetch(&visited[static_cast<size_t>(slot)], 0, 3);
+  }
   // True the first time `slot` is seen in this search.
   bool Visit(int32_t slot) {
     uint32_t& tag = visited[static_cast<size_t>(slot)];
@@ -221,6 +224,19 @@ void SearchGraph(const faiss::IndexHNSWFlat& index,
       results.pop_back();
     }
   };
+  // Level 0 is where the search spends its time, nearly all of it waiting
+  // for memory: a node's neighbour list, then each neighbour's visited tag
+  // and vector. Each is asked for before it is needed: the list of the
+  // node to expand next, the tags of a whole list before any is read, the
+  // vectors of the unvisited ones and where their own lists lie.
+  const size_t links_begin =
+      static_cast<size_t>(hnsw.cum_nneighbor_per_level[0]);
+  const size_t links_count =
+      static_cast<size_t>(hnsw.cum_nneighbor_per_level[1]) - links_begin;
+  const auto links = [&](int32_t slot) {
+    return hnsw.neighbors.data() + hnsw.offsets[static_cast<size_t>(slot)] +
+           links_begin;
+  };
   work.Visit(nearest);
   offer(nearest_score, nearest);
   while (!candidates.empty()) {
@@ -228,12 +244,25 @@ void SearchGraph(const faiss::IndexHNSWFlat& index,
     if (results.size() >= ef && best < results.front().first) break;
     std::pop_heap(candidates.begin(), candidates.end(), BestOnTop());
     candidates.pop_back();
+    if (!candidates.empty()) {
+      const char* next_links =
+          reinterpret_cast<const char*>(links(candidates.front().second));
+      for (size_t byte = 0; byte < links_count * sizeof(int32_t); byte += 64) {
+        __builtin_prefetch(next_links + byte, 0, 3);
+      }
+    }
+    const faiss::HNSW::storage_idx_t* list = links(slot);
+    size_t count = 0;
+    for (; count < links_count && list[count] >= 0; ++count) {
+      work.PrefetchTag(list[count]);
+    }
     work.batch.clear();
-    for (const int32_t next : neighbours(slot, 0)) {
-      if (next < 0) break;
+    for (size_t i = 0; i < count; ++i) {
+      const int32_t next = list[i];
       if (!work.Visit(next)) continue;
       work.batch.push_back(next);
       Prefetch(base + static_cast<size_t>(next) * dimension, dimension);
+      __builtin_prefetch(&hnsw.offsets[static_cast<size_t>(next)], 0, 3);
     }
     for (const int32_t next : work.batch) offer(score(next), next);
   }
