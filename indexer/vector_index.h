@@ -92,6 +92,10 @@ class VectorIndex {
 
   // Inner product of the query with one slot's vector.
   float Score(std::span<const float> query, int64_t slot) const;
+  // Asks the CPU to start loading a slot's vector (a hint; results do not
+  // change): a loop scoring many scattered slots calls it a few slots
+  // ahead, so the memory reads overlap instead of waiting one by one.
+  void Prefetch(int64_t slot) const;
 
   int dimension() const { return dimension_; }
   int64_t slots() const;

@@ -18,6 +18,7 @@ struct Scratch {
   std::vector<uint32_t> pool;
   std::vector<std::pair<float, uint32_t>> ranked_lexical;
   std::vector<std::pair<float, uint32_t>> ranked_partner;
+  std::vector<uint32_t> partner_slots;
   std::vector<uint64_t> grouped;  // (organization << 32) | slot
 
   void Reset(size_t slots) {
@@ -92,20 +93,36 @@ CandidatePool GroupByOrganization(const ProfileSet& target, Scratch& scratch) {
 
 // (dense score, slot) of every allowed profile of the asker's partners,
 // unsorted, into scratch.ranked_partner.
+//
+// An asker's partners hold thousands of profiles (CORDIS 2019 company
+// queries: 3,400 on average, 18,000 at the 99th percentile), scattered
+// over the catalog: each entry and vector is a cache miss. The loop asks
+// for those of a few slots ahead, so the misses overlap.
 void PartnerCandidates(const Catalog& catalog, const Query& q,
                        const TargetFilter& filter, Scratch& scratch) {
   const ProfileSet& target = *q.target;
   scratch.ranked_partner.clear();
+  auto& slots = scratch.partner_slots;
+  slots.clear();
   for (uint32_t partner : q.partners) {
     const auto& entry = catalog.organization(partner);
     const auto& of_partner = target.kind() == v1::RECORD_KIND_NEED
                                  ? entry.needs
                                  : entry.capabilities;
-    for (uint32_t slot : of_partner) {
-      if (filter.IsAllowed(slot)) {
-        scratch.ranked_partner.emplace_back(
-            target.index().Score(q.vector, slot), slot);
-      }
+    slots.insert(slots.end(), of_partner.begin(), of_partner.end());
+  }
+  constexpr size_t kAhead = 8;
+  const auto prefetch = [&](size_t i) {
+    if (i >= slots.size() || slots[i] >= target.entries().size()) return;
+    __builtin_prefetch(&target.entry(slots[i]), 0, 3);
+    target.index().Prefetch(slots[i]);
+  };
+  for (size_t i = 0; i < kAhead; ++i) prefetch(i);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    prefetch(i + kAhead);
+    if (filter.IsAllowed(slots[i])) {
+      scratch.ranked_partner.emplace_back(
+          target.index().Score(q.vector, slots[i]), slots[i]);
     }
   }
 }
