@@ -48,8 +48,24 @@ void ScoreProfilesInto(const Query& q, const RankingWeights& w,
   const double bm25_max = Bm25Max(q, w);
   out->clear();
   out->reserve(slots.size());
-  for (uint32_t slot : slots) {
-    const ProfileEntry& e = q.target->entry(slot);
+  // The slots are scattered over the catalog, and each one's entry, vector
+  // and term list is a cache miss: they are asked for ahead, the entry and
+  // vector 8 slots ahead, the term list (whose address is in the entry)
+  // 4 ahead.
+  const ProfileSet& target = *q.target;
+  const auto prefetch = [&](size_t i) {
+    if (i + 8 < slots.size()) {
+      __builtin_prefetch(&target.entry(slots[i + 8]), 0, 3);
+      target.index().Prefetch(slots[i + 8]);
+    }
+    if (i + 4 < slots.size()) {
+      __builtin_prefetch(target.entry(slots[i + 4]).terms.data(), 0, 3);
+    }
+  };
+  for (size_t i = 0; i < slots.size(); ++i) {
+    prefetch(i);
+    const uint32_t slot = slots[i];
+    const ProfileEntry& e = target.entry(slot);
     ProfileFit c;
     c.slot = slot;
     c.dense = std::max(0.0f, q.target->index().Score(q.vector, slot));
