@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -59,7 +60,7 @@ class Assessment {
       a_.set_summary(summary_known);
     }
     a_.set_mitigation(mitigation);
-    return a_;
+    return std::move(a_);  // the last use: moved, not copied
   }
   // Overrides the severity chosen from the votes.
   void ForceSeverity(Severity s) { forced_ = s; }
@@ -70,7 +71,7 @@ class Assessment {
     a_.set_confidence(confidence);
     a_.set_summary(summary);
     a_.set_mitigation(mitigation);
-    return a_;
+    return std::move(a_);  // the last use: moved, not copied
   }
 
  private:
