@@ -91,10 +91,10 @@ OrganizationFeatures ComputeFeatures(const Catalog& catalog, const Query& query,
                                      std::span<const ProfileFit> profiles,
                                      double best_fit);
 
-// The features the weighted score reads (and the learned ranker's others
-// but the pair features): what ranking needs of every candidate. The pair
-// features feed only the learned ranker and the breakdown, so a ranking
-// adds them to the candidates it keeps (cost in the top k, not in the
+// Every feature but the pair features (AddPairFeatures): what ranking
+// needs of every candidate. The weighted score never reads the pair
+// features; only the learned ranker and the breakdown do, so ranking adds
+// them to the candidates it keeps (their cost follows the top k, not the
 // candidate count).
 OrganizationFeatures ScoredFeatures(const Catalog& catalog, const Query& query,
                                     const RankingWeights& weights,
