@@ -115,15 +115,6 @@ struct WorstOnTop {
   }
 };
 
-// Asks for every cache line of a vector of `dimension` floats.
-void Prefetch(const float* p, size_t dimension) {
-  const char* begin = reinterpret_cast<const char*>(p);
-  const char* end = reinterpret_cast<const char*>(p + dimension);
-  for (const char* line = begin; line < end; line += 64) {
-    __builtin_prefetch(line, 0, 3);
-  }
-}
-
 }  // namespace
 
 void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors) {
@@ -245,11 +236,8 @@ void SearchGraph(const faiss::IndexHNSWFlat& index,
     std::pop_heap(candidates.begin(), candidates.end(), BestOnTop());
     candidates.pop_back();
     if (!candidates.empty()) {
-      const char* next_links =
-          reinterpret_cast<const char*>(links(candidates.front().second));
-      for (size_t byte = 0; byte < links_count * sizeof(int32_t); byte += 64) {
-        __builtin_prefetch(next_links + byte, 0, 3);
-      }
+      PrefetchForRead(links(candidates.front().second),
+                      links_count * sizeof(faiss::HNSW::storage_idx_t));
     }
     const faiss::HNSW::storage_idx_t* list = links(slot);
     size_t count = 0;
@@ -261,7 +249,8 @@ void SearchGraph(const faiss::IndexHNSWFlat& index,
       const int32_t next = list[i];
       if (!work.Visit(next)) continue;
       work.batch.push_back(next);
-      Prefetch(base + static_cast<size_t>(next) * dimension, dimension);
+      PrefetchForRead(base + static_cast<size_t>(next) * dimension,
+                      dimension * sizeof(float));
       __builtin_prefetch(&hnsw.offsets[static_cast<size_t>(next)], 0, 3);
     }
     for (const int32_t next : work.batch) offer(score(next), next);

@@ -193,11 +193,8 @@ float VectorIndex::Score(std::span<const float> query, int64_t slot) const {
 
 void VectorIndex::Prefetch(int64_t slot) const {
   if (slot < 0 || slot >= index_->ntotal) return;
-  const char* begin = reinterpret_cast<const char*>(SlotVector(slot));
-  const char* end = begin + sizeof(float) * static_cast<size_t>(dimension_);
-  for (const char* line = begin; line < end; line += 64) {
-    __builtin_prefetch(line, 0, 3);
-  }
+  PrefetchForRead(SlotVector(slot),
+                  sizeof(float) * static_cast<size_t>(dimension_));
 }
 
 std::vector<VectorHit> VectorIndex::ExactScan(std::span<const float> query,
