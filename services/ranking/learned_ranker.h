@@ -6,7 +6,7 @@
 //
 // A model file is XGBoost's JSON model with two attributes written by
 // TrainRankingModel: "helixmatch_model" (the identity responses report,
-// e.g. "cordis-lambdamart-2017+2018-v2") and "helixmatch_features" (the
+// e.g. "cordis-lambdamart-2015to2018-v3") and "helixmatch_features" (the
 // feature names, comma-separated, which must equal RankingFeatureNames()).
 //
 // Thread safety: a LearnedRanker is immutable once loaded; Score and
