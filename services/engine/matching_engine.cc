@@ -145,8 +145,7 @@ absl::Status MatchingEngine::MakeEmbedder(
           : absl::StrCat(
                 embedder_->Identity(), "; ranking ", kRankingWeightsVersion,
                 " (", ranking_identity_,
-                " ranks queries that name a funding call, except those of"
-                " firms without earlier university ties)");
+                " ranks queries that name a funding call)");
   return absl::OkStatus();
 }
 

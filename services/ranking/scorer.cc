@@ -88,13 +88,8 @@ void FeatureRow(const OrganizationFeatures& f, v1::ScoreBreakdown* scratch,
 
 }  // namespace
 
-bool LearnedRankerApplies(const Catalog& catalog, const Query& q) {
-  if (q.funding_call.programme().empty() && q.funding_call.topic().empty()) {
-    return false;
-  }
-  if (q.direction != v1::DIRECTION_NEED_TO_CAPABILITIES) return true;
-  return q.requester != kNoIndex &&
-         catalog.organization(q.requester).university_ties > 0;
+bool LearnedRankerApplies(const Query& q) {
+  return !q.funding_call.programme().empty() || !q.funding_call.topic().empty();
 }
 
 RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
@@ -110,7 +105,7 @@ RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
   r.features = ComputeFeatures(catalog, query, weights, reference_year,
                                organization, r.profiles, best_fit);
   r.score = WeightedScore(r.features, weights);
-  if (ranker != nullptr && LearnedRankerApplies(catalog, query)) {
+  if (ranker != nullptr && LearnedRankerApplies(query)) {
     v1::ScoreBreakdown scratch;
     std::array<float, kRankingFeatureCount> row;
     FeatureRow(r.features, &scratch, row);
@@ -176,7 +171,7 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
                                        int reference_year,
                                        const CandidatePool& pool, int k,
                                        const LearnedRanker* ranker) {
-  if (!LearnedRankerApplies(catalog, query)) ranker = nullptr;
+  if (!LearnedRankerApplies(query)) ranker = nullptr;
   // Scored profiles follow pool.slots, so each organization's profiles
   // are one range; the buffer is reused by the thread's next query.
   thread_local std::vector<ProfileFit> scored;

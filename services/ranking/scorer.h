@@ -50,17 +50,16 @@ void FillBreakdown(const RankedOrganization& ranked,
                    v1::ScoreBreakdown* breakdown);
 
 // Whether the learned ranker ranks this query; otherwise it keeps the
-// weighted sum, with no contributions in its breakdowns. Two conditions:
-// - The query names a funding call. The model learned from queries that
-//   all named one; without it the model ranked worse than the weighted sum
-//   (CORDIS 2019: nDCG@10 0.168 against 0.176).
-// - A firm asking for capabilities (DIRECTION_NEED_TO_CAPABILITIES) has
-//   earlier ties with universities in the catalog. For firms without any,
-//   the model ranked below the weighted sum on the validation year (CORDIS
-//   2018, model fitted on 2017 only; figures in bench/README.md), since its
-//   strongest features (tie share, call experience) say nothing for them.
-//   An unknown requester counts as one without ties.
-bool LearnedRankerApplies(const Catalog& catalog, const Query& query);
+// weighted sum, with no contributions in its breakdowns. The query must
+// name a funding call: the model learned from queries that all named one;
+// without it the model ranked worse than the weighted sum (CORDIS 2019:
+// nDCG@10 0.168 against 0.176).
+// Firms without earlier university ties are ranked by the model too since
+// the model fitted on 2015-2017: on the validation year (CORDIS 2018,
+// model fitted without 2018) it ranked them above the weighted sum
+// (nDCG@10 0.1277 against 0.1183; bench/README.md). The model fitted on
+// 2017 alone had ranked them below it.
+bool LearnedRankerApplies(const Query& query);
 
 // Scores the profiles of one organization (its representative first when
 // `keep_first`, else the best by fit) and computes its features.

@@ -243,17 +243,21 @@ TEST_F(LearnedRankingTest, SuggestionsCarryContributionsThatAddUp) {
   // ... and the answer says so: the weights ranked, not the model.
   EXPECT_THAT(fallback.model(),
               HasSubstr("; ranking cordis-2017to2018-v1 (" + identity +
-                        " ranks queries that name a funding call, except those"
-                        " of firms without earlier university ties)"));
+                        " ranks queries that name a funding call)"));
 
-  // f_mining has no earlier university tie yet: the weighted sum ranks
-  // even a query that names a call (the model ranked such firms worse).
+  // f_mining has no earlier university tie yet: the model ranks its query
+  // that names a call all the same (on the validation year it ranked such
+  // firms above the weighted sum), with contributions that add up.
   const auto untied = Recommend(ForNeed("need_call", 5));
+  EXPECT_THAT(untied.model(), HasSubstr("; ranking " + identity));
+  EXPECT_THAT(untied.model(), Not(HasSubstr("cordis-2017to2018-v1")));
   ASSERT_GE(untied.suggestions_size(), 1);
-  EXPECT_EQ(untied.suggestions(0).breakdown().contributions_size(), 0);
-  EXPECT_THAT(untied.model(),
-              HasSubstr("firms without earlier university ties"));
-  // One tie with any university, and the model ranks.
+  const v1::ScoreBreakdown& first = untied.suggestions(0).breakdown();
+  ASSERT_EQ(first.contributions_size(), kRankingFeatureCount);
+  double untied_sum = first.bias();
+  for (const auto& c : first.contributions()) untied_sum += c.value();
+  EXPECT_NEAR(untied_sum, untied.suggestions(0).score(), 1e-4);
+  // With a tie, tie share is known and the model still ranks.
   Put(MakeTie("t_oil", "u_oil", "f_mining", 2020));
   const auto response = Recommend(ForNeed("need_call", 5));
   EXPECT_THAT(response.model(), HasSubstr("; ranking " + identity));
