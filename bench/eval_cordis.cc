@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
         request.set_text(q.text.substr(0, helixmatch::kMaxQueryTextBytes));
         request.set_direction(helixmatch::v1::DIRECTION_NEED_TO_CAPABILITIES);
         request.set_requester_organization_id(q.firm);
-        request.set_k(dumping ? helixmatch::LearnedRanker::kRerankDepth
+        request.set_k(dumping ? helixmatch::LearnedRanker::kTrainingDepth
                               : kMrrDepth);
         if (!no_call && (!q.programme.empty() || !q.topic.empty())) {
           request.mutable_funding_call()->set_programme(q.programme);
