@@ -54,11 +54,10 @@ void FillBreakdown(const RankedOrganization& ranked,
 // name a funding call: the model learned from queries that all named one;
 // without it the model ranked worse than the weighted sum (CORDIS 2019:
 // nDCG@10 0.168 against 0.176).
-// Firms without earlier university ties are ranked by the model too since
-// the model fitted on 2015-2017: on the validation year (CORDIS 2018,
-// model fitted without 2018) it ranked them above the weighted sum
-// (nDCG@10 0.1277 against 0.1183; bench/README.md). The model fitted on
-// 2017 alone had ranked them below it.
+// Firms without earlier university ties are ranked by the model too: on
+// the validation year (CORDIS 2018, model fitted on 2015-2017) it ranked
+// them above the weighted sum (nDCG@10 0.1277 against 0.1183;
+// bench/README.md). A model fitted on 2017 alone had ranked them below.
 bool LearnedRankerApplies(const Query& query);
 
 // Scores the profiles of one organization (its representative first when

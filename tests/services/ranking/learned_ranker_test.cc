@@ -46,6 +46,14 @@ RankingTrainingSet SyntheticSet(int queries, uint32_t seed) {
   return set;
 }
 
+// The model's score as its breakdown explains it: bias plus every
+// feature's contribution.
+double ContributionSum(const v1::ScoreBreakdown& b) {
+  double sum = b.bias();
+  for (const auto& c : b.contributions()) sum += c.value();
+  return sum;
+}
+
 RankingTrainingParams Params() {
   RankingTrainingParams p;
   p.max_depth = 2;
@@ -254,9 +262,7 @@ TEST_F(LearnedRankingTest, SuggestionsCarryContributionsThatAddUp) {
   ASSERT_GE(untied.suggestions_size(), 1);
   const v1::ScoreBreakdown& first = untied.suggestions(0).breakdown();
   ASSERT_EQ(first.contributions_size(), kRankingFeatureCount);
-  double untied_sum = first.bias();
-  for (const auto& c : first.contributions()) untied_sum += c.value();
-  EXPECT_NEAR(untied_sum, untied.suggestions(0).score(), 1e-4);
+  EXPECT_NEAR(ContributionSum(first), untied.suggestions(0).score(), 1e-4);
   // With a tie, tie share is known and the model still ranks.
   Put(MakeTie("t_oil", "u_oil", "f_mining", 2020));
   const auto response = Recommend(ForNeed("need_call", 5));
@@ -265,9 +271,8 @@ TEST_F(LearnedRankingTest, SuggestionsCarryContributionsThatAddUp) {
   for (int i = 0; i < response.suggestions_size(); ++i) {
     const v1::Suggestion& s = response.suggestions(i);
     ASSERT_EQ(s.breakdown().contributions_size(), kRankingFeatureCount);
-    double sum = s.breakdown().bias();
-    for (const auto& c : s.breakdown().contributions()) sum += c.value();
-    EXPECT_NEAR(sum, s.score(), 1e-4) << s.organization().id();
+    EXPECT_NEAR(ContributionSum(s.breakdown()), s.score(), 1e-4)
+        << s.organization().id();
     EXPECT_GT(s.barriers_size(), 0);  // explanations as before
     if (i > 0) {
       EXPECT_LE(s.score(), response.suggestions(i - 1).score());
