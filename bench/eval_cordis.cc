@@ -151,6 +151,9 @@ int main(int argc, char** argv) {
                  std::string(engine.status().message()).c_str());
     return 1;
   }
+  // The scale of the model's count features: the live capability
+  // profiles (all public in CORDIS, so what every asker sees).
+  const int64_t catalog_profiles = (*engine)->Stats().capabilities();
   // Relevant: the project's universities that have a profile.
   std::vector<Query> queries;
   int no_relevant = 0;
@@ -211,7 +214,8 @@ int main(int argc, char** argv) {
           std::string& out = dumped[i];
           for (const auto& s : response->suggestions()) {
             helixmatch::RankingFeatureRow(s.breakdown(), s.matching_profiles(),
-                                          s.total_profiles(), row);
+                                          s.total_profiles(), catalog_profiles,
+                                          row);
             absl::StrAppend(&out, i, "\t",
                             q.relevant.count(s.organization().id()) ? 1 : 0);
             for (float v : row) absl::StrAppend(&out, "\t", v);

@@ -4,7 +4,7 @@
 // validation together with them and writes the model (atomically).
 //
 //   train_ranker --train 2015.tsv 2016.tsv 2017.tsv --validation 2018.tsv
-//                --out MODEL.json --identity cordis-lambdamart-2015to2018-v3
+//                --out MODEL.json --identity cordis-lambdamart-2015to2018-v4
 //                [--depths 2,3] [--etas 0.05,0.1] [--rounds 100]
 //
 // nDCG@10 here is over each query's dumped rows (the weighted sum's top

@@ -26,7 +26,7 @@ limit=0
 rounds=2
 work=""
 out=data/ranking/default-model.json
-identity=cordis-lambdamart-2015to2018-v3
+identity=cordis-lambdamart-2015to2018-v4
 mode=learned
 while [[ $# -gt 0 ]]; do
   case $1 in

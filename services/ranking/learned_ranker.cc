@@ -21,7 +21,7 @@ constexpr std::array<std::string_view, kRankingFeatureCount> kFeatureNames = {
     "best_lexical",
     "lexical_rank",
     "depth",
-    "matching_profiles",
+    "matching_per_10k",
     "activity",
     "trust",
     "tie_share",
@@ -29,10 +29,10 @@ constexpr std::array<std::string_view, kRankingFeatureCount> kFeatureNames = {
     "proximity",
     "same_country",
     "country_affinity",
-    "firm_partners",
-    "call_family_profiles",
+    "firm_partners_per_10k",
+    "call_family_per_10k",
     "call_family_share",
-    "programme_profiles",
+    "programme_per_10k",
     "programme_share",
     "capacity",
     "benefit_alignment"};
@@ -88,7 +88,7 @@ RankingFeatureNames() {
 }
 
 void RankingFeatureRow(const v1::ScoreBreakdown& b, int matching_profiles,
-                       int total_profiles,
+                       int total_profiles, int64_t catalog_profiles,
                        std::span<float, kRankingFeatureCount> row) {
   const auto unknown = [&b](std::string_view name) {
     for (const auto& u : b.unknown_features()) {
@@ -101,6 +101,9 @@ void RankingFeatureRow(const v1::ScoreBreakdown& b, int matching_profiles,
     return unknown(name) ? kMissing : static_cast<float>(value);
   };
   const double total = std::max(1, total_profiles);
+  // Counts per 10,000 live profiles of the catalog (see the header).
+  const double per_10k =
+      10000.0 / static_cast<double>(std::max<int64_t>(1, catalog_profiles));
   size_t i = 0;
   row[i++] = static_cast<float>(b.topical_fit());
   row[i++] = static_cast<float>(b.dense());
@@ -109,7 +112,7 @@ void RankingFeatureRow(const v1::ScoreBreakdown& b, int matching_profiles,
   row[i++] =
       b.lexical_rank() > 0 ? static_cast<float>(b.lexical_rank()) : kMissing;
   row[i++] = static_cast<float>(b.depth());
-  row[i++] = static_cast<float>(matching_profiles);
+  row[i++] = static_cast<float>(matching_profiles * per_10k);
   row[i++] = static_cast<float>(b.activity());
   row[i++] = known("trust", b.trust());
   row[i++] = known("tie_share", b.tie_share());
@@ -117,10 +120,10 @@ void RankingFeatureRow(const v1::ScoreBreakdown& b, int matching_profiles,
   row[i++] = known("proximity", b.proximity());
   row[i++] = known("same_country", b.same_country() ? 1.0 : 0.0);
   row[i++] = known("country_affinity", b.country_affinity());
-  row[i++] = static_cast<float>(b.firm_partners());
-  row[i++] = known("call_family_profiles", b.call_family_profiles());
+  row[i++] = static_cast<float>(b.firm_partners() * per_10k);
+  row[i++] = known("call_family_profiles", b.call_family_profiles() * per_10k);
   row[i++] = known("call_family_profiles", b.call_family_profiles() / total);
-  row[i++] = known("programme_profiles", b.programme_profiles());
+  row[i++] = known("programme_profiles", b.programme_profiles() * per_10k);
   row[i++] = known("programme_profiles", b.programme_profiles() / total);
   row[i++] = known("capacity", b.capacity());
   row[i++] = known("benefit_alignment", b.benefit_alignment());
@@ -131,14 +134,14 @@ std::string_view FeatureGroup(std::string_view f) {
       f == "best_lexical" || f == "lexical_rank") {
     return "fit";
   }
-  if (f == "depth" || f == "matching_profiles") return "depth";
+  if (f == "depth" || f == "matching_per_10k") return "depth";
   if (f == "trust" || f == "tie_share" || f == "years_since_tie") {
     return "trust";
   }
   if (f == "proximity" || f == "same_country" || f == "country_affinity") {
     return "proximity";
   }
-  if (f == "firm_partners" || f == "capacity") return "capacity";
+  if (f == "firm_partners_per_10k" || f == "capacity") return "capacity";
   if (f == "activity") return "activity";
   if (f == "benefit_alignment") return "benefit alignment";
   return "call experience";

@@ -6,7 +6,7 @@
 //
 // A model file is XGBoost's JSON model with two attributes written by
 // TrainRankingModel: "helixmatch_model" (the identity responses report,
-// e.g. "cordis-lambdamart-2015to2018-v3") and "helixmatch_features" (the
+// e.g. "cordis-lambdamart-2015to2018-v4") and "helixmatch_features" (the
 // feature names, comma-separated, which must equal RankingFeatureNames()).
 //
 // Thread safety: a LearnedRanker is immutable once loaded; Score and
@@ -16,6 +16,7 @@
 #define HELIXMATCH_SERVICES_RANKING_LEARNED_RANKER_H_
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -32,16 +33,24 @@ namespace helixmatch {
 inline constexpr int kRankingFeatureCount = 21;
 
 // The model's inputs, in column order. Each is a ScoreBreakdown field or
-// Suggestion count ("matching_profiles"), or a share derived from them
-// ("call_family_share" = call_family_profiles / total_profiles,
-// "programme_share" likewise).
+// Suggestion count, or derived from them: shares ("call_family_share" =
+// call_family_profiles / total_profiles, "programme_share" likewise) and
+// counts per 10,000 live profiles of the catalog ("matching_per_10k" from
+// matching_profiles, "firm_partners_per_10k", "call_family_per_10k",
+// "programme_per_10k"). Raw counts grow with the catalog: a model fitted
+// on years whose catalog held 0.5k-22k profiles and applied to one of 40k
+// would read them on another scale (2018 validation: nDCG@10 0.1602 per
+// 10k against 0.1589 raw; bench/README.md, "Counts per catalog size").
 const std::array<std::string_view, kRankingFeatureCount>& RankingFeatureNames();
 
 // Writes the model's inputs for one suggestion into `row` (one float per
 // RankingFeatureNames() entry); features named in unknown_features, and
-// lexical_rank 0, become NaN (XGBoost's "missing").
+// lexical_rank 0, become NaN (XGBoost's "missing"). `catalog_profiles`:
+// the live profiles of the searched kind the asker may see (the catalog
+// the counts were made over; 0 counts as 1).
 void RankingFeatureRow(const v1::ScoreBreakdown& breakdown,
                        int matching_profiles, int total_profiles,
+                       int64_t catalog_profiles,
                        std::span<float, kRankingFeatureCount> row);
 
 // The explanation group of a model feature, in the words the breakdown

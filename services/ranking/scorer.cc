@@ -83,7 +83,8 @@ void FeatureRow(const OrganizationFeatures& f, v1::ScoreBreakdown* scratch,
                 std::span<float, kRankingFeatureCount> row) {
   scratch->Clear();
   FillBreakdown(f, scratch);
-  RankingFeatureRow(*scratch, f.matching_profiles, f.total_profiles, row);
+  RankingFeatureRow(*scratch, f.matching_profiles, f.total_profiles,
+                    f.catalog_profiles, row);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ using namespace ::helixmatch::testing;  // NOLINT: the fixture's helpers
 
 constexpr size_t kTrust = 8;    // column of "trust"
 constexpr size_t kLexical = 2;  // column of "lexical"
-constexpr size_t kCall = 15;    // column of "call_family_profiles"
+constexpr size_t kCall = 15;    // column of "call_family_per_10k"
 
 // Queries of 20 candidates each: the relevant ones are those with a high
 // trust, plus noise features; some values missing.
@@ -201,7 +201,7 @@ TEST(LearnedRankerTest, FeatureRowMarksUnknownsMissing) {
   b.add_unknown_features("proximity");
   b.add_unknown_features("tie_share");
   std::array<float, kRankingFeatureCount> row;
-  RankingFeatureRow(b, 2, 6, row);
+  RankingFeatureRow(b, 2, 6, /*catalog_profiles=*/40000, row);
   const auto& names = RankingFeatureNames();
   const auto at = [&](std::string_view name) {
     return row[static_cast<size_t>(std::find(names.begin(), names.end(), name) -
@@ -211,11 +211,17 @@ TEST(LearnedRankerTest, FeatureRowMarksUnknownsMissing) {
   EXPECT_TRUE(std::isnan(at("proximity")));
   EXPECT_TRUE(std::isnan(at("tie_share")));
   EXPECT_TRUE(std::isnan(at("lexical_rank")));  // 0: ranked alone
-  EXPECT_FLOAT_EQ(at("call_family_profiles"), 3.0f);
+  // Counts per 10,000 live profiles of the catalog; shares as they are.
+  EXPECT_FLOAT_EQ(at("call_family_per_10k"), 0.75f);
   EXPECT_FLOAT_EQ(at("call_family_share"), 0.5f);
-  EXPECT_FLOAT_EQ(at("matching_profiles"), 2.0f);
+  EXPECT_FLOAT_EQ(at("matching_per_10k"), 0.5f);
+  // An empty catalog counts as one profile, not a division by zero.
+  RankingFeatureRow(b, 2, 6, /*catalog_profiles=*/0, row);
+  EXPECT_FLOAT_EQ(at("matching_per_10k"), 20000.0f);
   EXPECT_EQ(FeatureGroup("tie_share"), "trust");
   EXPECT_EQ(FeatureGroup("call_family_share"), "call experience");
+  EXPECT_EQ(FeatureGroup("matching_per_10k"), "depth");
+  EXPECT_EQ(FeatureGroup("firm_partners_per_10k"), "capacity");
 }
 
 // Through the engine: the response names the model, every suggestion
