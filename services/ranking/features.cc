@@ -106,7 +106,6 @@ OrganizationFeatures ScoredFeatures(const Catalog& catalog, const Query& q,
       [&](const ProfileFit& c) { return CountsForDepth(c, best_fit, w, q); }));
   f.total_profiles =
       static_cast<int>(need_side ? org.needs.size() : org.capabilities.size());
-  f.catalog_profiles = q.target->live(q.seen);
   f.depth = std::min(1.0, std::log2(1.0 + f.matching_profiles) /
                               std::log2(1.0 + std::max(1, w.depth_saturation)));
   if (q.requester != kNoIndex) {

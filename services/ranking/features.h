@@ -30,9 +30,6 @@ struct OrganizationFeatures {
   double topical_fit = 0;
   int matching_profiles = 0;  // candidates that CountForDepth
   int total_profiles = 0;     // live profiles of the searched kind
-  // Live profiles of the searched kind in the catalog, as the asker sees
-  // it: the scale the learned ranker reads counts on.
-  int64_t catalog_profiles = 0;
   double depth = 0;
   std::optional<double> trust;      // nullopt: no requester
   std::optional<double> proximity;  // nullopt: no requester

@@ -78,13 +78,15 @@ void FillBreakdown(const RankedOrganization& r, v1::ScoreBreakdown* b) {
 namespace {
 
 // The model's inputs of one organization, as its breakdown reports them
-// (the one definition training and serving share).
-void FeatureRow(const OrganizationFeatures& f, v1::ScoreBreakdown* scratch,
+// (the one definition training and serving share). Counts are scaled by
+// the live profiles of the query's target set the asker may see.
+void FeatureRow(const Query& query, const OrganizationFeatures& f,
+                v1::ScoreBreakdown* scratch,
                 std::span<float, kRankingFeatureCount> row) {
   scratch->Clear();
   FillBreakdown(f, scratch);
   RankingFeatureRow(*scratch, f.matching_profiles, f.total_profiles,
-                    f.catalog_profiles, row);
+                    query.target->live(query.seen), row);
 }
 
 }  // namespace
@@ -109,7 +111,7 @@ RankedOrganization RankOrganization(const Catalog& catalog, const Query& query,
   if (ranker != nullptr && LearnedRankerApplies(query)) {
     v1::ScoreBreakdown scratch;
     std::array<float, kRankingFeatureCount> row;
-    FeatureRow(r.features, &scratch, row);
+    FeatureRow(query, r.features, &scratch, row);
     // An XGBoost failure (never seen) leaves the weighted score and no
     // contributions: Explain still answers, with the weighted sum's words.
     auto contributions = ranker->Contributions(row);
@@ -248,7 +250,7 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
     std::vector<float> rows(all.size() * kRankingFeatureCount);
     for (size_t i = 0; i < all.size(); ++i) {
       FeatureRow(
-          all[i].features, &scratch,
+          query, all[i].features, &scratch,
           std::span<float, kRankingFeatureCount>(
               rows.data() + i * kRankingFeatureCount, kRankingFeatureCount));
     }
@@ -264,7 +266,7 @@ absl::StatusOr<Ranking> RankCandidates(const Catalog& catalog,
     std::vector<float> top_rows;
     top_rows.reserve(top * kRankingFeatureCount);
     for (size_t i = 0; i < top; ++i) {
-      FeatureRow(all[i].features, &scratch,
+      FeatureRow(query, all[i].features, &scratch,
                  std::span<float, kRankingFeatureCount>(rows.data(),
                                                         kRankingFeatureCount));
       top_rows.insert(top_rows.end(), rows.begin(),
