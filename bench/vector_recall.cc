@@ -1,16 +1,19 @@
 // Recall of the HNSW search against exact search, and what building the
 // graph costs, on the vectors of a saved capability index. For each
 // efConstruction it builds a fresh graph (M 32, inner product) from the
-// saved vectors with the indexer's own insertion (AddToGraph, one core),
-// then for each efSearch measures recall@k of SearchGraph against an
-// exact scan and the search's time, over queries that are the normalized
-// midpoints of two random stored vectors (a text between two profiles).
-// With --saved it measures the saved graph itself (as the server loads and
-// searches it: VectorIndex::Search) instead of building new ones.
+// saved vectors with the indexer's own insertion (AddToGraph, on
+// --build-threads threads; with --faiss-build also with FAISS's own add on
+// one thread, for comparison), then for each efSearch measures recall@k of
+// SearchGraph against an exact scan and the search's time, over queries that
+// are the normalized midpoints of two random stored vectors (a text between two
+// profiles). With --saved it measures the saved graph itself (as the server
+// loads and searches it: VectorIndex::Search) instead of building new ones.
 //
 //   build/bench/vector_recall --db DIR [--queries 1000] [-k 10]
 //       [--ef-construction 80,160] [--ef-search 64,128,200] [--saved]
+//       [--build-threads 1,2] [--faiss-build]
 #include <faiss/IndexHNSW.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -43,7 +46,8 @@ int main(int argc, char** argv) {
   std::string db;
   int queries = 1000, k = 10, dimension = 100;
   std::vector<int> ef_construction{80, 160}, ef_search{64, 128, 200};
-  bool saved_graph = false;
+  std::vector<int> build_threads{1, 2};
+  bool saved_graph = false, faiss_build = false;
   app.add_option("--db", db, "Data folder with a capability index")->required();
   app.add_option("--queries", queries)
       ->capture_default_str()
@@ -57,6 +61,13 @@ int main(int argc, char** argv) {
   app.add_option("--ef-search", ef_search)
       ->delimiter(',')
       ->capture_default_str();
+  app.add_option("--build-threads", build_threads,
+                 "Threads for AddToGraph; one graph per count")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_flag("--faiss-build", faiss_build,
+               "Also build each graph with FAISS's own add, on one thread");
   app.add_flag("--saved", saved_graph,
                "Measure the saved graph instead of building new ones");
   CLI11_PARSE(app, argc, argv);
@@ -121,8 +132,8 @@ int main(int argc, char** argv) {
       "%lld vectors of %d dimensions from %s; %d queries, k=%d; "
       "exact scan %.0f us per query\n",
       static_cast<long long>(n), dimension, path.c_str(), queries, k, exact_us);
-  std::printf("%-16s %-12s %-10s %-10s %-14s\n", "efConstruction", "build s",
-              "efSearch", "recall@k", "us per search");
+  std::printf("%-16s %-10s %-12s %-10s %-10s %-14s\n", "efConstruction",
+              "builder", "build s", "efSearch", "recall@k", "us per search");
   // Recall@k and time per search of `search`, which fills the k slots
   // found for one query (-1 for none).
   const auto measure = [&](const auto& search) {
@@ -163,26 +174,38 @@ int main(int argc, char** argv) {
               slots[i] = (*hits)[i].slot;
             }
           });
-      std::printf("%-16s %-12s %-10d %-10.4f %-14.1f\n", "saved", "-", efs,
-                  recall, us);
+      std::printf("%-16s %-10s %-12s %-10d %-10.4f %-14.1f\n", "saved", "-",
+                  "-", efs, recall, us);
     }
     return 0;
   }
+  // Builders: AddToGraph on each thread count, then (0) FAISS's own add.
+  std::vector<int> builders = build_threads;
+  if (faiss_build) builders.push_back(0);
   for (const int efc : ef_construction) {
-    faiss::IndexHNSWFlat graph(dimension, 32, faiss::METRIC_INNER_PRODUCT);
-    graph.hnsw.efConstruction = efc;
-    const auto build_start = Clock::now();
-    helixmatch::AddToGraph(graph, n, base.data());
-    const double build = Seconds(build_start, Clock::now());
-    std::vector<float> scores(static_cast<size_t>(k));
-    for (const int efs : ef_search) {
-      const auto [recall, us] = measure(
-          [&](std::span<const float> query, std::vector<int64_t>& slots) {
-            helixmatch::SearchGraph(graph, query, k, efs, nullptr,
-                                    scores.data(), slots.data());
-          });
-      std::printf("%-16d %-12.2f %-10d %-10.4f %-14.1f\n", efc, build, efs,
-                  recall, us);
+    for (const int threads : builders) {
+      faiss::IndexHNSWFlat graph(dimension, 32, faiss::METRIC_INNER_PRODUCT);
+      graph.hnsw.efConstruction = efc;
+      const auto build_start = Clock::now();
+      if (threads > 0) {
+        helixmatch::AddToGraph(graph, n, base.data(), threads);
+      } else {
+        omp_set_num_threads(1);
+        graph.add(n, base.data());
+      }
+      const double build = Seconds(build_start, Clock::now());
+      const std::string builder =
+          threads > 0 ? "ours/" + std::to_string(threads) : "faiss/1";
+      std::vector<float> scores(static_cast<size_t>(k));
+      for (const int efs : ef_search) {
+        const auto [recall, us] = measure(
+            [&](std::span<const float> query, std::vector<int64_t>& slots) {
+              helixmatch::SearchGraph(graph, query, k, efs, nullptr,
+                                      scores.data(), slots.data());
+            });
+        std::printf("%-16d %-10s %-12.2f %-10d %-10.4f %-14.1f\n", efc,
+                    builder.c_str(), build, efs, recall, us);
+      }
     }
   }
   return 0;

@@ -2,14 +2,15 @@
 
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
-#include <faiss/impl/AuxIndexStructures.h>
-#include <faiss/impl/DistanceComputer.h>
 #include <faiss/impl/HNSW.h>
-#include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <limits>
+#include <system_error>
+#include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -18,48 +19,9 @@
 namespace helixmatch {
 namespace {
 
-// HNSW keeps the smallest distances: for inner products it is given the
-// products negated.
-class NegatedInnerProduct final : public faiss::DistanceComputer {
- public:
-  NegatedInnerProduct(const float* base, size_t dimension)
-      : base_(base), dimension_(dimension) {}
-  void set_query(const float* query) override { query_ = query; }
-  float operator()(idx_t slot) override {
-    return -InnerProduct(query_, base_ + slot * dimension_, dimension_);
-  }
-  float symmetric_dis(idx_t a, idx_t b) override {
-    return -InnerProduct(base_ + a * dimension_, base_ + b * dimension_,
-                         dimension_);
-  }
-
- private:
-  const float* base_;
-  size_t dimension_;
-  const float* query_ = nullptr;
-};
-
 const float* StorageVectors(const faiss::IndexHNSWFlat& index) {
   return static_cast<const faiss::IndexFlat*>(index.storage)->get_xb();
 }
-
-// The lock table add_with_locks expects; one thread uses it, so the locks
-// never contend.
-class GraphLocks {
- public:
-  explicit GraphLocks(size_t n) : locks_(n) {
-    for (auto& lock : locks_) omp_init_lock(&lock);
-  }
-  ~GraphLocks() {
-    for (auto& lock : locks_) omp_destroy_lock(&lock);
-  }
-  GraphLocks(const GraphLocks&) = delete;
-  GraphLocks& operator=(const GraphLocks&) = delete;
-  std::vector<omp_lock_t>& table() { return locks_; }
-
- private:
-  std::vector<omp_lock_t> locks_;
-};
 
 // The per-thread work of SearchGraph, reused from call to call: a search
 // allocates nothing once its thread has searched a graph as large.
@@ -115,9 +77,223 @@ struct WorstOnTop {
   }
 };
 
+using Slot = faiss::HNSW::storage_idx_t;
+
+// A node and its inner product with the node being linked, as SearchGraph
+// keeps them. Higher score first; equal scores by slot, so that every
+// order is total and a graph never depends on how a sort breaks ties.
+using Scored = std::pair<float, Slot>;
+bool Before(const Scored& a, const Scored& b) { return WorstOnTop()(a, b); }
+
+// The graph as insertion sees it: FAISS's neighbour table and our kernel.
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(faiss::IndexHNSWFlat& index)
+      : hnsw_(index.hnsw),
+        base_(StorageVectors(index)),
+        dimension_(static_cast<size_t>(index.d)),
+        slots_(index.ntotal) {}
+
+  int64_t slots() const { return slots_; }
+  int level_of(Slot slot) const {
+    return hnsw_.levels[static_cast<size_t>(slot)] - 1;
+  }
+  const float* vector(Slot slot) const {
+    return base_ + static_cast<size_t>(slot) * dimension_;
+  }
+  float score(const float* query, Slot slot) const {
+    return InnerProduct(query, vector(slot), dimension_);
+  }
+  Slot* links(Slot slot, int level) const {
+    return hnsw_.neighbors.data() + hnsw_.offsets[static_cast<size_t>(slot)] +
+           hnsw_.cum_nneighbor_per_level[static_cast<size_t>(level)];
+  }
+  size_t capacity(int level) const {
+    return static_cast<size_t>(hnsw_.nb_neighbors(level));
+  }
+
+  // Moves `entry` to the best neighbour at `level` while there is one.
+  void Descend(const float* query, int level, Scored& entry) const {
+    for (bool moved = true; moved;) {
+      moved = false;
+      const Slot* list = links(entry.second, level);
+      for (size_t i = 0; i < capacity(level) && list[i] >= 0; ++i) {
+        const float s = score(query, list[i]);
+        if (s > entry.first) {
+          entry = {s, list[i]};
+          moved = true;
+        }
+      }
+    }
+  }
+
+  // Writes to `found` the up to `ef` best nodes reachable from `entry` at
+  // `level` by a best-first search, best first.
+  struct Scratch;
+  void SearchLevel(const float* query, Scored entry, int level, size_t ef,
+                   Scratch& work, std::vector<Scored>& found) const;
+
+  // HNSW's neighbour selection (Malkov and Yashunin, algorithm 4, as FAISS
+  // does it): from `pool`, best first, keep a node unless it is closer to
+  // a node already kept than to the one being linked; stop at `room`.
+  // A pool smaller than `room` is kept whole.
+  void Select(const std::vector<Scored>& pool, size_t room,
+              std::vector<Scored>& kept) const {
+    kept.clear();
+    if (pool.size() < room) {
+      kept = pool;
+      return;
+    }
+    for (const Scored& candidate : pool) {
+      const float* v = vector(candidate.second);
+      bool diverse = true;
+      for (const Scored& other : kept) {
+        if (score(v, other.second) > candidate.first) {
+          diverse = false;
+          break;
+        }
+      }
+      if (!diverse) continue;
+      kept.push_back(candidate);
+      if (kept.size() >= room) return;
+    }
+  }
+
+  void Write(Slot slot, int level, const std::vector<Scored>& kept) const {
+    Slot* list = links(slot, level);
+    const size_t room = capacity(level);
+    for (size_t i = 0; i < room; ++i) {
+      list[i] = i < kept.size() ? kept[i].second : -1;
+    }
+  }
+
+  // Links `slot` into `from`'s list at `level`: in a free place if there
+  // is one, else by selecting again among the old neighbours and `slot`.
+  void LinkBack(Slot from, int level, Slot slot, std::vector<Scored>& pool,
+                std::vector<Scored>& kept) const {
+    Slot* list = links(from, level);
+    const size_t room = capacity(level);
+    for (size_t i = 0; i < room; ++i) {
+      if (list[i] < 0) {
+        list[i] = slot;
+        return;
+      }
+    }
+    const float* v = vector(from);
+    pool.clear();
+    pool.push_back({score(v, slot), slot});
+    for (size_t i = 0; i < room; ++i)
+      pool.push_back({score(v, list[i]), list[i]});
+    std::sort(pool.begin(), pool.end(), Before);
+    Select(pool, room, kept);
+    Write(from, level, kept);
+  }
+
+ private:
+  faiss::HNSW& hnsw_;
+  const float* base_;
+  size_t dimension_;
+  int64_t slots_;
+};
+
+// One worker's reusable state while a batch is linked.
+struct GraphBuilder::Scratch {
+  SearchScratch search;  // visited tags and heaps, as SearchGraph's
+  std::vector<Scored> found;
+  std::vector<Scored> pool;
+  std::vector<Scored> kept;
+};
+
+void GraphBuilder::SearchLevel(const float* query, Scored entry, int level,
+                               size_t ef, Scratch& scratch,
+                               std::vector<Scored>& found) const {
+  SearchScratch& work = scratch.search;
+  work.Begin(slots_);
+  auto& candidates = work.candidates;
+  auto& results = work.results;
+  work.Visit(entry.second);
+  candidates.push_back(entry);
+  results.push_back(entry);
+  const size_t room = capacity(level);
+  while (!candidates.empty()) {
+    const Scored best = candidates.front();
+    if (Before(results.front(), best)) break;  // worse than the ef-th
+    std::pop_heap(candidates.begin(), candidates.end(), BestOnTop());
+    candidates.pop_back();
+    const Slot* list = links(best.second, level);
+    work.batch.clear();
+    for (size_t i = 0; i < room && list[i] >= 0; ++i) {
+      if (!work.Visit(list[i])) continue;
+      work.batch.push_back(list[i]);
+      PrefetchForRead(vector(list[i]), dimension_ * sizeof(float));
+    }
+    for (const Slot next : work.batch) {
+      const Scored seen{score(query, next), next};
+      if (results.size() >= ef && !Before(seen, results.front())) continue;
+      candidates.push_back(seen);
+      std::push_heap(candidates.begin(), candidates.end(), BestOnTop());
+      results.push_back(seen);
+      std::push_heap(results.begin(), results.end(), WorstOnTop());
+      if (results.size() > ef) {
+        std::pop_heap(results.begin(), results.end(), WorstOnTop());
+        results.pop_back();
+      }
+    }
+  }
+  found.assign(results.begin(), results.end());
+  std::sort(found.begin(), found.end(), Before);
+}
+
+// Runs fn(item, worker) for item in [0, count) on up to `threads` threads
+// (the caller's among them). Which worker runs an item varies; what an
+// item computes must not depend on it.
+template <typename Fn>
+void ParallelFor(size_t count, int threads, Fn&& fn) {
+  const size_t workers =
+      std::min(count, static_cast<size_t>(std::max(threads, 1)));
+  if (workers <= 1) {
+    for (size_t i = 0; i < count; ++i) fn(i, 0);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  const auto work = [&](size_t worker) {
+    for (size_t i;
+         (i = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
+      fn(i, worker);
+    }
+  };
+  std::vector<std::thread> helpers;
+  helpers.reserve(workers - 1);
+  for (size_t w = 1; w < workers; ++w) {
+    try {
+      helpers.emplace_back(work, w);
+    } catch (const std::system_error&) {
+      break;  // fewer helpers: the items still all run, here
+    }
+  }
+  work(0);
+  for (auto& helper : helpers) helper.join();
+}
+
+// A back link to add: `from`'s list at `level` gets the batch's
+// `member`-th node.
+struct BackLink {
+  Slot from;
+  int level;
+  uint32_t member;
+};
+
 }  // namespace
 
-void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors) {
+// Insertion in batches. Within a batch every node first finds its
+// neighbours in the graph as it stood before the batch (searches that only
+// read, so they run in parallel), and the batch's earlier nodes are scored
+// against it directly, so that it sees them as it would have seen them
+// one by one. Then the back links are added, grouped by the list they
+// change, each list by one worker, in batch order. Nothing depends on how
+// the work was shared out: any thread count gives the same graph.
+void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors,
+                int threads) {
   if (n <= 0) return;
   const int64_t first = index.ntotal;
   index.storage->add(n, vectors);
@@ -134,14 +310,106 @@ void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors) {
   }
   std::sort(order.begin(), order.end());
 
-  const size_t dimension = static_cast<size_t>(index.d);
-  NegatedInnerProduct distance(StorageVectors(index), dimension);
-  GraphLocks locks(static_cast<size_t>(index.ntotal));
-  faiss::VisitedTable visited(static_cast<int>(index.ntotal));
-  for (const auto& [negated_level, slot] : order) {
-    distance.set_query(StorageVectors(index) + slot * dimension);
-    hnsw.add_with_locks(distance, -negated_level - 1, static_cast<int>(slot),
-                        locks.table(), visited);
+  const GraphBuilder graph(index);
+  const size_t ef = static_cast<size_t>(std::max(hnsw.efConstruction, 1));
+  std::vector<GraphBuilder::Scratch> scratch(
+      static_cast<size_t>(std::max(threads, 1)));
+  std::vector<Slot> members;
+  std::vector<BackLink> back_links;
+  std::vector<size_t> group_starts;
+  int64_t linked = first;  // nodes already in the graph
+  size_t next = 0;
+  while (next < order.size()) {
+    const Slot head = static_cast<Slot>(order[next].second);
+    if (hnsw.entry_point < 0) {  // the first node: nothing to link to
+      hnsw.entry_point = head;
+      hnsw.max_level = graph.level_of(head);
+      ++next;
+      ++linked;
+      continue;
+    }
+    // A node above the graph's top level becomes the entry point, so it is
+    // a batch of its own. Otherwise the batch grows with the graph: small
+    // at first, when each node changes much of it.
+    members.clear();
+    const size_t size =
+        graph.level_of(head) > hnsw.max_level
+            ? 1
+            : static_cast<size_t>(std::clamp<int64_t>(linked / 16, 1, 256));
+    for (; next < order.size() && members.size() < size; ++next) {
+      const Slot slot = static_cast<Slot>(order[next].second);
+      if (!members.empty() && graph.level_of(slot) > hnsw.max_level) break;
+      members.push_back(slot);
+    }
+    const Slot entry_point = hnsw.entry_point;
+    const int max_level = hnsw.max_level;
+
+    // Each member's own lists, from the graph before the batch and the
+    // members before it.
+    ParallelFor(members.size(), threads, [&](size_t m, size_t worker) {
+      GraphBuilder::Scratch& work = scratch[worker];
+      const Slot slot = members[m];
+      const float* query = graph.vector(slot);
+      const int top = std::min(graph.level_of(slot), max_level);
+      Scored entry{graph.score(query, entry_point), entry_point};
+      for (int level = max_level; level > top; --level) {
+        graph.Descend(query, level, entry);
+      }
+      for (int level = top; level >= 0; --level) {
+        graph.SearchLevel(query, entry, level, ef, work, work.found);
+        work.pool = work.found;
+        for (size_t earlier = 0; earlier < m; ++earlier) {
+          const Slot other = members[earlier];
+          if (graph.level_of(other) < level) continue;
+          work.pool.push_back({graph.score(query, other), other});
+        }
+        std::sort(work.pool.begin(), work.pool.end(), Before);
+        graph.Select(work.pool, graph.capacity(level), work.kept);
+        graph.Write(slot, level, work.kept);
+        entry = work.found.front();
+      }
+    });
+
+    // The back links, one list per item, in member order within a list.
+    back_links.clear();
+    for (size_t m = 0; m < members.size(); ++m) {
+      const int top = std::min(graph.level_of(members[m]), max_level);
+      for (int level = top; level >= 0; --level) {
+        const Slot* list = graph.links(members[m], level);
+        for (size_t i = 0; i < graph.capacity(level) && list[i] >= 0; ++i) {
+          back_links.push_back({list[i], level, static_cast<uint32_t>(m)});
+        }
+      }
+    }
+    std::sort(back_links.begin(), back_links.end(),
+              [](const BackLink& a, const BackLink& b) {
+                return std::tie(a.from, a.level, a.member) <
+                       std::tie(b.from, b.level, b.member);
+              });
+    group_starts.clear();
+    for (size_t i = 0; i < back_links.size(); ++i) {
+      if (i == 0 || back_links[i].from != back_links[i - 1].from ||
+          back_links[i].level != back_links[i - 1].level) {
+        group_starts.push_back(i);
+      }
+    }
+    group_starts.push_back(back_links.size());
+    ParallelFor(group_starts.size() - 1, threads, [&](size_t g, size_t worker) {
+      GraphBuilder::Scratch& work = scratch[worker];
+      for (size_t i = group_starts[g]; i < group_starts[g + 1]; ++i) {
+        const BackLink& link = back_links[i];
+        graph.LinkBack(link.from, link.level, members[link.member], work.pool,
+                       work.kept);
+      }
+    });
+
+    for (const Slot slot : members) {
+      if (graph.level_of(slot) > hnsw.max_level) {
+        hnsw.max_level = graph.level_of(slot);
+        hnsw.entry_point = slot;
+      }
+    }
+    linked += static_cast<int64_t>(members.size());
   }
 }
 

@@ -11,16 +11,17 @@ struct IDSelector;
 
 namespace helixmatch {
 
-// Search and insertion on a FAISS inner-product HNSW graph, on the calling
-// thread only, with our InnerProduct kernel instead of FAISS's generic
-// one. Insertion is FAISS's own algorithm; the search is ours (see
-// SearchGraph). The graph and the file format stay FAISS's: an index
-// written before loads, and FAISS's own search still works on it.
+// Search and insertion on a FAISS inner-product HNSW graph, with our
+// InnerProduct kernel instead of FAISS's generic one. The graph and the
+// file format stay FAISS's: an index written before loads, and FAISS's own
+// search still works on it.
 
 // Appends `n` vectors (n * d floats) to the storage and links them into
-// the graph, highest level first and, within a level, in slot order; the
-// same vectors in the same calls give the same graph.
-void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors);
+// the graph, highest level first and, within a level, in slot order, in
+// batches whose searches run on up to `threads` threads. The same vectors
+// in the same calls give the same graph, whatever the thread count.
+void AddToGraph(faiss::IndexHNSWFlat& index, int64_t n, const float* vectors,
+                int threads);
 
 // The k best slots for `query` allowed by `selector` (nullptr: all), best
 // first, keeping the max(ef_search, k) best allowed nodes seen. Allocates

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <queue>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -143,10 +144,12 @@ absl::StatusOr<int64_t> VectorIndex::Add(std::span<const float> vectors) {
         absl::StrCat("vector index: more than ", kMaxSlots, " slots"));
   }
   const int64_t first = index_->ntotal;
-  // FAISS adds to an HNSW graph in parallel, in an order that varies from
-  // run to run; one thread makes the graph, and every answer from it, the
-  // same for the same vectors, whichever thread adds them.
-  OneOpenMpThread one_thread;
+  // Our insertion, not FAISS's: FAISS's parallel add gives a graph that
+  // varies from run to run; ours gives the same one on any thread count.
+  const int threads =
+      options_.build_threads > 0
+          ? options_.build_threads
+          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   try {
     if (kind_ == VectorIndexKind::kFlat &&
         first + n >= options_.hnsw_threshold) {
@@ -156,14 +159,14 @@ absl::StatusOr<int64_t> VectorIndex::Add(std::span<const float> vectors) {
           dimension_, options_.hnsw_m, faiss::METRIC_INNER_PRODUCT);
       hnsw->hnsw.efConstruction = options_.hnsw_ef_construction;
       hnsw->hnsw.efSearch = options_.hnsw_ef_search;
-      if (first > 0) AddToGraph(*hnsw, first, SlotVector(0));
+      if (first > 0) AddToGraph(*hnsw, first, SlotVector(0), threads);
       index_ = std::move(hnsw);
       kind_ = VectorIndexKind::kHnsw;
-      AddToGraph(static_cast<faiss::IndexHNSWFlat&>(*index_), n,
-                 vectors.data());
+      AddToGraph(static_cast<faiss::IndexHNSWFlat&>(*index_), n, vectors.data(),
+                 threads);
     } else if (kind_ == VectorIndexKind::kHnsw) {
-      AddToGraph(static_cast<faiss::IndexHNSWFlat&>(*index_), n,
-                 vectors.data());
+      AddToGraph(static_cast<faiss::IndexHNSWFlat&>(*index_), n, vectors.data(),
+                 threads);
     } else {
       index_->add(n, vectors.data());
     }

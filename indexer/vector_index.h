@@ -54,6 +54,9 @@ struct VectorIndexOptions {
   int hnsw_m = 32;
   int hnsw_ef_construction = 160;
   int hnsw_ef_search = 128;
+  // Threads that link new vectors into the graph; 0: one per core. Any
+  // count gives the same graph.
+  int build_threads = 0;
   // With a filter that allows fewer slots than this share of all slots,
   // search scans the allowed slots exactly instead of the graph.
   double exact_scan_share = 0.05;
@@ -76,7 +79,7 @@ class VectorIndex {
   // Appends n vectors (n * dimension floats); returns the first new slot.
   // A Flat index that reaches hnsw_threshold slots becomes HNSW here.
   // Deterministic: the same vectors added in the same calls give the same
-  // index (FAISS runs on one thread here, whatever OpenMP allows).
+  // index, whatever options.build_threads is.
   absl::StatusOr<int64_t> Add(std::span<const float> vectors);
 
   // Up to k best slots allowed by `filter` (nullptr: all), best first.
