@@ -4,9 +4,13 @@
 // the disk holding --dir. For each thread count: writes/s (median of
 // --runs runs of --seconds each, a fresh data folder per run), writes per
 // fsync (writes_committed / write_groups from Stats) and the latency of
-// one Upsert (p50, p99 over all runs).
+// one Upsert (p50, p99 over all runs). With --batch N each write is a
+// BatchUpsert of N profiles (rates then count profiles, latencies calls);
+// with --preload P each run first stores P profiles in batches of 1,000,
+// so that the writes meet a vector index of that size (HNSW from 20,000).
 //
 //   build/bench/write_bench --threads 1,4,16,64 --runs 3 --seconds 3
+//   build/bench/write_bench --threads 1,2 --batch 1000 --preload 50000
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,8 +61,21 @@ struct Run {
   std::vector<double> latencies_ms;
 };
 
+// A capability profile of random domain words for `university`.
+helixmatch::v1::Record RandomProfile(std::mt19937& rng, std::string id,
+                                     int university) {
+  helixmatch::v1::Record record;
+  auto* cap = record.mutable_capability();
+  cap->set_id(std::move(id));
+  cap->set_organization_id(absl::StrCat("org:", university));
+  cap->set_title(RandomText(rng, 8));
+  cap->set_description(RandomText(rng, 12));
+  return record;
+}
+
 Run OneRun(const std::shared_ptr<const helixmatch::WordVectors>& vectors,
-           const std::string& folder, int threads, double seconds) {
+           const std::string& folder, int threads, double seconds, int batch,
+           int preload) {
   helixmatch::EngineOptions options;
   options.data_dir = folder;
   options.word_vectors = vectors;
@@ -69,17 +86,29 @@ Run OneRun(const std::shared_ptr<const helixmatch::WordVectors>& vectors,
     std::fprintf(stderr, "%s\n", engine.status().ToString().c_str());
     std::exit(1);
   }
-  google::protobuf::RepeatedPtrField<helixmatch::v1::Record> batch;
+  google::protobuf::RepeatedPtrField<helixmatch::v1::Record> universities;
   for (int i = 0; i < kUniversities; ++i) {
-    auto* org = batch.Add()->mutable_organization();
+    auto* org = universities.Add()->mutable_organization();
     org->set_id(absl::StrCat("org:", i));
     org->set_kind(helixmatch::v1::ORGANIZATION_KIND_UNIVERSITY);
     org->set_name(absl::StrCat("University ", i));
     org->set_country("KZ");
   }
-  if (auto r = (*engine)->BatchUpsert(batch); !r.ok()) {
+  if (auto r = (*engine)->BatchUpsert(universities); !r.ok()) {
     std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
     std::exit(1);
+  }
+  std::mt19937 preload_rng(1000);
+  for (int done = 0; done < preload;) {
+    google::protobuf::RepeatedPtrField<helixmatch::v1::Record> profiles;
+    for (; done < preload && profiles.size() < 1000; ++done) {
+      *profiles.Add() = RandomProfile(preload_rng, absl::StrCat("pre:", done),
+                                      done % kUniversities);
+    }
+    if (auto r = (*engine)->BatchUpsert(profiles); !r.ok()) {
+      std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+      std::exit(1);
+    }
   }
   const auto before = (*engine)->Stats();
   std::atomic<bool> stop{false};
@@ -93,23 +122,27 @@ Run OneRun(const std::shared_ptr<const helixmatch::WordVectors>& vectors,
       ready.fetch_add(1);
       while (ready.load() <= threads) std::this_thread::yield();
       for (int64_t i = 0; !stop.load(std::memory_order_relaxed); ++i) {
-        helixmatch::v1::Record record;
-        auto* cap = record.mutable_capability();
-        cap->set_id(absl::StrCat("cap:", t, ":", i));
-        cap->set_organization_id(
-            absl::StrCat("org:", (t * 7 + i) % kUniversities));
-        cap->set_title(RandomText(rng, 8));
-        cap->set_description(RandomText(rng, 12));
+        google::protobuf::RepeatedPtrField<helixmatch::v1::Record> records;
+        for (int b = 0; b < batch; ++b) {
+          *records.Add() =
+              RandomProfile(rng, absl::StrCat("cap:", t, ":", i, ":", b),
+                            static_cast<int>((t * 7 + i + b) % kUniversities));
+        }
         const auto start = Clock::now();
-        auto r = (*engine)->Upsert(record);
-        if (!r.ok()) {
-          std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+        absl::Status status;
+        if (batch == 1) {
+          status = (*engine)->Upsert(records[0]).status();
+        } else {
+          status = (*engine)->BatchUpsert(records).status();
+        }
+        if (!status.ok()) {
+          std::fprintf(stderr, "%s\n", status.ToString().c_str());
           std::exit(1);
         }
         latencies[t].push_back(
             std::chrono::duration<double, std::milli>(Clock::now() - start)
                 .count());
-        writes.fetch_add(1, std::memory_order_relaxed);
+        writes.fetch_add(batch, std::memory_order_relaxed);
       }
     });
   }
@@ -148,6 +181,7 @@ int main(int argc, char** argv) {
   double seconds = 3;
   std::string vectors_path = helixmatch::DefaultWordVectorsPath();
   std::string base = std::filesystem::temp_directory_path().string();
+  int batch = 1, preload = 0;
   app.add_option("--threads", threads_list, "comma-separated thread counts")
       ->capture_default_str();
   app.add_option("--runs", runs)->capture_default_str();
@@ -158,6 +192,14 @@ int main(int argc, char** argv) {
                  "where the data folders go (its disk is "
                  "measured)")
       ->capture_default_str();
+  app.add_option("--batch", batch,
+                 "profiles per write: 1 is Upsert, more is BatchUpsert")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--preload", preload,
+                 "profiles stored before each run is measured")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
 
   auto vectors = helixmatch::WordVectors::Load(vectors_path);
@@ -166,12 +208,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf(
-      "durable Upsert of capability profiles, %d run(s) of %.0f s "
-      "per row, data in %s\n",
-      runs, seconds, base.c_str());
+      "durable %s of capability profiles (%d per call, %d stored before), "
+      "%d run(s) of %.0f s per row, data in %s\n",
+      batch == 1 ? "Upsert" : "BatchUpsert", batch, preload, runs, seconds,
+      base.c_str());
   std::printf(
-      "| writer threads | writes/s (median) | runs | writes per fsync "
-      "| Upsert p50 ms | Upsert p99 ms |\n|---|---|---|---|---|---|\n");
+      "| writer threads | profiles/s (median) | runs | calls per fsync "
+      "| call p50 ms | call p99 ms |\n|---|---|---|---|---|---|\n");
   for (absl::string_view item : absl::StrSplit(threads_list, ',')) {
     const int threads = std::stoi(std::string(item));
     std::vector<double> rates, grouping, latencies;
@@ -179,7 +222,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < runs; ++r) {
       const std::string folder = absl::StrCat(base, "/helixmatch-write-bench-",
                                               getpid(), "-", threads, "-", r);
-      Run run = OneRun(*vectors, folder, threads, seconds);
+      Run run = OneRun(*vectors, folder, threads, seconds, batch, preload);
       std::filesystem::remove_all(folder);
       rates.push_back(run.writes_per_second);
       grouping.push_back(run.writes_per_fsync);

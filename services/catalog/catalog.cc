@@ -1,6 +1,7 @@
 #include "services/catalog/catalog.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "indexer/profile_text.h"
@@ -122,6 +123,56 @@ absl::Status Catalog::Put(const v1::Record& record,
                    return absl::OkStatus();
                  },
                  [](std::monostate) { return absl::OkStatus(); }});
+}
+
+absl::Status Catalog::PutMany(std::span<const v1::Record* const> records,
+                              std::span<const std::span<const float>> vectors) {
+  if (records.size() != vectors.size()) {
+    return absl::InternalError("PutMany: records and vectors differ in count");
+  }
+  // The profiles' entries first: an error leaves everything as it was.
+  std::vector<std::optional<ProfileEntry>> entries(records.size());
+  std::vector<float> capability_vectors, need_vectors;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const v1::Record& record = *records[i];
+    absl::StatusOr<ProfileEntry> made;
+    std::vector<float>* kind_vectors = nullptr;
+    if (record.has_capability()) {
+      made = MakeCapabilityEntry(record.capability());
+      kind_vectors = &capability_vectors;
+    } else if (record.has_need()) {
+      made = MakeNeedEntry(record.need());
+      kind_vectors = &need_vectors;
+    } else {
+      continue;
+    }
+    if (!made.ok()) return made.status();
+    entries[i] = std::move(*made);
+    kind_vectors->insert(kind_vectors->end(), vectors[i].begin(),
+                         vectors[i].end());
+  }
+  if (!capability_vectors.empty()) {
+    if (auto s = capabilities_.AddVectors(capability_vectors); !s.ok()) {
+      return s;
+    }
+  }
+  if (!need_vectors.empty()) {
+    if (auto s = needs_.AddVectors(need_vectors); !s.ok()) return s;
+  }
+  // Then every record in order, each profile taking the next new slot of
+  // its kind.
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!entries[i].has_value()) {
+      if (auto s = Put(*records[i], {}); !s.ok()) return s;
+      continue;
+    }
+    const v1::RecordKind kind = records[i]->has_capability()
+                                    ? v1::RECORD_KIND_CAPABILITY
+                                    : v1::RECORD_KIND_NEED;
+    RemoveProfile(kind, entries[i]->id);
+    if (auto s = AdoptSlot(kind, std::move(*entries[i])); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Catalog::Remove(v1::RecordKind kind, absl::string_view id) {

@@ -131,6 +131,13 @@ class Catalog {
   // makes (TieFromOutcome) or removes the one its earlier version made.
   // References must exist (checked by the caller).
   absl::Status Put(const v1::Record& record, std::span<const float> vector);
+  // Put of records[i] with vectors[i], in order, except that the vectors
+  // of the capabilities and needs among them enter their indexes in one
+  // Add per kind (a graph links a batch on every core). Every profile is
+  // checked before anything changes; organizations the profiles name must
+  // exist already (put them first).
+  absl::Status PutMany(std::span<const v1::Record* const> records,
+                       std::span<const std::span<const float>> vectors);
   // Removes an existing record; an outcome takes its tie along. Errors as
   // RemoveOrganization for organizations.
   absl::Status Remove(v1::RecordKind kind, absl::string_view id);

@@ -119,6 +119,13 @@ absl::Status ProfileSet::Put(ProfileEntry entry,
   return absl::OkStatus();
 }
 
+absl::Status ProfileSet::AddVectors(std::span<const float> vectors) {
+  if (static_cast<int64_t>(entries_.size()) != index_->slots()) {
+    return absl::InternalError("profile slots out of step with vector index");
+  }
+  return index_->Add(vectors).status();
+}
+
 absl::Status ProfileSet::Adopt(ProfileEntry entry) {
   if (static_cast<int64_t>(entries_.size()) >= index_->slots()) {
     return absl::InternalError("no vector index slot left to adopt");

@@ -103,8 +103,12 @@ class ProfileSet {
   void ResetIndex(std::unique_ptr<VectorIndex> index) {
     index_ = std::move(index);
   }
+  // Appends vectors (n * dimension floats) to the index for profiles that
+  // Adopt takes next, in order.
+  absl::Status AddVectors(std::span<const float> vectors);
   // Takes the next slot of an index that already holds its vector (loaded
-  // from a file); entry.live = false marks a dead slot.
+  // from a file, or added by AddVectors); entry.live = false marks a dead
+  // slot.
   absl::Status Adopt(ProfileEntry entry);
   // Returns false when no live profile has this id.
   bool Remove(absl::string_view id);

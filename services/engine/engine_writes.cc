@@ -23,16 +23,21 @@ std::string KindAndId(const v1::Record& r) {
 }
 
 // Applies accepted records to the catalog, organizations before the
-// records that refer to them.
+// records that refer to them; the profiles' vectors enter the index as
+// one batch.
 absl::Status ApplyAll(Catalog* catalog,
                       const std::vector<EmbeddedRecord>& records) {
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& r : records) {
-      if (r.record.has_organization() != (pass == 0)) continue;
-      if (auto s = catalog->Put(r.record, r.vector); !s.ok()) return s;
+  std::vector<const v1::Record*> rest;
+  std::vector<std::span<const float>> vectors;
+  for (const auto& r : records) {
+    if (!r.record.has_organization()) {
+      rest.push_back(&r.record);
+      vectors.emplace_back(r.vector);
+      continue;
     }
+    if (auto s = catalog->Put(r.record, r.vector); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return catalog->PutMany(rest, vectors);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "services/catalog/catalog.h"
 
+#include <algorithm>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -209,6 +211,87 @@ TEST_F(CatalogTest, FailedReplacementKeepsTheExistingProfile) {
           .ok());
   EXPECT_EQ(catalog_.capabilities().SlotOf("c1"), 0u);
   EXPECT_EQ(catalog_.capabilities().live(), 1);
+}
+
+TEST_F(CatalogTest, PutManyLeavesWhatPutOneByOneLeaves) {
+  ASSERT_TRUE(
+      catalog_.PutCapability(MakeCapability("c0", "u1", "old ore"), Unit(3))
+          .ok());
+  std::vector<v1::Record> records(6);
+  *records[0].mutable_capability() =
+      MakeCapability("c1", "u1", "copper flotation");
+  *records[1].mutable_need() = MakeNeed("n1", "f1", "flotation cells");
+  *records[2].mutable_tie() = MakeTie("t1", "u1", "f1", 2020);
+  *records[3].mutable_capability() =
+      MakeCapability("c2", "u2", "pipeline corrosion");
+  // Replaced within the batch, and a profile stored before it.
+  *records[4].mutable_capability() = MakeCapability("c1", "u2", "grinding");
+  *records[5].mutable_capability() = MakeCapability("c0", "u2", "new ore");
+  const std::vector<std::vector<float>> vectors{Unit(0), Unit(1), {},
+                                                Unit(2), Unit(3), Unit(1)};
+
+  Catalog one_by_one(EmptyIndex(), EmptyIndex());
+  one_by_one.PutOrganization(
+      MakeOrganization("u1", v1::ORGANIZATION_KIND_UNIVERSITY));
+  one_by_one.PutOrganization(
+      MakeOrganization("u2", v1::ORGANIZATION_KIND_UNIVERSITY));
+  one_by_one.PutOrganization(Firm("f1", "Karaganda Region"));
+  ASSERT_TRUE(
+      one_by_one.PutCapability(MakeCapability("c0", "u1", "old ore"), Unit(3))
+          .ok());
+  std::vector<const v1::Record*> pointers;
+  std::vector<std::span<const float>> spans;
+  for (size_t i = 0; i < records.size(); ++i) {
+    ASSERT_TRUE(one_by_one.Put(records[i], vectors[i]).ok()) << i;
+    pointers.push_back(&records[i]);
+    spans.emplace_back(vectors[i]);
+  }
+  ASSERT_TRUE(catalog_.PutMany(pointers, spans).ok());
+
+  for (const v1::RecordKind kind :
+       {v1::RECORD_KIND_CAPABILITY, v1::RECORD_KIND_NEED}) {
+    const ProfileSet& got = catalog_.profiles(kind);
+    const ProfileSet& want = one_by_one.profiles(kind);
+    EXPECT_EQ(got.SlotIds(), want.SlotIds()) << kind;
+    EXPECT_EQ(got.live(), want.live()) << kind;
+    ASSERT_EQ(got.index().slots(), want.index().slots()) << kind;
+    for (int64_t slot = 0; slot < got.index().slots(); ++slot) {
+      const auto a = got.index().Vector(slot);
+      const auto b = want.index().Vector(slot);
+      EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end()))
+          << kind << " slot " << slot;
+    }
+  }
+  EXPECT_THAT(catalog_.capabilities().SlotIds(),
+              ElementsAre("", "", "c2", "c1", "c0"));
+  for (const char* org : {"u1", "u2", "f1"}) {
+    EXPECT_EQ(
+        catalog_.organization(Org(org)).capabilities,
+        one_by_one.organization(one_by_one.OrganizationIndex(org)).capabilities)
+        << org;
+    EXPECT_EQ(catalog_.organization(Org(org)).needs,
+              one_by_one.organization(one_by_one.OrganizationIndex(org)).needs)
+        << org;
+  }
+  EXPECT_TRUE(catalog_.Contains(v1::RECORD_KIND_TIE, "t1"));
+  EXPECT_EQ(catalog_.capabilities().DocumentFrequency(Term("grinding")), 1u);
+  EXPECT_EQ(catalog_.capabilities().DocumentFrequency(Term("copper")), 0u);
+}
+
+TEST_F(CatalogTest, PutManyWithAnUnknownOrganizationChangesNothing) {
+  std::vector<v1::Record> records(2);
+  *records[0].mutable_capability() =
+      MakeCapability("c1", "u1", "copper flotation");
+  *records[1].mutable_capability() = MakeCapability("c2", "nobody", "ore");
+  const std::vector<float> a = Unit(0), b = Unit(1);
+  const std::vector<const v1::Record*> pointers{&records[0], &records[1]};
+  const std::vector<std::span<const float>> spans{a, b};
+  const absl::Status s = catalog_.PutMany(pointers, spans);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("nobody"));
+  EXPECT_EQ(catalog_.capabilities().live(), 0);
+  EXPECT_EQ(catalog_.capabilities().index().slots(), 0);
+  EXPECT_EQ(catalog_.capabilities().SlotOf("c1"), kNoIndex);
 }
 
 TEST_F(CatalogTest, RemoveProfile) {
