@@ -221,12 +221,24 @@ void GraphBuilder::SearchLevel(const float* query, Scored entry, int level,
     if (Before(results.front(), best)) break;  // worse than the ef-th
     std::pop_heap(candidates.begin(), candidates.end(), BestOnTop());
     candidates.pop_back();
+    // Memory ahead, as SearchGraph asks for it: the list of the node to
+    // expand next, the tags of this list before any is read, the vectors
+    // of its unvisited nodes and where their own lists lie.
+    if (!candidates.empty()) {
+      PrefetchForRead(links(candidates.front().second, level),
+                      room * sizeof(Slot));
+    }
     const Slot* list = links(best.second, level);
+    size_t count = 0;
+    for (; count < room && list[count] >= 0; ++count) {
+      work.PrefetchTag(list[count]);
+    }
     work.batch.clear();
-    for (size_t i = 0; i < room && list[i] >= 0; ++i) {
+    for (size_t i = 0; i < count; ++i) {
       if (!work.Visit(list[i])) continue;
       work.batch.push_back(list[i]);
       PrefetchForRead(vector(list[i]), dimension_ * sizeof(float));
+      __builtin_prefetch(&hnsw_.offsets[static_cast<size_t>(list[i])], 0, 3);
     }
     for (const Slot next : work.batch) {
       const Scored seen{score(query, next), next};
