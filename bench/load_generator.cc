@@ -11,7 +11,9 @@
 // with a title and a private company (PRC) among its participants, as a
 // company's need: "title. topic title", DIRECTION_NEED_TO_CAPABILITIES,
 // k=10, requester "pic:<PIC>" of one of those companies (the ids
-// helixmatch-indexer import-cordis gives). Without it, synthetic texts of
+// helixmatch-indexer import-cordis gives); with --with-call also the
+// project's funding call, so that the learned ranker ranks them (without
+// a call the weighted sum does). Without --cordis, synthetic texts of
 // 20 domain words and firms of the synthetic corpus (bench/synthetic_text.h)
 // as requesters.
 //
@@ -80,6 +82,7 @@ constexpr int kMaxMessageBytes = 8 * 1024 * 1024;
 struct NeedQuery {
   std::string text;
   std::string requester;  // organization id
+  v1::FundingCall call;   // empty unless --with-call
 };
 
 bool ReadCsv(const std::string& path, const std::vector<std::string>& columns,
@@ -107,7 +110,7 @@ bool ReadCsv(const std::string& path, const std::vector<std::string>& columns,
 // Projects of `year` with a title and at least one PRC participant; the
 // requester is one of those participants, drawn with a fixed seed.
 // Shuffled (fixed seed) so neighbouring requests are unrelated.
-bool CordisQueries(const std::string& dir, int year,
+bool CordisQueries(const std::string& dir, int year, bool with_call,
                    std::vector<NeedQuery>* queries) {
   std::unordered_set<std::string> companies;
   if (!ReadCsv(dir + "/organizations.csv", {"pic", "type"},
@@ -119,6 +122,7 @@ bool CordisQueries(const std::string& dir, int year,
     return false;
   }
   std::map<std::string, std::string> text_of;  // rcn -> text; ordered
+  std::unordered_map<std::string, v1::FundingCall> call_of;
   if (!ReadCsv(
           dir + "/projects.csv", {"rcn", "start_year", "title", "topic_title"},
           [&](const auto& f, const auto& csv) {
@@ -129,8 +133,16 @@ bool CordisQueries(const std::string& dir, int year,
             }
             const auto& title = f[csv.Column("title")];
             if (title.empty()) return;
-            text_of[f[csv.Column("rcn")]] =
-                title + ". " + f[csv.Column("topic_title")];
+            const auto& rcn = f[csv.Column("rcn")];
+            text_of[rcn] = title + ". " + f[csv.Column("topic_title")];
+            if (!with_call) return;
+            v1::FundingCall& call = call_of[rcn];
+            if (const int c = csv.Column("programme_part"); c >= 0) {
+              call.set_programme(f[static_cast<size_t>(c)]);
+            }
+            if (const int c = csv.Column("topic_code"); c >= 0) {
+              call.set_topic(f[static_cast<size_t>(c)]);
+            }
           })) {
     return false;
   }
@@ -150,7 +162,7 @@ bool CordisQueries(const std::string& dir, int year,
     auto it = companies_of.find(rcn);
     if (it == companies_of.end()) continue;
     std::uniform_int_distribution<size_t> pick(0, it->second.size() - 1);
-    queries->push_back({text, "pic:" + it->second[pick(rng)]});
+    queries->push_back({text, "pic:" + it->second[pick(rng)], call_of[rcn]});
   }
   std::shuffle(queries->begin(), queries->end(), rng);
   return true;
@@ -161,8 +173,9 @@ std::vector<NeedQuery> SyntheticQueries(int count, int organizations) {
   std::uniform_int_distribution<int> firm(0, organizations / 2 - 1);
   std::vector<NeedQuery> queries;
   for (int i = 0; i < count; ++i) {
-    queries.push_back(
-        {SyntheticText(rng, 20), SyntheticOrganizationId(firm(rng) * 2 + 1)});
+    queries.push_back({SyntheticText(rng, 20),
+                       SyntheticOrganizationId(firm(rng) * 2 + 1),
+                       {}});
   }
   return queries;
 }
@@ -181,6 +194,7 @@ std::vector<grpc::Slice> RecommendRequests(
     request.set_direction(v1::DIRECTION_NEED_TO_CAPABILITIES);
     request.set_k(k);
     if (requester) request.set_requester_organization_id(q.requester);
+    if (q.call.ByteSizeLong() > 0) *request.mutable_funding_call() = q.call;
     request.set_omit_explanations(!explanations);
     requests.push_back(Serialize(request));
   }
@@ -515,6 +529,9 @@ bool CheckAnswers(const std::string& server, const std::string& anchor,
         if (requester) {
           request.set_requester_organization_id(queries[i].requester);
         }
+        if (queries[i].call.ByteSizeLong() > 0) {
+          *request.mutable_funding_call() = queries[i].call;
+        }
         request.set_omit_explanations(!explanations);
         grpc::ClientContext context;
         v1::RecommendResponse response;
@@ -575,6 +592,7 @@ int main(int argc, char** argv) {
   int k = 10, channels = 4, threads = 2, runs = 3, json_in_flight = 8;
   int query_limit = 0, server_pid = 0, anchor_pid = 0;
   std::string requester_variants = "both", explanation_variants = "both";
+  bool with_call = false;
   double warmup_seconds = 2, seconds = 10;
   std::vector<int> in_flights = {1, 8, 32};
   std::vector<std::string> report_fields;
@@ -612,6 +630,9 @@ int main(int argc, char** argv) {
   app.add_option("--json-in-flight", json_in_flight,
                  "In-flight count of the JSON line")
       ->capture_default_str();
+  app.add_flag("--with-call", with_call,
+               "CORDIS queries name their project's funding call (programme "
+               "part and topic): the learned ranker ranks them");
   app.add_option("--requester", requester_variants,
                  "Recommend with a requester: yes, no or both")
       ->check(CLI::IsMember({"yes", "no", "both"}))
@@ -632,7 +653,7 @@ int main(int argc, char** argv) {
   std::vector<NeedQuery> queries;
   std::string query_source;
   if (!cordis.empty()) {
-    if (!CordisQueries(cordis, query_year, &queries)) return 1;
+    if (!CordisQueries(cordis, query_year, with_call, &queries)) return 1;
     query_source = absl::StrCat("CORDIS ", query_year,
                                 " projects with a company (title. topic)");
   } else {

@@ -11,7 +11,7 @@
 //   build/bench/recommend_stages --db DIR [--cordis DATA_DIR] [--queries N]
 //                                [-k 10] [--no-requester] [--no-explain]
 //                                [--ranking-model default|none|FILE]
-//                                [--repeat R]
+//                                [--repeat R] [--with-call]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -56,7 +56,7 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 std::vector<helixmatch::v1::RecommendRequest> Requests(
-    const std::string& cordis, bool requester, int k) {
+    const std::string& cordis, bool requester, bool call, int k) {
   std::vector<helixmatch::v1::RecommendRequest> out;
   auto queries = helixmatch::bench::LoadCordisQueries(cordis, 2018, 2019, 2019);
   if (!queries.ok()) {
@@ -70,6 +70,10 @@ std::vector<helixmatch::v1::RecommendRequest> Requests(
     r.set_direction(helixmatch::v1::DIRECTION_NEED_TO_CAPABILITIES);
     r.set_k(k);
     if (requester) r.set_requester_organization_id(q.firm);
+    if (call) {
+      r.mutable_funding_call()->set_programme(q.programme);
+      r.mutable_funding_call()->set_topic(q.topic);
+    }
     out.push_back(std::move(r));
   }
   return out;
@@ -81,7 +85,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Recommend's stages, timed one by one on one thread"};
   std::string db, cordis, vectors_path = helixmatch::DefaultWordVectorsPath();
   int queries = 500, k = 10, repeat = 1;
-  bool no_requester = false, no_explain = false;
+  bool no_requester = false, no_explain = false, with_call = false;
   app.add_option("--db", db, "Data folder")->required();
   app.add_option("--cordis", cordis, "CORDIS data folder (company queries)")
       ->required();
@@ -99,6 +103,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-requester", no_requester);
   app.add_flag("--no-explain", no_explain);
+  app.add_flag("--with-call", with_call,
+               "Name the project's funding call (programme part and topic): "
+               "the learned ranker ranks such queries");
   CLI11_PARSE(app, argc, argv);
 
   auto vectors = helixmatch::WordVectors::Load(vectors_path);
@@ -126,7 +133,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const helixmatch::Catalog& catalog = *loaded->catalog;
-  auto requests = Requests(cordis, !no_requester, k);
+  auto requests = Requests(cordis, !no_requester, with_call, k);
   std::mt19937 rng(2019);
   std::shuffle(requests.begin(), requests.end(), rng);
   if (static_cast<int>(requests.size()) > queries) requests.resize(queries);
@@ -148,9 +155,8 @@ int main(int argc, char** argv) {
                                                  {k, weights.trust > 0});
       if (!pool.ok()) continue;
       const auto t2 = Clock::now();
-      const auto ranking =
-          helixmatch::RankCandidates(catalog, *q, weights, 2019, *pool, k,
-                                     ranker->get());
+      const auto ranking = helixmatch::RankCandidates(
+          catalog, *q, weights, 2019, *pool, k, ranker->get());
       const auto t3 = Clock::now();
       helixmatch::v1::RecommendResponse response;
       if (!ranking.ok()) continue;
@@ -181,9 +187,9 @@ int main(int argc, char** argv) {
     totals.push_back(s.total());
     candidates.push_back(s.candidates);
   }
-  std::printf("%zu queries, k=%d, requester %s, explanations %s\n",
+  std::printf("%zu queries, k=%d, requester %s, explanations %s, call %s\n",
               samples.size(), k, no_requester ? "no" : "yes",
-              no_explain ? "no" : "yes");
+              no_explain ? "no" : "yes", with_call ? "yes" : "no");
   std::printf("%-10s %9s %9s %9s\n", "stage", "p50 us", "p90 us", "p99 us");
   const std::pair<const char*, double Sample::*> stages[] = {
       {"resolve", &Sample::resolve},

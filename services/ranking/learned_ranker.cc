@@ -147,10 +147,8 @@ std::string_view FeatureGroup(std::string_view f) {
   return "call experience";
 }
 
-LearnedRanker::LearnedRanker(void* booster, std::string identity)
-    : booster_(booster), identity_(std::move(identity)) {}
-
-LearnedRanker::~LearnedRanker() { XGBoosterFree(booster_); }
+LearnedRanker::LearnedRanker(TreeEnsemble trees, std::string identity)
+    : trees_(std::move(trees)), identity_(std::move(identity)) {}
 
 absl::StatusOr<std::unique_ptr<LearnedRanker>> LearnedRanker::LoadFile(
     const std::string& path) {
@@ -233,50 +231,44 @@ absl::StatusOr<std::unique_ptr<LearnedRanker>> LearnedRanker::LoadJson(
           std::string_view::npos) {
     return invalid("its objective is not a ranking objective (rank:*)");
   }
+  auto trees = TreeEnsemble::FromXgboostJson(json, kRankingFeatureCount);
+  if (!trees.ok()) return invalid(std::string(trees.status().message()));
   return std::unique_ptr<LearnedRanker>(
-      new LearnedRanker(booster.release(), *identity));
+      new LearnedRanker(std::move(*trees), *identity));
 }
 
-absl::StatusOr<std::vector<float>> LearnedRanker::Predict(
-    std::span<const float> rows, int type, size_t width) const {
+absl::Status LearnedRanker::CheckRows(std::span<const float> rows) const {
   if (rows.size() % kRankingFeatureCount != 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("rows: ", rows.size(), " values is not a multiple of ",
                      kRankingFeatureCount));
   }
-  const size_t n = rows.size() / kRankingFeatureCount;
-  std::vector<float> out;
-  if (n == 0) return out;
-  absl::MutexLock lock(&mu_);
-  MatrixHandle matrix;
-  if (XGDMatrixCreateFromMat(
-          rows.data(), static_cast<bst_ulong>(n), kRankingFeatureCount,
-          std::numeric_limits<float>::quiet_NaN(), &matrix.handle) != 0) {
-    return absl::InternalError(LastError());
-  }
-  const std::string config = absl::StrCat(
-      "{\"type\": ", type,
-      ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
-      "\"strict_shape\": false}");
-  const bst_ulong* shape = nullptr;
-  bst_ulong dims = 0;
-  const float* result = nullptr;
-  if (XGBoosterPredictFromDMatrix(booster_, matrix.handle, config.c_str(),
-                                  &shape, &dims, &result) != 0) {
-    return absl::InternalError(LastError());
-  }
-  out.assign(result, result + n * width);
-  return out;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<float>> LearnedRanker::Score(
     std::span<const float> rows) const {
-  return Predict(rows, /*type=normal*/ 0, 1);
+  if (auto s = CheckRows(rows); !s.ok()) return s;
+  std::vector<float> out(rows.size() / kRankingFeatureCount);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = trees_.Score(
+        rows.subspan(i * kRankingFeatureCount, kRankingFeatureCount));
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<float>> LearnedRanker::Contributions(
     std::span<const float> rows) const {
-  return Predict(rows, /*type=contributions*/ 2, kRankingFeatureCount + 1);
+  if (auto s = CheckRows(rows); !s.ok()) return s;
+  constexpr size_t kWidth = kRankingFeatureCount + 1;
+  const size_t n = rows.size() / kRankingFeatureCount;
+  std::vector<float> out(n * kWidth);
+  for (size_t i = 0; i < n; ++i) {
+    trees_.Contributions(
+        rows.subspan(i * kRankingFeatureCount, kRankingFeatureCount),
+        std::span<float>(out).subspan(i * kWidth, kWidth));
+  }
+  return out;
 }
 
 absl::StatusOr<std::string> TrainRankingModel(

@@ -9,9 +9,12 @@
 // e.g. "cordis-lambdamart-2015to2018-v4") and "helixmatch_features" (the
 // feature names, comma-separated, which must equal RankingFeatureNames()).
 //
+// XGBoost reads and checks a model when it is loaded; queries then run on
+// our own evaluation of its trees (TreeEnsemble), which gives XGBoost's
+// figures without its per-call matrix and lock.
+//
 // Thread safety: a LearnedRanker is immutable once loaded; Score and
-// Contributions may be called from any thread (XGBoost calls are
-// serialized inside).
+// Contributions may be called from any thread.
 #ifndef HELIXMATCH_SERVICES_RANKING_LEARNED_RANKER_H_
 #define HELIXMATCH_SERVICES_RANKING_LEARNED_RANKER_H_
 
@@ -23,10 +26,9 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "helixmatch/v1/matching.pb.h"
+#include "services/ranking/tree_ensemble.h"
 
 namespace helixmatch {
 
@@ -89,7 +91,7 @@ class LearnedRanker {
 
   LearnedRanker(const LearnedRanker&) = delete;
   LearnedRanker& operator=(const LearnedRanker&) = delete;
-  ~LearnedRanker();
+  ~LearnedRanker() = default;
 
   const std::string& identity() const { return identity_; }
 
@@ -102,13 +104,11 @@ class LearnedRanker {
       std::span<const float> rows) const;
 
  private:
-  LearnedRanker(void* booster, std::string identity);
-  absl::StatusOr<std::vector<float>> Predict(std::span<const float> rows,
-                                             int type, size_t width) const;
+  LearnedRanker(TreeEnsemble trees, std::string identity);
+  absl::Status CheckRows(std::span<const float> rows) const;
 
-  void* const booster_;  // BoosterHandle, owned
+  const TreeEnsemble trees_;
   const std::string identity_;
-  mutable absl::Mutex mu_;
 };
 
 // What TrainRankingModel fits. Deterministic: the same rows and
