@@ -146,10 +146,12 @@ absl::StatusOr<int64_t> VectorIndex::Add(std::span<const float> vectors) {
   const int64_t first = index_->ntotal;
   // Our insertion, not FAISS's: FAISS's parallel add gives a graph that
   // varies from run to run; ours gives the same one on any thread count.
-  const int threads =
-      options_.build_threads > 0
-          ? options_.build_threads
-          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // By default one thread per core, at most 8: a batch holds at most 256
+  // nodes, and each thread keeps a visited table as large as the index.
+  const int threads = options_.build_threads > 0
+                          ? options_.build_threads
+                          : static_cast<int>(std::clamp(
+                                std::thread::hardware_concurrency(), 1u, 8u));
   try {
     if (kind_ == VectorIndexKind::kFlat &&
         first + n >= options_.hnsw_threshold) {

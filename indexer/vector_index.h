@@ -54,8 +54,8 @@ struct VectorIndexOptions {
   int hnsw_m = 32;
   int hnsw_ef_construction = 160;
   int hnsw_ef_search = 128;
-  // Threads that link new vectors into the graph; 0: one per core. Any
-  // count gives the same graph.
+  // Threads that link new vectors into the graph; 0: one per core, at
+  // most 8. Any count gives the same graph.
   int build_threads = 0;
   // With a filter that allows fewer slots than this share of all slots,
   // search scans the allowed slots exactly instead of the graph.
