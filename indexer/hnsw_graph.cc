@@ -95,7 +95,6 @@ class GraphBuilder {
         dimension_(static_cast<size_t>(index.d)),
         slots_(index.ntotal) {}
 
-  int64_t slots() const { return slots_; }
   int level_of(Slot slot) const {
     return hnsw_.levels[static_cast<size_t>(slot)] - 1;
   }
